@@ -1,0 +1,86 @@
+package org.inferenceauth.testkit;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * JUnit 5 extension that gives test classes one shared Keycloak per test run.
+ *
+ * <p>The first test class that needs it starts the server; every later class gets the same one;
+ * JUnit closes it when the run ends (and a shutdown hook kills it if the JVM dies). Configured by
+ * system properties, which the build sets:
+ * <ul>
+ *   <li>{@code keycloak.dist}: the unpacked distribution (folder with {@code bin/kc.sh})</li>
+ *   <li>{@code keycloak.providers}: provider and theme jars, separated by the path separator</li>
+ *   <li>{@code keycloak.realm-imports}: realm JSON files to import</li>
+ *   <li>{@code keycloak.db}: {@code h2} (default) or {@code postgres}</li>
+ *   <li>{@code keycloak.log}: where the server's log goes</li>
+ *   <li>{@code keycloak.java.home}: the JDK that runs Keycloak (default: the current one)</li>
+ * </ul>
+ */
+public final class KeycloakExtension implements BeforeAllCallback, ParameterResolver {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KeycloakExtension.class);
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        server(context);
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == KeycloakServer.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return server(context);
+    }
+
+    /** The shared server of this run, started on first use. */
+    public static KeycloakServer server(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(KeycloakServer.class, key -> fromSystemProperties().start(), KeycloakServer.class);
+    }
+
+    static KeycloakServer fromSystemProperties() {
+        KeycloakServer.Builder builder = KeycloakServer.builder()
+                .distribution(requiredPath("keycloak.dist"))
+                .database(KeycloakDatabase.named(System.getProperty("keycloak.db", "h2")))
+                .env(TestRealm.environment());
+        paths("keycloak.providers").forEach(builder::provider);
+        paths("keycloak.realm-imports").forEach(builder::realmImport);
+        String log = System.getProperty("keycloak.log");
+        if (log != null && !log.isBlank()) {
+            builder.logFile(Path.of(log));
+        }
+        String javaHome = System.getProperty("keycloak.java.home");
+        if (javaHome != null && !javaHome.isBlank()) {
+            builder.javaHome(Path.of(javaHome));
+        }
+        return builder.build();
+    }
+
+    private static Path requiredPath(String property) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank() || !Files.isDirectory(Path.of(value))) {
+            throw new IllegalStateException("System property " + property
+                    + " must name the unpacked Keycloak distribution (got " + value + ")");
+        }
+        return Path.of(value);
+    }
+
+    private static java.util.List<Path> paths(String property) {
+        String value = System.getProperty(property, "");
+        return Arrays.stream(value.split(File.pathSeparator))
+                .filter(s -> !s.isBlank())
+                .map(Path::of)
+                .toList();
+    }
+}

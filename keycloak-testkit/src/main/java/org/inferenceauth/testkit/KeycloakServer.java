@@ -1,0 +1,386 @@
+package org.inferenceauth.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.keycloak.admin.client.Keycloak;
+import org.keycloak.admin.client.KeycloakBuilder;
+
+/**
+ * The real Keycloak server distribution, run as a child process.
+ *
+ * <p>There is no Docker engine on our build machines, so Testcontainers cannot run Keycloak here.
+ * This class keeps the API of {@code dasniko/testcontainers-keycloak}'s {@code KeycloakContainer}
+ * ({@link #getAuthServerUrl()}, {@link #getKeycloakAdminClient()}, admin credentials) so that a
+ * Docker user could swap one for the other.
+ */
+public final class KeycloakServer implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path distribution;
+    private final List<Path> providers;
+    private final List<Path> realmImports;
+    private final KeycloakDatabase database;
+    private final Map<String, String> environment;
+    private final List<String> extraOptions;
+    private final Path logFile;
+    private final String adminUsername;
+    private final String adminPassword;
+    private final Path javaHome;
+
+    private final int httpPort = FreePorts.next();
+    private final int managementPort = FreePorts.next();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Thread killOnExit = new Thread(this::killProcessTree, "keycloak-server-kill");
+
+    private Process process;
+    private boolean prepared;
+    private Keycloak adminClient;
+    private Duration lastStartDuration;
+
+    private KeycloakServer(Builder builder) {
+        this.distribution = Objects.requireNonNull(builder.distribution, "distribution");
+        this.providers = List.copyOf(builder.providers);
+        this.realmImports = List.copyOf(builder.realmImports);
+        this.database = builder.database;
+        this.environment = Map.copyOf(builder.environment);
+        this.extraOptions = List.copyOf(builder.extraOptions);
+        this.logFile = builder.logFile != null ? builder.logFile : distribution.resolve("keycloak.log");
+        this.adminUsername = builder.adminUsername;
+        this.adminPassword = builder.adminPassword;
+        this.javaHome = builder.javaHome;
+        if (!Files.isExecutable(distribution.resolve("bin/kc.sh"))) {
+            throw new IllegalArgumentException("Not a Keycloak distribution (no bin/kc.sh): " + distribution);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the server and waits until it reports ready. The first start installs providers and realm
+     * imports into a clean distribution; a start after {@link #stop()} keeps the data, like a restart.
+     */
+    public synchronized KeycloakServer start() {
+        if (isRunning()) {
+            return this;
+        }
+        Instant began = Instant.now();
+        if (!prepared) {
+            prepare();
+            prepared = true;
+        }
+        try {
+            Files.createDirectories(logFile.getParent());
+            ProcessBuilder pb = new ProcessBuilder(command())
+                    .directory(distribution.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            pb.environment().putAll(processEnvironment());
+            process = pb.start();
+            Files.writeString(distribution.resolve("keycloak.pid"), Long.toString(process.pid()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start Keycloak from " + distribution, e);
+        }
+        Runtime.getRuntime().addShutdownHook(killOnExit);
+        awaitReady();
+        lastStartDuration = Duration.between(began, Instant.now());
+        return this;
+    }
+
+    /** Stops the server (the data stays, so {@link #start()} brings the same realm back). */
+    public synchronized void stop() {
+        if (adminClient != null) {
+            adminClient.close();
+            adminClient = null;
+        }
+        if (process == null) {
+            return;
+        }
+        killProcessTree();
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway
+        }
+        process = null;
+    }
+
+    /** Stops the server and removes the database it used. */
+    @Override
+    public synchronized void close() {
+        stop();
+        database.drop();
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Base URL of the server, e.g. {@code http://localhost:41234}. */
+    public String getAuthServerUrl() {
+        return "http://localhost:" + httpPort;
+    }
+
+    /** Issuer URL of a realm, as it appears in the tokens the realm signs. */
+    public String getIssuer(String realm) {
+        return getAuthServerUrl() + "/realms/" + realm;
+    }
+
+    public int getHttpPort() {
+        return httpPort;
+    }
+
+    /** Base URL of the management interface (health and metrics). */
+    public String getManagementUrl() {
+        return "http://localhost:" + managementPort;
+    }
+
+    public String getAdminUsername() {
+        return adminUsername;
+    }
+
+    public String getAdminPassword() {
+        return adminPassword;
+    }
+
+    public KeycloakDatabase getDatabase() {
+        return database;
+    }
+
+    public Path getLogFile() {
+        return logFile;
+    }
+
+    /** How long the latest {@link #start()} took, from launch to ready. */
+    public Duration getLastStartDuration() {
+        return lastStartDuration;
+    }
+
+    /** An admin client logged in to the master realm as the bootstrap admin; closed on {@link #stop()}. */
+    public synchronized Keycloak getKeycloakAdminClient() {
+        if (adminClient == null) {
+            adminClient = KeycloakBuilder.builder()
+                    .serverUrl(getAuthServerUrl())
+                    .realm("master")
+                    .clientId("admin-cli")
+                    .username(adminUsername)
+                    .password(adminPassword)
+                    .build();
+        }
+        return adminClient;
+    }
+
+    private void prepare() {
+        killStaleServer();
+        deleteRecursively(distribution.resolve("data"));
+        Path providersDir = distribution.resolve("providers");
+        deleteRecursively(providersDir);
+        Path importDir = distribution.resolve("data/import");
+        try {
+            Files.createDirectories(providersDir);
+            Files.createDirectories(importDir);
+            for (Path provider : providers) {
+                Files.copy(provider, providersDir.resolve(provider.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+            for (Path realm : realmImports) {
+                Files.copy(realm, importDir.resolve(realm.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.deleteIfExists(logFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not prepare " + distribution, e);
+        }
+        database.create();
+    }
+
+    private List<String> command() {
+        List<String> command = new ArrayList<>();
+        command.add(distribution.resolve("bin/kc.sh").toString());
+        if (database.devMode()) {
+            command.add("start-dev");
+        } else {
+            // Production mode, as operators run it; a local cache because each test run is one node.
+            command.addAll(List.of("start", "--cache=local", "--http-enabled=true", "--hostname-strict=false"));
+        }
+        command.addAll(List.of(
+                "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort,
+                "--health-enabled=true",
+                "--metrics-enabled=true",
+                "--import-realm"));
+        command.addAll(database.options());
+        command.addAll(extraOptions);
+        return command;
+    }
+
+    private Map<String, String> processEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", adminUsername);
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
+        // Bounded heap: tests run Keycloak beside Maven and the gateway on a small machine.
+        env.put("JAVA_OPTS_KC_HEAP", "-Xms128m -Xmx1g");
+        if (javaHome != null) {
+            env.put("JAVA_HOME", javaHome.toString());
+        }
+        env.putAll(environment);
+        return env;
+    }
+
+    private void awaitReady() {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        URI ready = URI.create(getManagementUrl() + "/health/ready");
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with " + process.exitValue()
+                        + " during start; last log lines:\n" + logTail());
+            }
+            try {
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYetListening) {
+                // keep polling
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for Keycloak", e);
+            }
+            sleep(Duration.ofMillis(250));
+        }
+        killProcessTree();
+        throw new IllegalStateException("Keycloak was not ready within " + START_TIMEOUT + "; last log lines:\n" + logTail());
+    }
+
+    /** kc.sh starts the JVM as its child: stop the children first, then the script. */
+    private void killProcessTree() {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.add(p.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        Instant deadline = Instant.now().plus(STOP_TIMEOUT);
+        for (ProcessHandle handle : tree) {
+            while (handle.isAlive() && Instant.now().isBefore(deadline)) {
+                sleep(Duration.ofMillis(100));
+            }
+            if (handle.isAlive()) {
+                handle.destroyForcibly();
+            }
+        }
+    }
+
+    /** A server left behind by a run that was killed (e.g. SIGKILL of the JVM) would hold the data dir. */
+    private void killStaleServer() {
+        Path pidFile = distribution.resolve("keycloak.pid");
+        try {
+            if (Files.exists(pidFile)) {
+                long pid = Long.parseLong(Files.readString(pidFile).trim());
+                ProcessHandle.of(pid).ifPresent(stale -> {
+                    stale.descendants().forEach(ProcessHandle::destroyForcibly);
+                    stale.destroyForcibly();
+                });
+                Files.delete(pidFile);
+            }
+        } catch (IOException | NumberFormatException e) {
+            // nothing to clean up
+        }
+    }
+
+    private String logTail() {
+        try (Stream<String> lines = Files.lines(logFile)) {
+            List<String> all = lines.toList();
+            return String.join("\n", all.subList(Math.max(0, all.size() - 40), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no log at " + logFile + ")";
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete " + dir, e);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Configures a {@link KeycloakServer}. */
+    public static final class Builder {
+        private Path distribution;
+        private final List<Path> providers = new ArrayList<>();
+        private final List<Path> realmImports = new ArrayList<>();
+        private KeycloakDatabase database = KeycloakDatabase.h2();
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private final List<String> extraOptions = new ArrayList<>();
+        private Path logFile;
+        private String adminUsername = "admin";
+        private String adminPassword = "admin";
+        private Path javaHome;
+
+        private Builder() {}
+
+        /** The unpacked {@code keycloak-quarkus-dist} (the folder holding {@code bin/kc.sh}). */
+        public Builder distribution(Path distribution) { this.distribution = distribution; return this; }
+
+        /** A provider or theme jar, copied into {@code providers/}. */
+        public Builder provider(Path jar) { providers.add(jar); return this; }
+
+        /** A realm JSON file, imported at start. */
+        public Builder realmImport(Path realmJson) { realmImports.add(realmJson); return this; }
+
+        public Builder database(KeycloakDatabase database) { this.database = database; return this; }
+
+        /** A variable for the server's environment, e.g. a value for a {@code ${VAR}} in a realm import. */
+        public Builder env(String name, String value) { environment.put(name, value); return this; }
+
+        public Builder env(Map<String, String> values) { environment.putAll(values); return this; }
+
+        /** An extra {@code kc.sh} option such as {@code --log-level=DEBUG}. */
+        public Builder option(String option) { extraOptions.add(option); return this; }
+
+        public Builder logFile(Path logFile) { this.logFile = logFile; return this; }
+
+        public Builder admin(String username, String password) {
+            this.adminUsername = username;
+            this.adminPassword = password;
+            return this;
+        }
+
+        /** The JDK that runs Keycloak; the current one when not set. */
+        public Builder javaHome(Path javaHome) { this.javaHome = javaHome; return this; }
+
+        public KeycloakServer build() { return new KeycloakServer(this); }
+    }
+}

@@ -1,0 +1,37 @@
+package org.inferenceauth.testkit;
+
+import java.util.Map;
+
+/**
+ * Names and test-only secrets of the shipped realm import ({@code realm-config/inference-realm.json}).
+ * The realm file reads its secrets and redirect URIs from the environment; these are the values
+ * the test harness supplies.
+ */
+public final class TestRealm {
+
+    public static final String REALM = "inference";
+
+    public static final String WEB_UI_CLIENT = "open-webui";
+    public static final String WEB_UI_SECRET = "test-open-webui-secret";
+    public static final String WEB_UI_REDIRECT_URI = "http://localhost:3000/oauth/oidc/callback";
+
+    public static final String GATEWAY_CLIENT = "inference-gateway";
+    public static final String GATEWAY_SECRET = "test-inference-gateway-secret";
+
+    public static final String EXAMPLE_SERVICE_CLIENT = "example-service";
+    public static final String EXAMPLE_SERVICE_SECRET = "test-example-service-secret";
+
+    public static final String ACCOUNT_CONSOLE_CLIENT = "account-console";
+
+    private TestRealm() {}
+
+    /** The environment that fills the realm import's {@code ${VAR}} placeholders under test. */
+    public static Map<String, String> environment() {
+        return Map.of(
+                "OPEN_WEBUI_CLIENT_SECRET", WEB_UI_SECRET,
+                "OPEN_WEBUI_REDIRECT_URI", WEB_UI_REDIRECT_URI,
+                "OPEN_WEBUI_URL", "http://localhost:3000",
+                "INFERENCE_GATEWAY_CLIENT_SECRET", GATEWAY_SECRET,
+                "EXAMPLE_SERVICE_CLIENT_SECRET", EXAMPLE_SERVICE_SECRET);
+    }
+}
