@@ -93,7 +93,7 @@ final class KeycloakDb implements AutoCloseable {
         }
     }
 
-    /** "TABLE.COLUMN" of every value in every table of the schema that contains {@code needle}. */
+    /** "TABLE.COLUMN" (upper case on every database) of every value in every table of the schema that contains {@code needle}. */
     List<String> whereContains(String needle) throws SQLException {
         List<String> hits = new ArrayList<>();
         for (String table : tables()) {
@@ -106,7 +106,7 @@ final class KeycloakDb implements AutoCloseable {
                         String text = value instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1)
                                 : value == null ? null : value.toString();
                         if (text != null && text.contains(needle)) {
-                            hits.add(table + "." + rows.getMetaData().getColumnName(c));
+                            hits.add((table + "." + rows.getMetaData().getColumnName(c)).toUpperCase(java.util.Locale.ROOT));
                         }
                     }
                 }
