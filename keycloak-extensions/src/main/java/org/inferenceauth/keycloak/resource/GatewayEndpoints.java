@@ -130,28 +130,27 @@ final class GatewayEndpoints {
         return Map.of("cursor", Long.toString(cursor), "events", entries);
     }
 
+    /** The ids of {@code {"key_ids":[…]}}; 400 for anything else or too many. */
     private static List<String> keyIds(String body) {
+        JsonNode ids;
         try {
-            JsonNode ids = body == null ? null : JsonSerialization.mapper.readTree(body).get("key_ids");
-            if (ids != null && ids.isArray() && ids.size() <= MAX_CHECK_IDS) {
-                List<String> out = new ArrayList<>();
-                for (JsonNode id : ids) {
-                    if (!id.isTextual()) {
-                        return invalidIds();
-                    }
-                    out.add(id.asText());
-                }
-                return out;
-            }
-        } catch (IOException | RuntimeException malformed) {
-            // answered below
+            ids = body == null || body.isBlank() ? null : JsonSerialization.mapper.readTree(body).get("key_ids");
+        } catch (IOException malformed) {
+            ids = null;
         }
-        return invalidIds();
-    }
-
-    private static List<String> invalidIds() {
-        throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST,
-                "The body must be {\"key_ids\":[...]} with at most " + MAX_CHECK_IDS + " ids.");
+        boolean valid = ids != null && ids.isArray() && ids.size() <= MAX_CHECK_IDS;
+        List<String> out = new ArrayList<>();
+        if (valid) {
+            for (JsonNode id : ids) {
+                valid &= id.isTextual();
+                out.add(id.asText());
+            }
+        }
+        if (!valid) {
+            throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST,
+                    "The body must be {\"key_ids\":[...]} with at most " + MAX_CHECK_IDS + " ids.");
+        }
+        return out;
     }
 
     private static Response noStore(Object entity) {
