@@ -93,6 +93,28 @@ class ProjectsIT {
     }
 
     @Test
+    @DisplayName("leaving the project's group: its keys go inactive and are announced in the feed; personal keys stay")
+    void leavingProject() {
+        String projectKey = api.create(token, ApiKeysApi.body("name", "team-key", "project", member))
+                .then().statusCode(201).extract().path("key");
+        String personalKey = api.mint(token, "own-key");
+        String cursor = api.cursor();
+        String groupId = realm.getGroupByPath("/projects/" + member).getId();
+
+        realm.users().get(user.getId()).leaveGroup(groupId);
+
+        assertThat(api.isActive(projectKey)).isFalse();
+        assertThat(api.isActive(personalKey)).isTrue();
+        assertThat(api.eventsFor(cursor, user.getId()))
+                .containsExactly(Map.of("type", "key_revoked", "key_id", projectKey.substring(3, 15), "sub", user.getId()));
+        api.check(List.of(projectKey.substring(3, 15), personalKey.substring(3, 15))).then()
+                .body("inactive", org.hamcrest.Matchers.contains(projectKey.substring(3, 15)));
+
+        realm.users().get(user.getId()).joinGroup(groupId);
+        assertThat(api.isActive(projectKey)).as("membership is checked at every validation").isTrue();
+    }
+
+    @Test
     @DisplayName("no token: 401 on /projects")
     void noToken() {
         given().get(api.base() + "/projects").then().statusCode(401);

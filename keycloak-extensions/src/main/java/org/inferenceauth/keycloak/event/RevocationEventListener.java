@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.inferenceauth.keycloak.credential.ApiKeyCredentialModel;
+import org.inferenceauth.keycloak.keys.ApiKeyService;
 import org.inferenceauth.keycloak.model.jpa.RevocationEventEntity;
 import org.inferenceauth.keycloak.model.jpa.RevocationFeedStore;
 import org.keycloak.events.Details;
@@ -20,7 +21,9 @@ import org.keycloak.models.UserModel;
 /**
  * Feeds the revocation table from Keycloak's own events, inside the transaction that caused them:
  * a key deleted in the account console ({@code REMOVE_CREDENTIAL}) or the admin console (admin
- * {@code ACTION} on {@code users/{id}/credentials/{id}}), and a user disabled (admin {@code UPDATE}).
+ * {@code ACTION} on {@code users/{id}/credentials/{id}}), a user disabled (admin {@code UPDATE}),
+ * and a user leaving a project group (admin {@code DELETE} of a group membership: the keys of
+ * projects the user no longer belongs to stop validating, so they are announced as revoked).
  * User deletion is caught by {@link RevocationEventListenerFactory} from the provider event, which
  * every deletion path publishes. Revocations through our REST API are recorded by ApiKeyService.
  */
@@ -28,6 +31,7 @@ final class RevocationEventListener implements EventListenerProvider {
 
     private static final Pattern USER_CREDENTIAL = Pattern.compile("users/([^/]+)/credentials/([^/]+)");
     private static final Pattern USER = Pattern.compile("users/([^/]+)");
+    private static final Pattern USER_GROUP = Pattern.compile("users/([^/]+)/groups/([^/]+)");
 
     private final KeycloakSession session;
 
@@ -53,7 +57,8 @@ final class RevocationEventListener implements EventListenerProvider {
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
-        if (event.getResourceType() != ResourceType.USER || event.getError() != null || event.getResourcePath() == null) {
+        if (event.getError() != null || event.getResourcePath() == null
+                || (event.getResourceType() != ResourceType.USER && event.getResourceType() != ResourceType.GROUP_MEMBERSHIP)) {
             return;
         }
         String path = event.getResourcePath();
@@ -65,6 +70,11 @@ final class RevocationEventListener implements EventListenerProvider {
             }
             return;
         }
+        Matcher membership = USER_GROUP.matcher(path);
+        if (event.getOperationType() == OperationType.DELETE && membership.matches()) {
+            revokeKeysOutsideProjects(event.getRealmId(), membership.group(1));
+            return;
+        }
         Matcher user = USER.matcher(path);
         if (event.getOperationType() == OperationType.UPDATE && user.matches()) {
             RealmModel realm = session.realms().getRealm(event.getRealmId());
@@ -72,6 +82,16 @@ final class RevocationEventListener implements EventListenerProvider {
             if (updated != null && !updated.isEnabled()) {
                 feed().append(event.getRealmId(), RevocationEventEntity.USER_DISABLED, null, updated.getId());
             }
+        }
+    }
+
+    /** Leaving a project group ends that project's keys: gateways must hear of it. */
+    private void revokeKeysOutsideProjects(String realmId, String userId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        if (user != null) {
+            new ApiKeyService(session, realm).keysOutsideProjects(user).forEach(keyId ->
+                    feed().append(realmId, RevocationEventEntity.KEY_REVOKED, keyId, userId));
         }
     }
 

@@ -115,7 +115,8 @@ public final class ApiKeyService {
 
     /**
      * The key's owner and metadata if the key is valid now: well-formed, issued in this realm, its
-     * credential present with a matching digest, not expired, its owner enabled. Records the use.
+     * credential present with a matching digest, not expired, its owner enabled and still a member
+     * of the key's project. Records the use.
      */
     public Optional<ValidatedKey> validate(String token) {
         Optional<ParsedApiKey> parsed = settings.format().parse(token);
@@ -136,7 +137,8 @@ public final class ApiKeyService {
         }
         ApiKeyCredentialModel key = ApiKeyCredentialModel.from(stored);
         long now = Time.currentTime();
-        if (!ApiKeyHasher.matches(token, key.secret()) || key.data().isExpiredAt(now)) {
+        if (!ApiKeyHasher.matches(token, key.secret()) || key.data().isExpiredAt(now)
+                || !projects.allows(user, key.data().project())) {
             return Optional.empty();
         }
         if (index.getLastUsedAt() == null || now - index.getLastUsedAt() >= settings.lastUsedThrottle()) {
@@ -158,8 +160,19 @@ public final class ApiKeyService {
             return false;
         }
         CredentialModel stored = user.credentialManager().getStoredCredentialById(index.get().getCredentialId());
-        return stored != null && ApiKeyCredentialModel.TYPE.equals(stored.getType())
-                && !ApiKeyCredentialModel.from(stored).data().isExpiredAt(Time.currentTime());
+        if (stored == null || !ApiKeyCredentialModel.TYPE.equals(stored.getType())) {
+            return false;
+        }
+        ApiKeyCredentialData data = ApiKeyCredentialModel.from(stored).data();
+        return !data.isExpiredAt(Time.currentTime()) && projects.allows(user, data.project());
+    }
+
+    /** Ids of the user's keys whose project the user no longer belongs to (after leaving a group). */
+    public List<String> keysOutsideProjects(UserModel user) {
+        return keyCredentials(user).map(ApiKeyCredentialModel::from)
+                .filter(key -> !projects.allows(user, key.data().project()))
+                .map(key -> key.data().keyId())
+                .toList();
     }
 
     private java.util.stream.Stream<CredentialModel> keyCredentials(UserModel owner) {
