@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A MEASUREMENT, not a test of speed: 1,000 sequential introspection calls over one keep-alive
- * connection on loopback, then 4 clients in parallel, after a warm-up. Prints p50/p99 and
+ * connection on loopback (gateway authenticated by client secret, then by its service-account
+ * bearer token), then 4 clients in parallel, each after a warm-up. Prints p50/p99 and
  * throughput and writes them to {@code target/introspection-latency-<db>.txt}. It asserts only
  * that every answer was correct; times vary with the machine and are never asserted.
  */
@@ -59,6 +60,15 @@ class IntrospectionLatencyProbeIT {
         long[] sequential = run(http, request, CALLS);
         double sequentialSeconds = (System.nanoTime() - started) / 1e9;
 
+        String bearer = IntrospectionIT.clientToken(keycloak, TestRealm.GATEWAY_CLIENT, TestRealm.GATEWAY_SECRET);
+        HttpRequest withBearer = HttpRequest.newBuilder(request.uri()).header("Authorization", "Bearer " + bearer)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + key)).timeout(Duration.ofSeconds(10)).build();
+        run(http, withBearer, WARM_UP);
+        long bearerStarted = System.nanoTime();
+        long[] sequentialBearer = run(http, withBearer, CALLS);
+        double bearerSeconds = (System.nanoTime() - bearerStarted) / 1e9;
+
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CLIENTS);
         started = System.nanoTime();
         List<Future<long[]>> clients = new ArrayList<>();
@@ -75,11 +85,13 @@ class IntrospectionLatencyProbeIT {
 
         String report = String.format(
                 "MEASUREMENT introspection on %s, loopback, keep-alive, valid key, %d calls after %d warm-up:%n"
-                        + "  sequential: p50 %.2f ms, p99 %.2f ms, max %.2f ms, throughput %.0f req/s%n"
-                        + "  %d parallel clients: p50 %.2f ms, p99 %.2f ms, throughput %.0f req/s%n",
+                        + "  sequential, client secret (Basic): p50 %.2f ms, p99 %.2f ms, max %.2f ms, throughput %.0f req/s%n"
+                        + "  sequential, service-account bearer: p50 %.2f ms, p99 %.2f ms, throughput %.0f req/s%n"
+                        + "  %d parallel clients (Basic): p50 %.2f ms, p99 %.2f ms, throughput %.0f req/s%n",
                 keycloak.getDatabase(), CALLS, WARM_UP,
                 percentile(sequential, 50), percentile(sequential, 99), percentile(sequential, 100),
                 CALLS / sequentialSeconds,
+                percentile(sequentialBearer, 50), percentile(sequentialBearer, 99), CALLS / bearerSeconds,
                 PARALLEL_CLIENTS, percentile(parallel.stream().mapToLong(Long::longValue).toArray(), 50),
                 percentile(parallel.stream().mapToLong(Long::longValue).toArray(), 99), CALLS / parallelSeconds);
         System.out.print(report);
