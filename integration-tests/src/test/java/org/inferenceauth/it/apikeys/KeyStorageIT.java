@@ -70,6 +70,8 @@ class KeyStorageIT {
 
         String log = Files.readString(keycloak.getLogFile());
         assertThat(log).isNotEmpty().doesNotContain(secret).doesNotContain(token);
+        assertThat(java.util.regex.Pattern.compile("\\b[a-z][a-z0-9]{1,9}_[0-9A-Za-z]{50}\\b").matcher(log).find())
+                .as("no API key of any test so far appears in the log").isFalse();
     }
 
     @Test

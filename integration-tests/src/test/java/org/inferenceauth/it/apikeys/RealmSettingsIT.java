@@ -139,6 +139,39 @@ class RealmSettingsIT {
     }
 
     @Nested
+    @DisplayName("concurrency")
+    class Concurrency {
+
+        @Test
+        @DisplayName("six simultaneous mints of one user never exceed the limit of 2")
+        void concurrentMints() throws Exception {
+            String token = strict.login(TestUsers.create(realm, "racer"));
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+            try {
+                List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+                var start = new java.util.concurrent.CountDownLatch(1);
+                for (int i = 0; i < 6; i++) {
+                    String name = "race-" + i;
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        return strict.create(token, ApiKeysApi.body("name", name, "expiresAt", inDays(1))).statusCode();
+                    }));
+                }
+                start.countDown();
+                List<Integer> statuses = new java.util.ArrayList<>();
+                for (var answer : answers) {
+                    statuses.add(answer.get());
+                }
+                assertThat(statuses).filteredOn(s -> s == 201).hasSize(2);
+                assertThat(statuses).filteredOn(s -> s != 201).containsOnly(409);
+                strict.list(token).then().body("keys.size()", equalTo(2));
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Nested
     @DisplayName("recent authentication")
     class RecentAuthentication {
 

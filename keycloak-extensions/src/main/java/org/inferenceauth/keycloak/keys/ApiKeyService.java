@@ -63,6 +63,7 @@ public final class ApiKeyService {
         if (!projects.allows(owner, project)) {
             throw new ApiKeyException(ApiKeyException.PROJECT_NOT_ALLOWED, 403, "You are not a member of that project.");
         }
+        store.lockOwner(owner.getId());
         if (keyCredentials(owner).anyMatch(c -> name.equalsIgnoreCase(c.getUserLabel()))) {
             throw new ApiKeyException(ApiKeyException.NAME_TAKEN, 409, "You already have a key with that name.");
         }

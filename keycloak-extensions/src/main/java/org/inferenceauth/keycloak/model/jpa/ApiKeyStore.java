@@ -1,12 +1,14 @@
 package org.inferenceauth.keycloak.model.jpa;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.jpa.entities.UserEntity;
 
 /** All reads and writes of the key index; callers never touch the {@link EntityManager}. */
 public final class ApiKeyStore {
@@ -26,6 +28,15 @@ public final class ApiKeyStore {
         em.flush();
         em.persist(key);
         em.flush();
+    }
+
+    /**
+     * Serialises mints of one user until the transaction ends (a row lock on Keycloak's user row),
+     * so that concurrent requests cannot exceed the key limit or race on a name. Users of a
+     * federation provider have no such row; their mints are not serialised.
+     */
+    public void lockOwner(String userId) {
+        em.find(UserEntity.class, userId, LockModeType.PESSIMISTIC_WRITE);
     }
 
     public Optional<ApiKeyEntity> find(String keyId) {
