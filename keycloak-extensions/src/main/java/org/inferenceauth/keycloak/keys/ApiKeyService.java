@@ -54,7 +54,7 @@ public final class ApiKeyService {
      *                         {@code name_taken} (409) or {@code key_limit_reached} (409)
      */
     public MintedKey mint(UserModel owner, MintRequest request) {
-        Instant now = Instant.ofEpochSecond(Time.currentTime());
+        Instant now = Instant.ofEpochMilli(Time.currentTimeMillis());
         String name = MintRules.name(request.name());
         String project = request.project() == null || request.project().isBlank()
                 ? ProjectOption.PERSONAL : request.project().strip();
