@@ -21,6 +21,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 4096,
     rollupOptions: {
       input: "src/main.tsx",
+      // One script: Keycloak's index.ftl preloads the manifest's "imports" by their chunk keys
+      // (which are not file names), so the entry must not import other chunks.
+      output: { inlineDynamicImports: true },
     },
   },
 });

@@ -1,15 +1,12 @@
 import {
   Header,
   PageNav,
+  useAccountAlerts,
+  useEnvironment,
   usePromise,
   type AccountEnvironment,
 } from "@keycloak/keycloak-account-ui";
-import {
-  ErrorPage,
-  useAlerts,
-  useEnvironment,
-  type KeycloakContext,
-} from "@keycloak/keycloak-ui-shared";
+import { ErrorPage, type KeycloakContext } from "@keycloak/keycloak-ui-shared";
 import { AlertVariant, Page, Spinner } from "@patternfly/react-core";
 import { Suspense, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -64,7 +61,7 @@ async function fetchContent(
 
 function CatchAllRedirect() {
   const { t } = useTranslation();
-  const { addAlert } = useAlerts();
+  const { addAlert } = useAccountAlerts();
   useEffect(() => {
     addAlert(t("pageNotFound"), AlertVariant.warning);
   }, [addAlert, t]);

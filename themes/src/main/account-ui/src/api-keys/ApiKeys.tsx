@@ -59,6 +59,7 @@ export const ApiKeys = () => {
 
   const load = useCallback(
     async (signal?: AbortSignal) => {
+      setLoadError(undefined);
       try {
         const [list, projects] = await Promise.all([
           listKeys(context, signal),
@@ -70,7 +71,6 @@ export const ApiKeys = () => {
       } catch (error) {
         if (!(error instanceof Error && error.name === "AbortError")) {
           setLoadError(error);
-          setKeys((current) => current ?? []);
         }
       }
     },
@@ -142,11 +142,25 @@ export const ApiKeys = () => {
 
   return (
     <Page title={t("apiKeys")} description={t("apiKeysDescription")}>
-      {loadError !== undefined && <ServerError title={t("apiKeysLoadFailed")} error={loadError} />}
       {resumeError !== undefined && (
         <ServerError title={t("apiKeysCreateFailed")} error={resumeError} />
       )}
-      {keys === undefined ? (
+      {loadError !== undefined ? (
+        <>
+          <ServerError title={t("apiKeysLoadFailed")} error={loadError} />
+          <Button
+            variant="secondary"
+            className="pf-v5-u-mt-md"
+            data-testid="api-keys-retry"
+            onClick={() => {
+              setKeys(undefined);
+              void load();
+            }}
+          >
+            {t("apiKeysRetry")}
+          </Button>
+        </>
+      ) : keys === undefined ? (
         <Bullseye>
           <Spinner aria-label={t("apiKeysLoading")} data-testid="api-keys-loading" />
         </Bullseye>

@@ -40,7 +40,11 @@ export const CreateKeyModal = ({ projectsAndLimits, onCreate, onClose }: Props) 
   const [error, setError] = useState<unknown>();
 
   const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
-  const latest = new Date(Date.now() + limits.maxLifetimeDays * 24 * 3600 * 1000);
+  // maxLifetimeDays 0: no upper limit.
+  const latest =
+    limits.maxLifetimeDays > 0
+      ? new Date(Date.now() + limits.maxLifetimeDays * 24 * 3600 * 1000)
+      : undefined;
   const nameMissing = draft.name.trim() === "";
   const expiryMissing = limits.expiryRequired && draft.expiresOn === "";
 
@@ -127,7 +131,7 @@ export const CreateKeyModal = ({ projectsAndLimits, onCreate, onClose }: Props) 
             data-testid="api-key-expiry"
             type="date"
             min={isoDay(tomorrow)}
-            max={isoDay(latest)}
+            max={latest ? isoDay(latest) : undefined}
             value={draft.expiresOn}
             onChange={(_, expiresOn) => setDraft({ ...draft, expiresOn })}
           />
@@ -136,7 +140,9 @@ export const CreateKeyModal = ({ projectsAndLimits, onCreate, onClose }: Props) 
               <HelperTextItem>
                 {limits.expiryRequired
                   ? t("apiKeysExpiryRequiredHelp", { days: limits.maxLifetimeDays })
-                  : t("apiKeysExpiryOptionalHelp", { days: limits.maxLifetimeDays })}
+                  : limits.maxLifetimeDays > 0
+                    ? t("apiKeysExpiryDefaultHelp", { days: limits.maxLifetimeDays })
+                    : t("apiKeysExpiryNeverHelp")}
               </HelperTextItem>
             </HelperText>
           </FormHelperText>

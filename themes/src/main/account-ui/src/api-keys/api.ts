@@ -101,10 +101,11 @@ async function refusal(response: Response): Promise<ApiKeyError> {
       Number.isNaN(maxAge) ? undefined : maxAge,
     );
   }
+  const errorCode = code || challenge.error || "";
   return new ApiKeyError(
     response.status,
-    code || challenge.error || "",
-    description || challenge.error_description || response.statusText,
+    errorCode,
+    description || challenge.error_description || (errorCode ? "" : response.statusText),
   );
 }
 

@@ -31,7 +31,7 @@
                     <div class="${properties.kcInputHelperTextClass!}">
                         <div class="${properties.kcInputHelperTextItemClass!}">
                             <span class="${properties.kcInputHelperTextItemTextClass!}">
-                                <#if apiKeyForm.expiryRequired>${msg("apiKeyExpiryRequiredHelp", apiKeyForm.maxLifetimeDays)}<#else>${msg("apiKeyExpiryOptionalHelp", apiKeyForm.maxLifetimeDays)}</#if>
+                                <#if apiKeyForm.expiryRequired>${msg("apiKeyExpiryRequiredHelp", apiKeyForm.maxLifetimeDays)}<#elseif apiKeyForm.maxLifetimeDays gt 0>${msg("apiKeyExpiryDefaultHelp", apiKeyForm.maxLifetimeDays)}<#else>${msg("apiKeyExpiryNeverHelp")}</#if>
                             </span>
                         </div>
                     </div>

@@ -1,0 +1,148 @@
+package org.inferenceauth.it.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.inferenceauth.it.console.Introspection.introspect;
+
+import java.util.Map;
+import org.inferenceauth.testkit.KeycloakExtension;
+import org.inferenceauth.testkit.KeycloakServer;
+import org.inferenceauth.testkit.TestRealm;
+import org.inferenceauth.testkit.TestUsers;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+@ExtendWith(KeycloakExtension.class)
+@DisplayName("A user manages API keys on the account console's API keys page, in a real browser")
+class AccountConsoleApiKeysIT {
+
+    static final By NAV_API_KEYS = By.cssSelector("[data-testid='api-keys']");
+    static final By HEADING = By.cssSelector("[data-testid='page-heading']");
+    static final By EMPTY = By.cssSelector("[data-testid='api-keys-empty']");
+    static final By CREATE = By.cssSelector("[data-testid='api-keys-create']");
+    static final By NAME = By.cssSelector("[data-testid='api-key-name']");
+    static final By PROJECT = By.cssSelector("[data-testid='api-key-project']");
+    static final By SUBMIT = By.cssSelector("[data-testid='api-key-create-submit']");
+    static final By CREATE_MODAL = By.cssSelector("[data-testid='api-key-create-modal']");
+    static final By CREATED_MODAL = By.cssSelector("[data-testid='api-key-created-modal']");
+    static final By NEW_KEY = By.cssSelector("[data-testid='new-api-key'] input");
+    static final By USAGE_CURL = By.cssSelector("[data-testid='api-key-usage-curl']");
+    static final By USAGE_OPENAI = By.cssSelector("[data-testid='api-key-usage-openai']");
+    static final By CREATED_DONE = By.cssSelector("[data-testid='api-key-created-done']");
+    static final By TABLE = By.cssSelector("[data-testid='api-keys-table']");
+    static final By REVOKE_MODAL = By.cssSelector("[data-testid='api-key-revoke-modal']");
+    static final By REVOKE_CONFIRM = By.cssSelector("[data-testid='api-key-revoke-confirm']");
+    static final By ERROR = By.cssSelector("[data-testid='api-keys-error']");
+
+    static By row(String keyId) {
+        return By.cssSelector("[data-testid='api-key-row'][data-key-id='" + keyId + "']");
+    }
+
+    static By revoke(String keyId) {
+        return By.cssSelector("[data-testid='api-key-revoke-" + keyId + "']");
+    }
+
+    @Test
+    @DisplayName("log in, create a key (shown once), the key works; revoke it in the page, the key stops working")
+    void createUseRevoke(KeycloakServer keycloak) {
+        UserRepresentation user = TestUsers.create(keycloak.getKeycloakAdminClient().realm(TestRealm.REALM), "console");
+
+        try (Browser browser = Browser.open("account-console-api-keys")) {
+            browser.run(() -> {
+            browser.get(keycloak.getIssuer(TestRealm.REALM) + "/account/");
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+
+            browser.click(NAV_API_KEYS);
+            browser.withText(HEADING, "API keys");
+            assertThat(browser.withText(EMPTY, "No API keys yet").getText())
+                    .contains("Create a key to call the inference API");
+            browser.screenshot("api-keys-empty");
+
+            browser.click(CREATE);
+            browser.type(NAME, "laptop notebook");
+            assertThat(browser.visible(PROJECT).getText()).contains("Personal");
+            browser.screenshot("create-form");
+            browser.click(SUBMIT);
+
+            WebElement created = browser.visible(CREATED_MODAL);
+            assertThat(created.getText())
+                    .contains("Your new API key \"laptop notebook\"")
+                    .contains("It is shown only once");
+            String apiKey = browser.visible(NEW_KEY).getAttribute("value");
+            assertThat(apiKey).matches("ik_[0-9A-Za-z]{50}");
+            assertThat(browser.visible(USAGE_CURL).getText())
+                    .contains("curl " + ConsoleTestSettings.INFERENCE_API_BASE_URL + "/models")
+                    .contains("Authorization: Bearer $INFERENCE_API_KEY");
+            assertThat(browser.visible(USAGE_OPENAI).getText())
+                    .contains("base_url=\"" + ConsoleTestSettings.INFERENCE_API_BASE_URL + "\"");
+            browser.screenshot("key-shown-once");
+
+            Map<String, Object> active = introspect(keycloak, apiKey);
+            assertThat(active).containsEntry("active", true)
+                    .containsEntry("sub", user.getId())
+                    .containsEntry("username", user.getUsername())
+                    .containsEntry("project", "personal");
+            String keyId = (String) active.get("key_id");
+            assertThat(apiKey).startsWith("ik_" + keyId);
+
+            browser.click(CREATED_DONE);
+            browser.gone(CREATED_MODAL);
+            WebElement keyRow = browser.visible(row(keyId));
+            assertThat(keyRow.getText()).contains("laptop notebook").contains("Personal").contains(keyId);
+            assertThat(browser.driver().getPageSource())
+                    .as("once the dialog is closed the secret is nowhere in the page").doesNotContain(apiKey);
+            browser.screenshot("key-listed");
+
+            browser.click(revoke(keyId));
+            assertThat(browser.visible(REVOKE_MODAL).getText())
+                    .contains("Revoke the key \"laptop notebook\"?")
+                    .contains("Programs that use key " + keyId + " stop working at once");
+            browser.screenshot("revoke-confirmation");
+            browser.click(REVOKE_CONFIRM);
+
+            browser.gone(REVOKE_MODAL);
+            browser.withText(EMPTY, "No API keys yet");
+            assertThat(browser.driver().findElements(row(keyId))).isEmpty();
+            browser.screenshot("revoked");
+
+            assertThat(introspect(keycloak, apiKey)).isEqualTo(Map.of("active", false));
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("a refusal from the server is shown in the create dialog: a second key with the same name")
+    void serverErrorIsShown(KeycloakServer keycloak) {
+        UserRepresentation user = TestUsers.create(keycloak.getKeycloakAdminClient().realm(TestRealm.REALM), "dup");
+
+        try (Browser browser = Browser.open("account-console-api-keys-error")) {
+            browser.run(() -> {
+            browser.get(keycloak.getIssuer(TestRealm.REALM) + "/account/api-keys");
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+            browser.withText(HEADING, "API keys");
+
+            browser.click(CREATE);
+            browser.type(NAME, "ci");
+            browser.click(SUBMIT);
+            browser.visible(CREATED_MODAL);
+            browser.click(CREATED_DONE);
+            browser.gone(CREATED_MODAL);
+
+            browser.click(CREATE);
+            browser.type(NAME, "ci");
+            browser.click(SUBMIT);
+
+            WebElement error = browser.visible(By.cssSelector("[data-testid='api-key-create-modal'] [data-testid='api-keys-error']"));
+            assertThat(error.getText())
+                    .contains("The key was not created.")
+                    .contains("You already have a key with this name.")
+                    .contains("name_taken, HTTP 409");
+            assertThat(browser.driver().findElements(CREATED_MODAL)).isEmpty();
+            browser.screenshot("name-taken-error");
+            });
+        }
+    }
+}
