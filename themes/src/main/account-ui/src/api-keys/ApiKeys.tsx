@@ -233,7 +233,13 @@ export const ApiKeys = () => {
           onClose={() => setCreating(false)}
         />
       )}
-      {created && <NewKeyModal created={created} onDone={() => setCreated(undefined)} />}
+      {created && (
+        <NewKeyModal
+          created={created}
+          projectName={projectName(created.project)}
+          onDone={() => setCreated(undefined)}
+        />
+      )}
       {toRevoke && (
         <RevokeKeyModal
           apiKey={toRevoke}

@@ -15,13 +15,13 @@ import { useTranslation } from "react-i18next";
 import { inferenceApiBaseUrl } from "../environment";
 import type { CreatedApiKey } from "./api";
 
-type Props = { created: CreatedApiKey; onDone: () => void };
+type Props = { created: CreatedApiKey; projectName: string; onDone: () => void };
 
 /**
  * The new key, shown exactly once: the page keeps it only in this dialog's props and drops it
  * when the dialog closes; the server never sends it again.
  */
-export const NewKeyModal = ({ created, onDone }: Props) => {
+export const NewKeyModal = ({ created, projectName, onDone }: Props) => {
   const { t } = useTranslation();
   const baseUrl = inferenceApiBaseUrl || t("apiKeysUsageBaseUrlUnknown");
   const curl = `export INFERENCE_API_KEY='<${t("apiKeysUsagePasteKey")}>'
@@ -64,7 +64,7 @@ print(client.models.list())`;
       </div>
       <TextContent className="pf-v5-u-mt-md">
         <Text component="p" data-testid="new-api-key-id">
-          {t("apiKeysCreatedDetails", { keyId: created.keyId, project: created.project })}
+          {t("apiKeysCreatedDetails", { keyId: created.keyId, project: projectName })}
         </Text>
       </TextContent>
       <Title headingLevel="h3" size="md" className="pf-v5-u-mt-lg">

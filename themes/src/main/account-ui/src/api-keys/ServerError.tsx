@@ -8,8 +8,11 @@ export const ServerError = ({ title, error }: { title: string; error: unknown })
   const { t } = useTranslation();
   let detail: string;
   if (error instanceof ApiKeyError) {
-    const known = error.code ? t(`apiKeysError-${error.code}`, { defaultValue: "" }) : "";
-    detail = [known, error.description, error.code ? `(${error.code}, HTTP ${error.status})` : `(HTTP ${error.status})`]
+    // The server's own words; ours for a known code only when it gave none.
+    const text =
+      error.description ||
+      (error.code ? t(`apiKeysError-${error.code}`, { defaultValue: "" }) : "");
+    detail = [text, error.code ? `(${error.code}, HTTP ${error.status})` : `(HTTP ${error.status})`]
       .filter((part) => !!part)
       .join(" ");
   } else {

@@ -36,6 +36,8 @@ class AccountConsoleApiKeysIT {
     static final By REVOKE_MODAL = By.cssSelector("[data-testid='api-key-revoke-modal']");
     static final By REVOKE_CONFIRM = By.cssSelector("[data-testid='api-key-revoke-confirm']");
     static final By ERROR = By.cssSelector("[data-testid='api-keys-error']");
+    /** The open dialog, title included (the data-testid of a PatternFly modal lands on its body). */
+    static final By DIALOG = By.cssSelector("[role='dialog']");
 
     static By row(String keyId) {
         return By.cssSelector("[data-testid='api-key-row'][data-key-id='" + keyId + "']");
@@ -67,8 +69,8 @@ class AccountConsoleApiKeysIT {
             browser.screenshot("create-form");
             browser.click(SUBMIT);
 
-            WebElement created = browser.visible(CREATED_MODAL);
-            assertThat(created.getText())
+            browser.visible(CREATED_MODAL);
+            assertThat(browser.visible(DIALOG).getText())
                     .contains("Your new API key \"laptop notebook\"")
                     .contains("It is shown only once");
             String apiKey = browser.visible(NEW_KEY).getAttribute("value");
@@ -97,7 +99,8 @@ class AccountConsoleApiKeysIT {
             browser.screenshot("key-listed");
 
             browser.click(revoke(keyId));
-            assertThat(browser.visible(REVOKE_MODAL).getText())
+            browser.visible(REVOKE_MODAL);
+            assertThat(browser.visible(DIALOG).getText())
                     .contains("Revoke the key \"laptop notebook\"?")
                     .contains("Programs that use key " + keyId + " stop working at once");
             browser.screenshot("revoke-confirmation");
@@ -138,7 +141,7 @@ class AccountConsoleApiKeysIT {
             WebElement error = browser.visible(By.cssSelector("[data-testid='api-key-create-modal'] [data-testid='api-keys-error']"));
             assertThat(error.getText())
                     .contains("The key was not created.")
-                    .contains("You already have a key with this name.")
+                    .as("the server's description of the refusal").contains("You already have a key with that name.")
                     .contains("name_taken, HTTP 409");
             assertThat(browser.driver().findElements(CREATED_MODAL)).isEmpty();
             browser.screenshot("name-taken-error");
