@@ -1,6 +1,7 @@
 <#-- Step 2 of the "project-api-key-register" required action: the new key, shown this one time only. -->
 <#import "template.ftl" as layout>
 <#import "buttons.ftl" as buttons>
+<#assign apiBaseUrl = properties.inferenceApiBaseUrl?has_content?then(properties.inferenceApiBaseUrl, "https://<inference API>/v1")>
 <@layout.registrationLayout displayMessage=false; section>
 <!-- template: project-api-key-created.ftl -->
     <#if section = "header">
@@ -35,7 +36,7 @@
             <h3 class="pf-v5-u-mt-md pf-v5-u-font-weight-bold">${msg("apiKeyUsageCurl")}</h3>
 <pre id="kc-api-key-usage-curl" class="pf-v5-c-code-block pf-v5-u-p-sm" style="white-space: pre-wrap">export INFERENCE_API_KEY='&lt;${msg("apiKeyUsagePasteKey")}&gt;'
 
-curl ${apiKeyCreated.apiBaseUrl}/models \
+curl ${apiBaseUrl}/models \
   -H "Authorization: Bearer $INFERENCE_API_KEY"</pre>
 
             <h3 class="pf-v5-u-mt-md pf-v5-u-font-weight-bold">${msg("apiKeyUsageOpenAi")}</h3>
@@ -43,7 +44,7 @@ curl ${apiKeyCreated.apiBaseUrl}/models \
 from openai import OpenAI
 
 client = OpenAI(
-    base_url="${apiKeyCreated.apiBaseUrl}",
+    base_url="${apiBaseUrl}",
     api_key=os.environ["INFERENCE_API_KEY"],
 )
 print(client.models.list())</pre>
@@ -63,12 +64,14 @@ print(client.models.list())</pre>
                 var button = event.currentTarget;
                 var input = document.getElementById("kc-api-key");
                 var done = function () { button.textContent = button.getAttribute("data-copied"); };
-                if (navigator.clipboard && window.isSecureContext) {
-                    navigator.clipboard.writeText(input.value).then(done);
-                } else {
+                var selectAndCopy = function () {
                     input.select();
-                    document.execCommand("copy");
-                    done();
+                    if (document.execCommand("copy")) { done(); }
+                };
+                if (navigator.clipboard && window.isSecureContext) {
+                    navigator.clipboard.writeText(input.value).then(done, selectAndCopy);
+                } else {
+                    selectAndCopy();
                 }
             });
         </script>

@@ -2,7 +2,7 @@
 <#import "template.ftl" as layout>
 <#import "field.ftl" as field>
 <#import "buttons.ftl" as buttons>
-<@layout.registrationLayout displayMessage=true; section>
+<@layout.registrationLayout displayMessage=!messagesPerField.existsError("name","project","expiresOn"); section>
 <!-- template: project-api-key-register.ftl -->
     <#if section = "header">
         ${msg("apiKeyRegisterTitle")}
