@@ -11,6 +11,8 @@ import org.inferenceauth.testkit.TestUsers;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -114,6 +116,51 @@ class AccountConsoleApiKeysIT {
             assertThat(introspect(keycloak, apiKey)).isEqualTo(Map.of("active", false));
             });
         }
+    }
+
+    @Test
+    @DisplayName("minting with a login older than the realm allows: Keycloak's login again, then the page finishes the create")
+    void reauthenticationBeforeMinting(KeycloakServer keycloak) throws InterruptedException {
+        RealmResource realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
+        UserRepresentation user = TestUsers.create(realm, "stale");
+        setRealmAttribute(realm, MINT_WINDOW, "15");
+        try (Browser browser = Browser.open("account-console-api-keys-reauthentication")) {
+            browser.get(keycloak.getIssuer(TestRealm.REALM) + "/account/api-keys");
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+            browser.withText(EMPTY, "No API keys yet");
+            Thread.sleep(16_000); // the login is now older than the realm's 15 s window
+
+            browser.run(() -> {
+            browser.click(CREATE);
+            browser.type(NAME, "after a fresh login");
+            browser.click(SUBMIT);
+
+            // The server answered 401 insufficient_user_authentication: Keycloak asks for the password again.
+            browser.visible(By.id("password"));
+            assertThat(browser.currentUrl()).contains("/protocol/openid-connect/auth").contains("max_age=15");
+            browser.screenshot("login-again");
+            browser.type(By.id("password"), TestUsers.PASSWORD);
+            browser.click(By.id("kc-login"));
+
+            browser.visible(CREATED_MODAL);
+            assertThat(browser.visible(DIALOG).getText()).contains("Your new API key \"after a fresh login\"");
+            String apiKey = browser.visible(NEW_KEY).getAttribute("value");
+            assertThat(browser.currentUrl()).as("the resume marker is gone").doesNotContain("apiKeysResume");
+            browser.screenshot("key-shown-after-login");
+            assertThat(introspect(keycloak, apiKey)).containsEntry("active", true).containsEntry("sub", user.getId());
+            });
+        } finally {
+            setRealmAttribute(realm, MINT_WINDOW, "600");
+        }
+    }
+
+    static final String MINT_WINDOW = "inference.apikey.mintMaxAuthAgeSeconds";
+
+    static void setRealmAttribute(RealmResource realm, String name, String value) {
+        RealmRepresentation change = new RealmRepresentation();
+        change.setAttributes(Map.of(name, value));
+        realm.update(change);
+        assertThat(realm.toRepresentation().getAttributes()).containsEntry(name, value);
     }
 
     @Test
