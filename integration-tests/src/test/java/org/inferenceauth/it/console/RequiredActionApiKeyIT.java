@@ -118,6 +118,36 @@ class RequiredActionApiKeyIT {
     }
 
     @Test
+    @DisplayName("the account console's Signing in page starts the same action with its Set up button and lists the new key")
+    void setUpFromSigningInPage(KeycloakServer keycloak) {
+        UserRepresentation user = TestUsers.create(keycloak.getKeycloakAdminClient().realm(TestRealm.REALM), "signing-in");
+        By setUp = By.cssSelector("[data-testid='project-api-key/create']");
+        By keyList = By.cssSelector("[data-testid='project-api-key/credential-list']");
+
+        try (Browser browser = Browser.open("signing-in-set-up-api-key")) {
+            browser.run(() -> {
+            browser.get(keycloak.getIssuer(TestRealm.REALM) + "/account/account-security/signing-in");
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+            assertThat(browser.visible(setUp).getText()).isEqualTo("Set up API keys");
+            browser.screenshot("signing-in-page");
+            browser.click(setUp);
+
+            browser.withText(HEADER, "Create an API key");
+            browser.type(NAME, "from signing in");
+            browser.click(CREATE);
+            String apiKey = browser.visible(KEY).getAttribute("value");
+            browser.screenshot("key-shown-once");
+            browser.click(DONE);
+
+            browser.until(ExpectedConditions.urlContains("/account/account-security/signing-in"));
+            assertThat(browser.withText(keyList, "from signing in").getText()).contains("from signing in");
+            browser.screenshot("key-listed-on-signing-in");
+            assertThat(introspect(keycloak, apiKey)).containsEntry("active", true);
+            });
+        }
+    }
+
+    @Test
     @DisplayName("cancel returns to the web UI with kc_action_status=cancelled and mints nothing")
     void cancel(KeycloakServer keycloak) {
         var realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
