@@ -245,6 +245,25 @@ class SelfServiceApiKeysIT {
         }
     }
 
+    @Nested
+    @DisplayName("the account console")
+    class AccountConsole {
+
+        @Test
+        @DisplayName("lists the keys as credentials of type project-api-key, with key id and project, removable")
+        void listsKeysAsCredentials(KeycloakServer keycloak) {
+            String key = api.mint(token, "console-listed");
+            JsonPath types = given().auth().oauth2(token).accept(ContentType.JSON)
+                    .get(keycloak.getIssuer(TestRealm.REALM) + "/account/credentials")
+                    .then().statusCode(200).extract().jsonPath();
+            Map<String, Object> container = types.getList("findAll { it.type == 'project-api-key' }", Map.class).get(0);
+            assertThat(container.get("removeable")).isEqualTo(true);
+            assertThat(container.get("displayName")).isEqualTo("project-api-key-display-name");
+            String listed = types.prettify();
+            assertThat(listed).contains("console-listed").contains(key.substring(3, 15)).doesNotContain(key.substring(15));
+        }
+    }
+
     private static org.assertj.core.data.TemporalUnitOffset within(long seconds) {
         return new org.assertj.core.data.TemporalUnitWithinOffset(seconds, ChronoUnit.SECONDS);
     }
