@@ -116,7 +116,13 @@ export const ApiKeys = () => {
   }, [mint]);
 
   const revoke = async (key: ApiKey) => {
-    await revokeKey(context, key.keyId);
+    try {
+      await revokeKey(context, key.keyId);
+    } catch (error) {
+      // The dialog shows the refusal; the list shows what the server now holds.
+      void load();
+      throw error;
+    }
     setToRevoke(undefined);
     addAlert(t("apiKeysRevoked", { name: key.name }), AlertVariant.success);
     await load();

@@ -11,11 +11,15 @@ import org.inferenceauth.testkit.TestUsers;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 @ExtendWith(KeycloakExtension.class)
 @DisplayName("A user manages API keys on the account console's API keys page, in a real browser")
@@ -37,7 +41,7 @@ class AccountConsoleApiKeysIT {
     static final By TABLE = By.cssSelector("[data-testid='api-keys-table']");
     static final By REVOKE_MODAL = By.cssSelector("[data-testid='api-key-revoke-modal']");
     static final By REVOKE_CONFIRM = By.cssSelector("[data-testid='api-key-revoke-confirm']");
-    static final By ERROR = By.cssSelector("[data-testid='api-keys-error']");
+    static final By LOADING = By.cssSelector("[data-testid='api-keys-loading']");
     /** The open dialog, title included (the data-testid of a PatternFly modal lands on its body). */
     static final By DIALOG = By.cssSelector("[role='dialog']");
 
@@ -52,7 +56,10 @@ class AccountConsoleApiKeysIT {
     @Test
     @DisplayName("log in, create a key (shown once), the key works; revoke it in the page, the key stops working")
     void createUseRevoke(KeycloakServer keycloak) {
-        UserRepresentation user = TestUsers.create(keycloak.getKeycloakAdminClient().realm(TestRealm.REALM), "console");
+        RealmResource realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
+        UserRepresentation user = TestUsers.create(realm, "console");
+        String project = projectGroup(realm, "genomics");
+        realm.users().get(user.getId()).joinGroup(realm.getGroupByPath("/projects/" + project).getId());
 
         try (Browser browser = Browser.open("account-console-api-keys")) {
             browser.run(() -> {
@@ -67,7 +74,8 @@ class AccountConsoleApiKeysIT {
 
             browser.click(CREATE);
             browser.type(NAME, "laptop notebook");
-            assertThat(browser.visible(PROJECT).getText()).contains("Personal");
+            assertThat(browser.visible(PROJECT).getText()).contains("Personal").contains(project);
+            new Select(browser.visible(PROJECT)).selectByVisibleText(project);
             browser.screenshot("create-form");
             browser.click(SUBMIT);
 
@@ -88,14 +96,14 @@ class AccountConsoleApiKeysIT {
             assertThat(active).containsEntry("active", true)
                     .containsEntry("sub", user.getId())
                     .containsEntry("username", user.getUsername())
-                    .containsEntry("project", "personal");
+                    .containsEntry("project", project);
             String keyId = (String) active.get("key_id");
             assertThat(apiKey).startsWith("ik_" + keyId);
 
             browser.click(CREATED_DONE);
             browser.gone(CREATED_MODAL);
             WebElement keyRow = browser.visible(row(keyId));
-            assertThat(keyRow.getText()).contains("laptop notebook").contains("Personal").contains(keyId);
+            assertThat(keyRow.getText()).contains("laptop notebook").contains(project).contains(keyId);
             assertThat(browser.driver().getPageSource())
                     .as("once the dialog is closed the secret is nowhere in the page").doesNotContain(apiKey);
             browser.screenshot("key-listed");
@@ -152,6 +160,71 @@ class AccountConsoleApiKeysIT {
         } finally {
             setRealmAttribute(realm, MINT_WINDOW, "600");
         }
+    }
+
+    @Test
+    @DisplayName("a revoke the server refuses is shown in the dialog: the key was deleted meanwhile by an operator")
+    void revokeRefusalIsShown(KeycloakServer keycloak) {
+        RealmResource realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
+        UserRepresentation user = TestUsers.create(realm, "gone");
+
+        try (Browser browser = Browser.open("account-console-api-keys-revoke-error")) {
+            browser.run(() -> {
+            browser.get(keycloak.getIssuer(TestRealm.REALM) + "/account/api-keys");
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+            browser.click(CREATE);
+            browser.type(NAME, "short-lived");
+            browser.click(SUBMIT);
+            browser.visible(CREATED_MODAL);
+            browser.click(CREATED_DONE);
+            String keyId = browser.visible(By.cssSelector("[data-testid='api-key-row']")).getAttribute("data-key-id");
+
+            // An operator deletes the key while the page still lists it.
+            realm.users().get(user.getId()).credentials().stream()
+                    .filter(c -> "project-api-key".equals(c.getType()))
+                    .forEach(c -> realm.users().get(user.getId()).removeCredential(c.getId()));
+
+            browser.click(revoke(keyId));
+            browser.click(REVOKE_CONFIRM);
+            WebElement error = browser.visible(By.cssSelector("[data-testid='api-key-revoke-modal'] [data-testid='api-keys-error']"));
+            assertThat(error.getText()).contains("The key was not revoked.").contains("(not_found, HTTP 404)");
+            browser.screenshot("revoke-refused");
+            browser.click(By.cssSelector("[role='dialog'] button[aria-label='Close']"));
+            browser.withText(EMPTY, "No API keys yet");
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("while the keys load the page shows a spinner, then the list")
+    void loadingState(KeycloakServer keycloak) {
+        UserRepresentation user = TestUsers.create(keycloak.getKeycloakAdminClient().realm(TestRealm.REALM), "slow");
+
+        try (Browser browser = Browser.open("account-console-api-keys-loading")) {
+            browser.run(() -> {
+            browser.get(keycloak.getIssuer(TestRealm.REALM) + "/account/");
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+            browser.withText(HEADING, "Personal info");
+
+            browser.slowNetwork(Duration.ofSeconds(3));
+            browser.click(NAV_API_KEYS);
+            browser.visible(LOADING);
+            browser.screenshot("loading");
+            browser.withText(EMPTY, "No API keys yet");
+            assertThat(browser.driver().findElements(LOADING)).isEmpty();
+            });
+        }
+    }
+
+    /** A new project group under /projects (unique name); the user must still join it. */
+    static String projectGroup(RealmResource realm, String prefix) {
+        String name = prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        GroupRepresentation group = new GroupRepresentation();
+        group.setName(name);
+        try (Response response = realm.groups().group(realm.getGroupByPath("/projects").getId()).subGroup(group)) {
+            assertThat(response.getStatus()).isEqualTo(201);
+        }
+        return name;
     }
 
     static final String MINT_WINDOW = "inference.apikey.mintMaxAuthAgeSeconds";

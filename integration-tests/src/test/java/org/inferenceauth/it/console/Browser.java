@@ -148,6 +148,14 @@ final class Browser implements AutoCloseable {
                 input, value);
     }
 
+    /** Delays every later request by {@code latency} (Chromium's network emulation). */
+    void slowNetwork(Duration latency) {
+        org.openqa.selenium.chromium.ChromiumNetworkConditions conditions =
+                new org.openqa.selenium.chromium.ChromiumNetworkConditions();
+        conditions.setLatency(latency);
+        driver.setNetworkConditions(conditions);
+    }
+
     /** Runs a test's steps; when one fails, saves a screenshot named "failed" and rethrows. */
     void run(Runnable steps) {
         try {
