@@ -46,6 +46,12 @@ final class Browser implements AutoCloseable {
 
     /** A new browser whose screenshots go to {@code <screenshots.dir>/<testName>/}. */
     static Browser open(String testName) {
+        for (String executable : new String[] {CHROMIUM, CHROMEDRIVER}) {
+            if (!Files.isExecutable(Path.of(executable))) {
+                throw new IllegalStateException(executable + " is missing: browser tests need Debian's Chromium and "
+                        + "its driver (apt-get install -y chromium chromium-driver)");
+            }
+        }
         // Selenium Manager must never try to download a driver or a browser.
         System.setProperty("SE_OFFLINE", "true");
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
