@@ -18,6 +18,9 @@
                             <option value="${p.id}"<#if p.id == apiKeyForm.project> selected</#if>>${p.name}</option>
                         </#list>
                     </select>
+                    <span class="pf-v5-c-form-control__utilities">
+                        <span class="pf-v5-c-form-control__toggle-icon"><i class="fas fa-caret-down" aria-hidden="true"></i></span>
+                    </span>
                 </span>
             </@field.group>
 
