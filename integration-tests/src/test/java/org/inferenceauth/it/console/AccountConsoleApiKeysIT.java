@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
@@ -31,6 +33,7 @@ class AccountConsoleApiKeysIT {
     static final By CREATE = By.cssSelector("[data-testid='api-keys-create']");
     static final By NAME = By.cssSelector("[data-testid='api-key-name']");
     static final By PROJECT = By.cssSelector("[data-testid='api-key-project']");
+    static final By EXPIRY = By.cssSelector("[data-testid='api-key-expiry']");
     static final By SUBMIT = By.cssSelector("[data-testid='api-key-create-submit']");
     static final By CREATE_MODAL = By.cssSelector("[data-testid='api-key-create-modal']");
     static final By CREATED_MODAL = By.cssSelector("[data-testid='api-key-created-modal']");
@@ -76,6 +79,8 @@ class AccountConsoleApiKeysIT {
             browser.type(NAME, "laptop notebook");
             assertThat(browser.visible(PROJECT).getText()).contains("Personal").contains(project);
             new Select(browser.visible(PROJECT)).selectByVisibleText(project);
+            LocalDate expiresOn = LocalDate.now(ZoneOffset.UTC).plusDays(30);
+            browser.setValue(EXPIRY, expiresOn.toString());
             browser.screenshot("create-form");
             browser.click(SUBMIT);
 
@@ -97,6 +102,8 @@ class AccountConsoleApiKeysIT {
                     .containsEntry("sub", user.getId())
                     .containsEntry("username", user.getUsername())
                     .containsEntry("project", project);
+            assertThat(((Number) active.get("exp")).longValue()).as("expires at the end of the chosen day, UTC")
+                    .isEqualTo(expiresOn.atTime(23, 59, 59).toEpochSecond(ZoneOffset.UTC));
             String keyId = (String) active.get("key_id");
             assertThat(apiKey).startsWith("ik_" + keyId);
 

@@ -6,6 +6,8 @@ import static org.inferenceauth.it.console.Introspection.introspect;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -70,6 +72,8 @@ class RequiredActionApiKeyIT {
             browser.withText(HEADER, "Create an API key");
             assertThat(browser.visible(PROJECT).getText()).contains("Personal");
             browser.type(NAME, "batch jobs");
+            LocalDate expiresOn = LocalDate.now(ZoneOffset.UTC).plusDays(7);
+            browser.setValue(By.id("expiresOn"), expiresOn.toString());
             browser.screenshot("register-form");
             browser.click(CREATE);
 
@@ -87,6 +91,8 @@ class RequiredActionApiKeyIT {
             Map<String, Object> active = introspect(keycloak, apiKey);
             assertThat(active).containsEntry("active", true).containsEntry("sub", user.getId())
                     .containsEntry("project", "personal");
+            assertThat(((Number) active.get("exp")).longValue())
+                    .isEqualTo(expiresOn.atTime(23, 59, 59).toEpochSecond(ZoneOffset.UTC));
             String keyId = (String) active.get("key_id");
             assertThat(browser.visible(DETAILS).getText()).contains("Key ID " + keyId).contains("project Personal");
 
