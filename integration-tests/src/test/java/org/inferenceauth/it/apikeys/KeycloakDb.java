@@ -41,6 +41,28 @@ final class KeycloakDb implements AutoCloseable {
         Path dist = Path.of(System.getProperty("keycloak.dist"));
         Path copyDir = Files.createTempDirectory("keycloak-h2-copy");
         Files.copy(dist.resolve("data/h2/keycloakdb.mv.db"), copyDir.resolve("keycloakdb.mv.db"));
+        return new KeycloakDb(h2(dist, copyDir.resolve("keycloakdb")), copyDir);
+    }
+
+    /** The database itself, for changes; only while the server is stopped (H2 allows one process). */
+    static KeycloakDb openForWriting(KeycloakServer server) throws Exception {
+        if (server.isRunning()) {
+            throw new IllegalStateException("stop the server first");
+        }
+        if (server.getDatabase() instanceof KeycloakDatabase.PostgresDatabase pg) {
+            return new KeycloakDb(DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()), null);
+        }
+        Path dist = Path.of(System.getProperty("keycloak.dist"));
+        return new KeycloakDb(h2(dist, dist.resolve("data/h2/keycloakdb")), null);
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static Connection h2(Path dist, Path database) throws Exception {
         Path h2Jar;
         try (Stream<Path> jars = Files.list(dist.resolve("lib/lib/main"))) {
             h2Jar = jars.filter(p -> p.getFileName().toString().startsWith("com.h2database.h2-")).findFirst().orElseThrow();
@@ -50,8 +72,7 @@ final class KeycloakDb implements AutoCloseable {
         Properties credentials = new Properties();
         credentials.put("user", ""); // Keycloak's dev-file database has an unnamed admin without password
         credentials.put("password", "");
-        Connection connection = driver.connect("jdbc:h2:file:" + copyDir.resolve("keycloakdb") + ";NON_KEYWORDS=VALUE", credentials);
-        return new KeycloakDb(connection, copyDir);
+        return driver.connect("jdbc:h2:file:" + database + ";NON_KEYWORDS=VALUE", credentials);
     }
 
     /** Opens snapshots until {@code ready} holds (H2 copies lag the server by up to its write delay). */
@@ -141,7 +162,7 @@ final class KeycloakDb implements AutoCloseable {
     }
 
     private String schema() throws SQLException {
-        return copy != null ? "PUBLIC" : "public";
+        return connection.getMetaData().getURL().startsWith("jdbc:h2:") ? "PUBLIC" : "public";
     }
 
     private String quote(String table) {

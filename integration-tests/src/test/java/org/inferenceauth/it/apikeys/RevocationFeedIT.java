@@ -4,8 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
+import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakExtension;
 import org.inferenceauth.testkit.KeycloakServer;
 import org.inferenceauth.testkit.TestRealm;
@@ -78,7 +85,22 @@ class RevocationFeedIT {
         }
 
         @Test
-        @DisplayName("deletion through the account REST API (what the account console's delete does)")
+        @DisplayName("deletion in the account console: its Delete button runs kc_action=delete_credential:<id>")
+        void accountConsoleAction() {
+            BrowserLogin browser = BrowserLogin.accountConsole(keycloak, TestRealm.REALM);
+            String consoleToken = browser.login(user.getUsername(), TestUsers.PASSWORD).accessToken();
+            String key = api.mint(consoleToken, "console-deleted");
+            String cursor = api.cursor();
+
+            assertThat(deleteThroughAccountConsoleAction(browser, keyId(key))).contains("kc_action_status=success");
+
+            assertThat(api.isActive(key)).isFalse();
+            assertThat(api.eventsSince(cursor))
+                    .containsExactly(Map.of("type", "key_revoked", "key_id", keyId(key), "sub", user.getId()));
+        }
+
+        @Test
+        @DisplayName("deletion through the deprecated account REST API")
         void accountConsole() {
             String key = api.mint(token, "account-deleted");
             String cursor = api.cursor();
@@ -90,6 +112,28 @@ class RevocationFeedIT {
             assertThat(api.eventsSince(cursor))
                     .containsExactly(Map.of("type", "key_revoked", "key_id", keyId(key), "sub", user.getId()));
         }
+    }
+
+    /**
+     * What the account console's Delete button does: an authorization request with
+     * {@code kc_action=delete_credential:<id>}; the SSO session skips the login, Keycloak shows its
+     * confirmation page, submitting it deletes. Returns the final redirect to the console.
+     */
+    private String deleteThroughAccountConsoleAction(BrowserLogin browser, String credentialId) {
+        String issuer = keycloak.getIssuer(TestRealm.REALM);
+        String authorize = issuer + "/protocol/openid-connect/auth?client_id=account-console&response_type=code"
+                + "&scope=openid&state=delete&redirect_uri=" + URLEncoder.encode(issuer + "/account/", StandardCharsets.UTF_8)
+                + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+                + "&kc_action=delete_credential:" + credentialId;
+        HttpResponse<String> redirect = browser.get(URI.create(authorize));
+        assertThat(redirect.statusCode()).isEqualTo(302);
+        HttpResponse<String> confirmation = browser.get(URI.create(redirect.headers().firstValue("Location").orElseThrow()));
+        assertThat(confirmation.statusCode()).isEqualTo(200);
+        Matcher form = Pattern.compile("<form[^>]*\\baction=\"([^\"]+)\"").matcher(confirmation.body());
+        assertThat(form.find()).as("the confirmation page has a form").isTrue();
+        HttpResponse<String> done = browser.post(URI.create(form.group(1).replace("&amp;", "&")), Map.of());
+        assertThat(done.statusCode()).isEqualTo(302);
+        return done.headers().firstValue("Location").orElseThrow();
     }
 
     @Nested

@@ -14,6 +14,8 @@ import org.keycloak.models.UserModel;
 /** Keys across users, for administrators: search and find by key id. Permissions are the caller's job. */
 public final class ApiKeyDirectory {
 
+    private static final int REINDEX_PAGE = 100;
+
     private final KeycloakSession session;
     private final RealmModel realm;
     private final ApiKeyStore store;
@@ -48,6 +50,39 @@ public final class ApiKeyDirectory {
 
     public Optional<OwnedKey> find(String keyId) {
         return store.find(keyId).filter(e -> realm.getId().equals(e.getRealmId())).map(this::owned);
+    }
+
+    /**
+     * Re-creates missing index rows from the credentials, which are the truth. For operators who
+     * dropped our tables (e.g. to get our foreign key out of a Keycloak migration's way): Liquibase
+     * re-creates them empty on the next start, and this restores the index. Returns rows added.
+     */
+    public int reindex() {
+        int added = 0;
+        int first = 0;
+        List<UserModel> page;
+        do {
+            page = session.users().searchForUserStream(realm, java.util.Map.of(), first, REINDEX_PAGE).toList();
+            for (UserModel user : page) {
+                added += reindex(user);
+            }
+            first += REINDEX_PAGE;
+        } while (page.size() == REINDEX_PAGE);
+        return added;
+    }
+
+    private int reindex(UserModel user) {
+        int added = 0;
+        for (CredentialModel stored : user.credentialManager()
+                .getStoredCredentialsByTypeStream(ApiKeyCredentialModel.TYPE).toList()) {
+            ApiKeyCredentialModel key = ApiKeyCredentialModel.from(stored);
+            if (store.find(key.data().keyId()).isEmpty()) {
+                store.add(new ApiKeyEntity(key.data().keyId(), stored.getId(), realm.getId(), user.getId(),
+                        stored.getUserLabel(), key.data().project(), stored.getCreatedDate() / 1000, key.data().expiresAt()));
+                added++;
+            }
+        }
+        return added;
     }
 
     private Optional<UserModel> user(String idOrUsername) {

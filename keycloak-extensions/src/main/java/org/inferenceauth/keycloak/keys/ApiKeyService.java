@@ -139,7 +139,9 @@ public final class ApiKeyService {
         if (!ApiKeyHasher.matches(token, key.secret()) || key.data().isExpiredAt(now)) {
             return Optional.empty();
         }
-        store.touch(index.getKeyId(), now, settings.lastUsedThrottle());
+        if (index.getLastUsedAt() == null || now - index.getLastUsedAt() >= settings.lastUsedThrottle()) {
+            store.touch(index.getKeyId(), now, settings.lastUsedThrottle()); // conditional: one writer wins
+        }
         ApiKeyCredentialData data = key.data();
         return Optional.of(new ValidatedKey(user, data.keyId(), key.getUserLabel(), data.project(), data.scopes(),
                 key.getCreatedDate() / 1000, data.expiresAt(), data.createdBy()));

@@ -4,6 +4,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -70,6 +71,18 @@ public final class ApiKeysAdminResource {
         adminEvent.operation(OperationType.ACTION).resourcePath("api-keys", keyId)
                 .detail("key_id", keyId).detail("user_id", key.owner().getId()).success();
         return Response.noContent().build();
+    }
+
+    /** Restores index rows missing for existing key credentials; see {@link ApiKeyDirectory#reindex()}. */
+    @POST
+    @Path("reindex")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> reindex() {
+        auth.users().requireManage();
+        int added = new ApiKeyDirectory(session, realm).reindex();
+        adminEvent.operation(OperationType.ACTION).resourcePath("api-keys", "reindex")
+                .detail("added", Integer.toString(added)).success();
+        return Map.of("added", added);
     }
 
     private static Map<String, Object> json(OwnedKey owned) {
