@@ -133,7 +133,7 @@ class AdminApiKeysIT {
 
             assertThat(api.isActive(key)).isFalse();
             asAdmin().queryParam("keyId", key.substring(3, 15)).get(adminBase()).then().body("keys.size()", equalTo(0));
-            assertThat(api.eventsSince(cursor))
+            assertThat(api.eventsFor(cursor, owner.getId()))
                     .containsExactly(Map.of("type", "key_revoked", "key_id", key.substring(3, 15), "sub", owner.getId()));
         }
 

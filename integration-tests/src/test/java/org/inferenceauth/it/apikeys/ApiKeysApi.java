@@ -104,6 +104,14 @@ final class ApiKeysApi {
         return revocations(cursor).then().statusCode(200).extract().jsonPath().getList("events");
     }
 
+    /**
+     * The feed's entries after {@code cursor} that concern one user. The feed replays entries of
+     * the last seconds (at-least-once), so tests look only at their own user's entries.
+     */
+    List<Map<String, String>> eventsFor(String cursor, String userId) {
+        return eventsSince(cursor).stream().filter(e -> userId.equals(e.get("sub"))).toList();
+    }
+
     Response check(List<String> keyIds) {
         return asGateway().contentType(ContentType.JSON).body(Map.of("key_ids", keyIds)).post(base() + "/revocations/check");
     }

@@ -134,10 +134,11 @@ class IntrospectionIT {
         @Test
         @DisplayName("an expired key")
         void expired() throws InterruptedException {
-            String key = api.create(token, ApiKeysApi.body("name", "short-lived",
-                    "expiresAt", Instant.now().plusSeconds(2).toString())).then().statusCode(201).extract().path("key");
+            Instant expiry = Instant.now().plusSeconds(5);
+            String key = api.create(token, ApiKeysApi.body("name", "short-lived", "expiresAt", expiry.toString()))
+                    .then().statusCode(201).extract().path("key");
             assertThat(api.isActive(key)).isTrue();
-            Thread.sleep(3000);
+            Thread.sleep(Math.max(0, expiry.toEpochMilli() - System.currentTimeMillis()) + 1500);
             assertThat(api.introspect(key).then().extract().jsonPath().getMap("")).isEqualTo(INACTIVE);
         }
 
@@ -161,6 +162,48 @@ class IntrospectionIT {
             String key = api.mint(token, "deleted");
             realm.users().delete(user.getId()).close();
             assertThat(api.introspect(key).then().extract().jsonPath().getMap("")).isEqualTo(INACTIVE);
+        }
+    }
+
+    @Nested
+    @DisplayName("a Keycloak access token of the realm is answered too")
+    class Jwt {
+
+        @Test
+        @DisplayName("a user's token is active, with its owner, client, scope and times")
+        void userToken() {
+            JsonPath answer = api.introspect(token).then().statusCode(200).extract().jsonPath();
+            assertThat(answer.getBoolean("active")).isTrue();
+            assertThat(answer.getString("sub")).isEqualTo(user.getId());
+            assertThat(answer.getString("username")).isEqualTo(user.getUsername());
+            assertThat(answer.getString("client_id")).isEqualTo(TestRealm.ACCOUNT_CONSOLE_CLIENT);
+            assertThat(answer.getString("token_type")).isEqualTo("Bearer");
+            assertThat(answer.getString("scope")).contains("openid");
+            assertThat(answer.getLong("exp")).isGreaterThan(Instant.now().getEpochSecond());
+        }
+
+        @Test
+        @DisplayName("a tampered token, and a token whose session was logged out, are {\"active\":false}")
+        void invalidTokens() {
+            String[] parts = token.split("\\.");
+            String tampered = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+            assertThat(api.introspect(tampered).then().extract().jsonPath().getMap("")).isEqualTo(INACTIVE);
+
+            realm.users().get(user.getId()).logout();
+            assertThat(api.introspect(token).then().extract().jsonPath().getMap("")).isEqualTo(INACTIVE);
+        }
+
+        @Test
+        @DisplayName("a token from the key exchange (no stored session) is active")
+        void exchangedToken(KeycloakServer keycloak) {
+            String key = api.mint(token, "exchanged");
+            String exchanged = given().formParam("grant_type", ApiKeyExchangeIT.GRANT_TYPE)
+                    .formParam("client_id", TestRealm.EXAMPLE_SERVICE_CLIENT)
+                    .formParam("client_secret", TestRealm.EXAMPLE_SERVICE_SECRET).formParam("api_key", key)
+                    .post(keycloak.getIssuer(TestRealm.REALM) + "/protocol/openid-connect/token")
+                    .then().statusCode(200).extract().path("access_token");
+            api.introspect(exchanged).then().statusCode(200).body("active", equalTo(true))
+                    .body("sub", equalTo(user.getId())).body("client_id", equalTo(TestRealm.EXAMPLE_SERVICE_CLIENT));
         }
     }
 

@@ -23,6 +23,7 @@ final class GatewayEndpoints {
 
     static final int MAX_FEED_PAGE = 1000;
     static final int MAX_CHECK_IDS = 1000;
+    static final int REPLAY_SECONDS = 2;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -36,22 +37,34 @@ final class GatewayEndpoints {
         this.auth = new GatewayAuth(session, realm);
     }
 
-    /** Exactly {@code {"active":false}} for every invalid key, whatever the reason. */
+    /** Exactly {@code {"active":false}} for every invalid key (or JWT), whatever the reason. */
     Response introspect() {
         auth.authenticate();
         List<String> tokens = session.getContext().getHttpRequest().getDecodedFormParameters().get("token");
         if (tokens == null || tokens.size() != 1 || tokens.get(0).isEmpty()) {
             throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST, "Send exactly one form parameter token.");
         }
-        Optional<ValidatedKey> key = keys.validate(tokens.get(0));
+        String token = tokens.get(0);
+        if (JwtIntrospection.looksLikeJwt(token)) {
+            return noStore(new JwtIntrospection(session, realm).introspect(token).<Object>map(a -> a)
+                    .orElse(Map.of("active", false)));
+        }
+        Optional<ValidatedKey> key = keys.validate(token);
         return noStore(key.<Object>map(GatewayEndpoints::active).orElse(Map.of("active", false)));
     }
 
+    /**
+     * At-least-once delivery: ids come from a sequence, so a transaction that took a lower id may
+     * commit after a higher one is visible. The returned cursor therefore never passes an entry
+     * younger than {@value #REPLAY_SECONDS} s: recent entries are delivered again on the next poll
+     * (gateways evict idempotently) instead of a late commit being skipped.
+     */
     Response revocations(String since) {
         auth.authenticate();
         RevocationFeedStore feed = new RevocationFeedStore(session);
+        long settledBy = Time.currentTime() - REPLAY_SECONDS;
         if (since == null || since.isBlank()) {
-            return noStore(feedPage(feed.latestCursor(), List.of()));
+            return noStore(feedPage(feed.latestCursor(settledBy), List.of()));
         }
         long cursor;
         try {
@@ -61,7 +74,16 @@ final class GatewayEndpoints {
         }
         FeedRetention.purgeNowAndThen(feed, keys.settings().feedRetention());
         List<RevocationEventEntity> events = feed.since(realm.getId(), cursor, MAX_FEED_PAGE);
-        long next = events.isEmpty() ? cursor : events.get(events.size() - 1).getId();
+        long next = cursor;
+        for (RevocationEventEntity event : events) {
+            if (event.getCreatedAt() > settledBy) {
+                break;
+            }
+            next = event.getId();
+        }
+        if (events.size() == MAX_FEED_PAGE && next == cursor) {
+            next = events.get(events.size() - 1).getId(); // a full page of recent entries: move on
+        }
         return noStore(feedPage(next, events));
     }
 
@@ -108,28 +130,27 @@ final class GatewayEndpoints {
         return Map.of("cursor", Long.toString(cursor), "events", entries);
     }
 
+    /** The ids of {@code {"key_ids":[…]}}; 400 for anything else or too many. */
     private static List<String> keyIds(String body) {
+        JsonNode ids;
         try {
-            JsonNode ids = body == null ? null : JsonSerialization.mapper.readTree(body).get("key_ids");
-            if (ids != null && ids.isArray() && ids.size() <= MAX_CHECK_IDS) {
-                List<String> out = new ArrayList<>();
-                for (JsonNode id : ids) {
-                    if (!id.isTextual()) {
-                        return invalidIds();
-                    }
-                    out.add(id.asText());
-                }
-                return out;
-            }
-        } catch (IOException | RuntimeException malformed) {
-            // answered below
+            ids = body == null || body.isBlank() ? null : JsonSerialization.mapper.readTree(body).get("key_ids");
+        } catch (IOException malformed) {
+            ids = null;
         }
-        return invalidIds();
-    }
-
-    private static List<String> invalidIds() {
-        throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST,
-                "The body must be {\"key_ids\":[...]} with at most " + MAX_CHECK_IDS + " ids.");
+        boolean valid = ids != null && ids.isArray() && ids.size() <= MAX_CHECK_IDS;
+        List<String> out = new ArrayList<>();
+        if (valid) {
+            for (JsonNode id : ids) {
+                valid &= id.isTextual();
+                out.add(id.asText());
+            }
+        }
+        if (!valid) {
+            throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST,
+                    "The body must be {\"key_ids\":[...]} with at most " + MAX_CHECK_IDS + " ids.");
+        }
+        return out;
     }
 
     private static Response noStore(Object entity) {

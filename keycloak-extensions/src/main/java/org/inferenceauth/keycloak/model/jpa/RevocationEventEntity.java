@@ -16,7 +16,7 @@ import jakarta.persistence.Table;
     @NamedQuery(name = "RevocationEventEntity.since",
             query = "select e from RevocationEventEntity e where e.realmId = :realmId and e.id > :since order by e.id"),
     @NamedQuery(name = "RevocationEventEntity.latest",
-            query = "select max(e.id) from RevocationEventEntity e"),
+            query = "select max(e.id) from RevocationEventEntity e where e.createdAt <= :settledBy"),
     @NamedQuery(name = "RevocationEventEntity.purge",
             query = "delete from RevocationEventEntity e where e.createdAt < :before"),
 })

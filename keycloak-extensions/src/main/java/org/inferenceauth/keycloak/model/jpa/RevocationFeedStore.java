@@ -25,9 +25,10 @@ public final class RevocationFeedStore {
                 .setMaxResults(max).getResultList();
     }
 
-    /** The highest id of any realm (ids are global), 0 for an empty feed. */
-    public long latestCursor() {
-        Long max = em.createNamedQuery("RevocationEventEntity.latest", Long.class).getSingleResult();
+    /** The highest id (of any realm: ids are global) created at or before {@code settledBy}, 0 if none. */
+    public long latestCursor(long settledBy) {
+        Long max = em.createNamedQuery("RevocationEventEntity.latest", Long.class)
+                .setParameter("settledBy", settledBy).getSingleResult();
         return max == null ? 0 : max;
     }
 
