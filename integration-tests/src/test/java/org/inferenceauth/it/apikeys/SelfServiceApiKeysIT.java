@@ -37,8 +37,11 @@ class SelfServiceApiKeysIT {
     private UserRepresentation user;
     private String token;
 
+    private KeycloakServer keycloakServer;
+
     @BeforeEach
     void user(KeycloakServer keycloak) {
+        keycloakServer = keycloak;
         api = ApiKeysApi.inference(keycloak);
         realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
         user = TestUsers.create(realm, "keys");
@@ -118,6 +121,10 @@ class SelfServiceApiKeysIT {
             }
             api.asUser(token).contentType(ContentType.JSON).body("{not json").post(api.base())
                     .then().statusCode(400).body("error", equalTo("invalid_request"));
+            api.asUser(token).contentType(ContentType.JSON).body("[\"name\"]").post(api.base())
+                    .then().statusCode(400).body("error", equalTo("invalid_request"));
+            api.asUser(token).contentType(ContentType.TEXT).body("{\"name\":\"x\"}").post(api.base())
+                    .then().statusCode(415).body("error", equalTo("invalid_request"));
         }
 
         @Test
@@ -235,6 +242,17 @@ class SelfServiceApiKeysIT {
 
             api.create(roleless, ApiKeysApi.body("name", "nope")).then().statusCode(403)
                     .body("error", equalTo("insufficient_scope"));
+        }
+
+        @Test
+        @DisplayName("a CORS preflight is answered; the real request is checked against the token's web origins")
+        void preflight() {
+            given().header("Origin", "http://localhost:3000").header("Access-Control-Request-Method", "POST")
+                    .options(api.base()).then().statusCode(200)
+                    .header("Access-Control-Allow-Methods", containsString("POST"));
+            String webUiToken = BrowserLogin.webUi(keycloakServer).login(user.getUsername(), TestUsers.PASSWORD).accessToken();
+            api.asUser(webUiToken).header("Origin", "http://localhost:3000").get(api.base()).then().statusCode(200)
+                    .header("Access-Control-Allow-Origin", "http://localhost:3000");
         }
 
         @Test

@@ -1,6 +1,7 @@
 package org.inferenceauth.keycloak.resource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.Instant;
@@ -45,9 +46,12 @@ final class SelfServiceEndpoints {
         return ok(Map.of("projects", projects, "limits", limits));
     }
 
-    Response create(String body) {
+    Response create(String contentType, String body) {
         Caller caller = auth.authenticate();
         auth.requireMayMint(caller);
+        if (!isJson(contentType)) {
+            throw ApiErrors.error(415, ApiKeyException.INVALID_REQUEST, "Send the request as application/json.");
+        }
         MintRequest request = parse(body, caller.token().getIssuedFor());
         try {
             MintedKey minted = keys.mint(caller.user(), request);
@@ -65,6 +69,14 @@ final class SelfServiceEndpoints {
             throw ApiErrors.error(404, ApiKeyException.NOT_FOUND, "You hold no key with that id.");
         }
         return Response.noContent().build();
+    }
+
+    private static boolean isJson(String contentType) {
+        try {
+            return contentType != null && MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE);
+        } catch (IllegalArgumentException unparseable) {
+            return false;
+        }
     }
 
     private static MintRequest parse(String body, String client) {
