@@ -181,6 +181,22 @@ class SelfServiceApiKeysIT {
         }
 
         @Test
+        @DisplayName("minting and revoking are in the realm's event log, naming the key, never its secret")
+        void audited() {
+            String key = api.mint(token, "audited");
+            String keyId = key.substring(3, 15);
+            api.revoke(token, keyId).then().statusCode(204);
+
+            var events = realm.getEvents(List.of("UPDATE_CREDENTIAL", "REMOVE_CREDENTIAL"), TestRealm.ACCOUNT_CONSOLE_CLIENT,
+                    user.getId(), null, null, null, 0, 10);
+            assertThat(events).extracting(e -> e.getType()).containsExactlyInAnyOrder("UPDATE_CREDENTIAL", "REMOVE_CREDENTIAL");
+            assertThat(events).allSatisfy(e -> {
+                assertThat(e.getDetails()).containsEntry("credential_type", "project-api-key").containsEntry("credential_id", keyId);
+                assertThat(e.getDetails().toString()).doesNotContain(key.substring(15));
+            });
+        }
+
+        @Test
         @DisplayName("another user's key is 404 and stays active")
         void otherUsersKey() {
             String victimKey = api.mint(api.login(TestUsers.create(realm, "victim")), "precious");

@@ -29,7 +29,8 @@ public final class ApiKeysResource {
 
     ApiKeysResource(KeycloakSession session, RealmModel realm) {
         ApiKeyService keys = new ApiKeyService(session, realm);
-        this.selfService = new SelfServiceEndpoints(keys, new UserAuth(session, realm, keys.settings()));
+        this.selfService = new SelfServiceEndpoints(keys, new UserAuth(session, realm, keys.settings()),
+                new KeyEvents(session, realm));
         this.gateway = new GatewayEndpoints(session, realm, keys);
     }
 

@@ -23,10 +23,12 @@ final class SelfServiceEndpoints {
 
     private final ApiKeyService keys;
     private final UserAuth auth;
+    private final KeyEvents events;
 
-    SelfServiceEndpoints(ApiKeyService keys, UserAuth auth) {
+    SelfServiceEndpoints(ApiKeyService keys, UserAuth auth, KeyEvents events) {
         this.keys = keys;
         this.auth = auth;
+        this.events = events;
     }
 
     Response list() {
@@ -55,6 +57,7 @@ final class SelfServiceEndpoints {
         MintRequest request = parse(body, caller.token().getIssuedFor());
         try {
             MintedKey minted = keys.mint(caller.user(), request);
+            events.minted(caller.user(), caller.token(), minted.view().keyId(), minted.view().name(), minted.view().project());
             Map<String, Object> json = KeyJson.of(minted.view());
             json.put("key", minted.key());
             return Response.status(201).entity(json).header("Cache-Control", "no-store").build();
@@ -68,6 +71,7 @@ final class SelfServiceEndpoints {
         if (!keys.revoke(caller.user(), keyId)) {
             throw ApiErrors.error(404, ApiKeyException.NOT_FOUND, "You hold no key with that id.");
         }
+        events.revoked(caller.user(), caller.token(), keyId);
         return Response.noContent().build();
     }
 
