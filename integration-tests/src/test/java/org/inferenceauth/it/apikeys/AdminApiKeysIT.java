@@ -72,7 +72,7 @@ class AdminApiKeysIT {
     class Search {
 
         @Test
-        @DisplayName("by key id: the key with its owner, creating client and last use, never a secret")
+        @DisplayName("by key id: the key with its owner and creating client, never a secret")
         void byKeyId() {
             JsonPath found = asAdmin().queryParam("keyId", key.substring(3, 15)).get(adminBase())
                     .then().statusCode(200).extract().jsonPath();

@@ -37,8 +37,11 @@ class SelfServiceApiKeysIT {
     private UserRepresentation user;
     private String token;
 
+    private KeycloakServer keycloakServer;
+
     @BeforeEach
     void user(KeycloakServer keycloak) {
+        keycloakServer = keycloak;
         api = ApiKeysApi.inference(keycloak);
         realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
         user = TestUsers.create(realm, "keys");
@@ -118,6 +121,10 @@ class SelfServiceApiKeysIT {
             }
             api.asUser(token).contentType(ContentType.JSON).body("{not json").post(api.base())
                     .then().statusCode(400).body("error", equalTo("invalid_request"));
+            api.asUser(token).contentType(ContentType.JSON).body("[\"name\"]").post(api.base())
+                    .then().statusCode(400).body("error", equalTo("invalid_request"));
+            api.asUser(token).contentType(ContentType.TEXT).body("{\"name\":\"x\"}").post(api.base())
+                    .then().statusCode(415).body("error", equalTo("invalid_request"));
         }
 
         @Test
@@ -171,6 +178,22 @@ class SelfServiceApiKeysIT {
 
             assertThat(api.isActive(key)).isFalse();
             api.list(token).then().body("keys", hasSize(0));
+        }
+
+        @Test
+        @DisplayName("minting and revoking are in the realm's event log, naming the key, never its secret")
+        void audited() {
+            String key = api.mint(token, "audited");
+            String keyId = key.substring(3, 15);
+            api.revoke(token, keyId).then().statusCode(204);
+
+            var events = realm.getEvents(List.of("UPDATE_CREDENTIAL", "REMOVE_CREDENTIAL"), TestRealm.ACCOUNT_CONSOLE_CLIENT,
+                    user.getId(), null, null, null, 0, 10);
+            assertThat(events).extracting(e -> e.getType()).containsExactlyInAnyOrder("UPDATE_CREDENTIAL", "REMOVE_CREDENTIAL");
+            assertThat(events).allSatisfy(e -> {
+                assertThat(e.getDetails()).containsEntry("credential_type", "project-api-key").containsEntry("credential_id", keyId);
+                assertThat(e.getDetails().toString()).doesNotContain(key.substring(15));
+            });
         }
 
         @Test
@@ -235,6 +258,18 @@ class SelfServiceApiKeysIT {
 
             api.create(roleless, ApiKeysApi.body("name", "nope")).then().statusCode(403)
                     .body("error", equalTo("insufficient_scope"));
+            api.list(roleless).then().statusCode(200);
+        }
+
+        @Test
+        @DisplayName("a CORS preflight is answered; the real request is checked against the token's web origins")
+        void preflight() {
+            given().header("Origin", "http://localhost:3000").header("Access-Control-Request-Method", "POST")
+                    .options(api.base()).then().statusCode(200)
+                    .header("Access-Control-Allow-Methods", containsString("POST"));
+            String webUiToken = BrowserLogin.webUi(keycloakServer).login(user.getUsername(), TestUsers.PASSWORD).accessToken();
+            api.asUser(webUiToken).header("Origin", "http://localhost:3000").get(api.base()).then().statusCode(200)
+                    .header("Access-Control-Allow-Origin", "http://localhost:3000");
         }
 
         @Test

@@ -7,6 +7,7 @@ import org.inferenceauth.keycloak.credential.ApiKeyCredentialModel;
 import org.inferenceauth.keycloak.keys.ApiKeyService;
 import org.inferenceauth.keycloak.model.jpa.RevocationEventEntity;
 import org.inferenceauth.keycloak.model.jpa.RevocationFeedStore;
+import org.inferenceauth.keycloak.resource.KeyEvents;
 import org.keycloak.events.Details;
 import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
@@ -45,7 +46,8 @@ final class RevocationEventListener implements EventListenerProvider {
             return;
         }
         Map<String, String> details = event.getDetails();
-        if (!ApiKeyCredentialModel.TYPE.equals(details.get(Details.CREDENTIAL_TYPE))) {
+        if (!ApiKeyCredentialModel.TYPE.equals(details.get(Details.CREDENTIAL_TYPE))
+                || details.containsKey(KeyEvents.FEED_RECORDED)) {
             return;
         }
         // The credential id is the key id (see ApiKeyCredentialModel.create).

@@ -3,12 +3,14 @@ package org.inferenceauth.keycloak.resource;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.inferenceauth.keycloak.keys.ApiKeyService;
@@ -27,7 +29,8 @@ public final class ApiKeysResource {
 
     ApiKeysResource(KeycloakSession session, RealmModel realm) {
         ApiKeyService keys = new ApiKeyService(session, realm);
-        this.selfService = new SelfServiceEndpoints(keys, new UserAuth(session, realm, keys.settings()));
+        this.selfService = new SelfServiceEndpoints(keys, new UserAuth(session, realm, keys.settings()),
+                new KeyEvents(session, realm));
         this.gateway = new GatewayEndpoints(session, realm, keys);
     }
 
@@ -44,12 +47,11 @@ public final class ApiKeysResource {
         return selfService.projects();
     }
 
-    /** The body is read as text so that malformed JSON gets the contract's error answer. */
+    /** Any content type is routed here, and the body read as text, so that bad input gets a JSON error. */
     @POST
-    @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response create(String body) {
-        return selfService.create(body);
+    public Response create(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        return selfService.create(contentType, body);
     }
 
     @DELETE

@@ -1,6 +1,7 @@
 package org.inferenceauth.keycloak.resource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.Instant;
@@ -22,10 +23,12 @@ final class SelfServiceEndpoints {
 
     private final ApiKeyService keys;
     private final UserAuth auth;
+    private final KeyEvents events;
 
-    SelfServiceEndpoints(ApiKeyService keys, UserAuth auth) {
+    SelfServiceEndpoints(ApiKeyService keys, UserAuth auth, KeyEvents events) {
         this.keys = keys;
         this.auth = auth;
+        this.events = events;
     }
 
     Response list() {
@@ -45,12 +48,16 @@ final class SelfServiceEndpoints {
         return ok(Map.of("projects", projects, "limits", limits));
     }
 
-    Response create(String body) {
+    Response create(String contentType, String body) {
         Caller caller = auth.authenticate();
         auth.requireMayMint(caller);
+        if (!isJson(contentType)) {
+            throw ApiErrors.error(415, ApiKeyException.INVALID_REQUEST, "Send the request as application/json.");
+        }
         MintRequest request = parse(body, caller.token().getIssuedFor());
         try {
             MintedKey minted = keys.mint(caller.user(), request);
+            events.minted(caller.user(), caller.token(), minted.view().keyId(), minted.view().name(), minted.view().project());
             Map<String, Object> json = KeyJson.of(minted.view());
             json.put("key", minted.key());
             return Response.status(201).entity(json).header("Cache-Control", "no-store").build();
@@ -64,7 +71,16 @@ final class SelfServiceEndpoints {
         if (!keys.revoke(caller.user(), keyId)) {
             throw ApiErrors.error(404, ApiKeyException.NOT_FOUND, "You hold no key with that id.");
         }
+        events.revoked(caller.user(), caller.token(), keyId);
         return Response.noContent().build();
+    }
+
+    private static boolean isJson(String contentType) {
+        try {
+            return contentType != null && MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE);
+        } catch (IllegalArgumentException unparseable) {
+            return false;
+        }
     }
 
     private static MintRequest parse(String body, String client) {
