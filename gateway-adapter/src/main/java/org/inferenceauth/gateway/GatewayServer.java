@@ -1,51 +1,150 @@
 package org.inferenceauth.gateway;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.httpproxy.HttpProxy;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.inferenceauth.gateway.auth.Authenticator;
+import org.inferenceauth.gateway.auth.apikey.ApiKeyAuthenticator;
+import org.inferenceauth.gateway.auth.apikey.ApiKeyPrecheck;
+import org.inferenceauth.gateway.auth.apikey.KeycloakApiKeyClient;
+import org.inferenceauth.gateway.auth.cache.ApiKeyCache;
+import org.inferenceauth.gateway.auth.jwt.JwtAuthenticator;
+import org.inferenceauth.gateway.auth.revocation.RevocationPoller;
+import org.inferenceauth.gateway.auth.revocation.RevokedSubjects;
+import org.inferenceauth.gateway.config.GatewayConfig;
+import org.inferenceauth.gateway.ops.AccessLog;
+import org.inferenceauth.gateway.ops.ForwardAuthHandler;
+import org.inferenceauth.gateway.ops.GatewayMetrics;
+import org.inferenceauth.gateway.ops.ManagementServer;
+import org.inferenceauth.gateway.proxy.GatewayInterceptor;
+import org.inferenceauth.gateway.proxy.UpstreamOrigin;
+import org.inferenceauth.gateway.routing.ModelCatalog;
+import org.inferenceauth.gateway.routing.PathPolicy;
+import org.inferenceauth.gateway.routing.Upstream;
 
-/** The gateway's HTTP server. For now it only answers health checks. */
+/** Wires the gateway together and runs its two listeners: the API port and the management port. */
 public final class GatewayServer {
 
     private final Vertx vertx;
-    private HttpServer server;
+    private final GatewayConfig config;
+    private final ApiKeyPrecheck precheck;
+    private final PrintStream logOut;
+    private final GatewayMetrics metrics = new GatewayMetrics();
 
-    public GatewayServer(Vertx vertx) {
+    private HttpClient upstreamClient;
+    private HttpClient keycloakClient;
+    private ModelCatalog catalog;
+    private RevocationPoller poller;
+    private JwtAuthenticator jwts;
+    private ApiKeyCache keyCache;
+    private HttpServer api;
+    private ManagementServer management;
+
+    public GatewayServer(Vertx vertx, GatewayConfig config, ApiKeyPrecheck precheck, PrintStream logOut) {
         this.vertx = vertx;
+        this.config = config;
+        this.precheck = precheck;
+        this.logOut = logOut;
     }
 
-    /** Listens on the given port (0 picks a free one) of the given host. */
-    public Future<GatewayServer> start(String host, int port) {
-        Router router = Router.router(vertx);
-        router.get("/healthz").handler(ctx -> ctx.response()
-                .putHeader("content-type", "application/json")
-                .end("{\"status\":\"UP\"}"));
-        return vertx.createHttpServer()
-                .requestHandler(router)
-                .listen(port, host)
-                .map(listening -> {
-                    this.server = listening;
-                    return this;
-                });
+    /** Starts everything; the future completes when both ports listen and the first model refresh and revocation round ran. */
+    public Future<GatewayServer> start() {
+        GatewayConfig.Upstreams up = config.upstreams();
+        upstreamClient = vertx.httpClientBuilder()
+                .with(new HttpClientOptions().setKeepAlive(true).setIdleTimeout(0).setDecompressionSupported(false))
+                .with(new PoolOptions().setHttp1MaxSize(up.maxConnections()))
+                .build();
+        keycloakClient = vertx.httpClientBuilder()
+                .with(new HttpClientOptions().setKeepAlive(true))
+                .with(new PoolOptions().setHttp1MaxSize(32))
+                .build();
+
+        List<Upstream> upstreams = up.baseUrls().stream().map(Upstream::of).toList();
+        catalog = new ModelCatalog(vertx, upstreamClient, upstreams, up.defaultUpstream().map(Upstream::of),
+                up.apiKey(), up.connectTimeout().plus(Duration.ofSeconds(5)));
+
+        Clock clock = Clock.systemUTC();
+        RevokedSubjects revokedSubjects = new RevokedSubjects(Duration.ofHours(24), clock);
+        jwts = new JwtAuthenticator(vertx, config.jwt(), config.keycloak().issuer().toString(), revokedSubjects,
+                config.keycloak().timeout(), clock);
+        KeycloakApiKeyClient keycloak = new KeycloakApiKeyClient(keycloakClient, config.keycloak());
+        keyCache = new ApiKeyCache(config.keyCache(), Ticker.systemTicker());
+        metrics.gauge("gateway_key_cache_size", "API-key identities currently cached", keyCache::size);
+        Authenticator authenticator = new Authenticator(jwts,
+                new ApiKeyAuthenticator(precheck, keyCache, keycloak, metrics, clock), metrics);
+        poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revokedSubjects, metrics,
+                config.keycloak().revocationPollInterval());
+
+        PathPolicy policy = new PathPolicy(config.extraPaths());
+        AccessLog accessLog = new AccessLog(config.accessLogEnabled(), logOut);
+        Duration retryAfter = config.keycloak().retryAfter();
+        HttpProxy proxy = HttpProxy.reverseProxy(upstreamClient)
+                .origin(new UpstreamOrigin(up.connectTimeout(), up.idleTimeout()))
+                .addInterceptor(new GatewayInterceptor(policy, authenticator, catalog,
+                        new GatewayInterceptor.UpstreamSettings(up.apiKey()), metrics, accessLog,
+                        config.maxBodyBytes(), retryAfter));
+        ForwardAuthHandler forwardAuth = new ForwardAuthHandler(authenticator, policy, metrics, accessLog, retryAfter);
+
+        management = new ManagementServer(vertx, metrics, () -> jwts.checkJwks()
+                .map(jwks -> new ManagementServer.Readiness(jwks, poller.keycloakReachable())));
+
+        return catalog.start(up.modelsRefreshInterval())
+                .compose(v -> poller.start())
+                .compose(v -> vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
+                        .requestHandler(request -> {
+                            if (config.forwardAuthEnabled() && ForwardAuthHandler.matches(request.path())) {
+                                forwardAuth.handle(request);
+                            } else {
+                                proxy.handle(request);
+                            }
+                        })
+                        .listen(config.port(), config.host()))
+                .compose(server -> {
+                    api = server;
+                    return management.start(config.host(), config.managementPort());
+                })
+                .map(v -> this);
     }
 
     public int port() {
-        return server.actualPort();
+        return api.actualPort();
+    }
+
+    public int managementPort() {
+        return management.port();
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** Runs one revocation round now (tests use it to avoid waiting for the timer). */
+    public Future<Void> pollRevocations() {
+        return poller.round();
     }
 
     public Future<Void> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
+        if (poller != null) {
+            poller.stop();
+        }
+        if (catalog != null) {
+            catalog.stop();
+        }
+        Future<Void> apiClosed = api == null ? Future.succeededFuture() : api.close();
+        Future<Void> managementClosed = management == null ? Future.succeededFuture() : management.stop();
+        return Future.join(apiClosed, managementClosed).compose(v -> Future.join(
+                upstreamClient == null ? Future.succeededFuture() : upstreamClient.close(),
+                keycloakClient == null ? Future.succeededFuture() : keycloakClient.close())).mapEmpty();
     }
 
-    public static void main(String[] args) {
-        int port = Integer.parseInt(System.getenv().getOrDefault("GATEWAY_PORT", "8000"));
-        String host = System.getenv().getOrDefault("GATEWAY_HOST", "0.0.0.0");
-        new GatewayServer(Vertx.vertx()).start(host, port)
-                .onSuccess(g -> System.out.println("Gateway listening on " + host + ":" + g.port()))
-                .onFailure(e -> {
-                    System.err.println("Gateway failed to start: " + e.getMessage());
-                    System.exit(1);
-                });
-    }
 }

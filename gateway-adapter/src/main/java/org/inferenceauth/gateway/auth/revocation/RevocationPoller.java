@@ -1,0 +1,141 @@
+package org.inferenceauth.gateway.auth.revocation;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.inferenceauth.gateway.auth.apikey.KeycloakApiKeyClient;
+import org.inferenceauth.gateway.auth.apikey.RevocationBatch;
+import org.inferenceauth.gateway.auth.cache.ApiKeyCache;
+import org.inferenceauth.gateway.auth.jwt.JwtAuthenticator;
+import org.inferenceauth.gateway.ops.GatewayMetrics;
+
+/**
+ * Keeps the caches honest. Every interval it (1) reads the realm's revocation feed and evicts what
+ * it names, and (2) asks Keycloak which of the cached keys are no longer active and evicts those.
+ * The second step catches revocations the feed cannot see (a credential deleted in the admin
+ * console, an expiry), so any revocation reaches the gateway within about one interval plus a
+ * round trip. Rounds never overlap: the next one is scheduled when the previous ends.
+ */
+public final class RevocationPoller {
+
+    private static final Logger LOG = System.getLogger(RevocationPoller.class.getName());
+    private static final int CHECK_BATCH = 500;
+
+    private final Vertx vertx;
+    private final KeycloakApiKeyClient keycloak;
+    private final ApiKeyCache keys;
+    private final JwtAuthenticator jwts;
+    private final RevokedSubjects revokedSubjects;
+    private final GatewayMetrics metrics;
+    private final Duration interval;
+    private final AtomicLong lastSuccessNanos = new AtomicLong();
+    private volatile String cursor;
+    private volatile boolean running;
+    private volatile boolean failing;
+    private long timerId = -1;
+
+    public RevocationPoller(Vertx vertx, KeycloakApiKeyClient keycloak, ApiKeyCache keys, JwtAuthenticator jwts,
+                            RevokedSubjects revokedSubjects, GatewayMetrics metrics, Duration interval) {
+        this.vertx = vertx;
+        this.keycloak = keycloak;
+        this.keys = keys;
+        this.jwts = jwts;
+        this.revokedSubjects = revokedSubjects;
+        this.metrics = metrics;
+        this.interval = interval;
+    }
+
+    /** Runs the first round now and returns when it ended (successfully or not). */
+    public Future<Void> start() {
+        running = true;
+        return round();
+    }
+
+    public void stop() {
+        running = false;
+        if (timerId >= 0) {
+            vertx.cancelTimer(timerId);
+        }
+    }
+
+    /** Whether Keycloak answered a round recently (used by readiness). */
+    public boolean keycloakReachable() {
+        long last = lastSuccessNanos.get();
+        return last != 0 && System.nanoTime() - last < interval.multipliedBy(3).plusSeconds(5).toNanos();
+    }
+
+    /** One round: feed, then batch re-check. Public for tests that drive rounds by hand. */
+    public Future<Void> round() {
+        return readFeed()
+                .compose(v -> recheckCachedKeys())
+                .onSuccess(v -> {
+                    lastSuccessNanos.set(System.nanoTime());
+                    if (failing) {
+                        LOG.log(Level.INFO, "Revocation feed reachable again");
+                        failing = false;
+                    }
+                })
+                .recover(failure -> {
+                    if (!failing) {
+                        LOG.log(Level.WARNING, "Revocation round failed (will keep retrying): " + failure.getMessage());
+                        failing = true;
+                    }
+                    return Future.succeededFuture();
+                })
+                .andThen(v -> scheduleNext());
+    }
+
+    private void scheduleNext() {
+        if (running) {
+            timerId = vertx.setTimer(interval.toMillis(), id -> round());
+        }
+    }
+
+    private Future<Void> readFeed() {
+        return keycloak.revocations(cursor).map(batch -> {
+            apply(batch.events());
+            cursor = batch.cursor();
+            return null;
+        });
+    }
+
+    private void apply(List<RevocationBatch.Event> events) {
+        List<String> keyIds = new ArrayList<>();
+        for (RevocationBatch.Event event : events) {
+            if (event.isKeyRevocation() && event.keyId() != null) {
+                keyIds.add(event.keyId());
+            } else if (event.subject() != null
+                    && ("user_disabled".equals(event.type()) || "user_deleted".equals(event.type()))) {
+                revokedSubjects.revoke(event.subject());
+                jwts.evictSubject(event.subject());
+                metrics.revocationsApplied("user", keys.invalidateSubject(event.subject()));
+            }
+        }
+        if (!keyIds.isEmpty()) {
+            metrics.revocationsApplied("key", keys.invalidateKeyIds(keyIds));
+        }
+    }
+
+    private Future<Void> recheckCachedKeys() {
+        List<String> cached = List.copyOf(keys.activeKeyIds());
+        Future<Void> chain = Future.succeededFuture();
+        for (int from = 0; from < cached.size(); from += CHECK_BATCH) {
+            List<String> batch = cached.subList(from, Math.min(cached.size(), from + CHECK_BATCH));
+            chain = chain.compose(v -> keycloak.inactiveKeyIds(batch)).map(this::evictInactive);
+        }
+        return chain;
+    }
+
+    private Void evictInactive(Set<String> inactive) {
+        if (!inactive.isEmpty()) {
+            metrics.revocationsApplied("recheck", keys.invalidateKeyIds(inactive));
+        }
+        return null;
+    }
+}
