@@ -46,7 +46,15 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
     /** The shared server of this run, started on first use. */
     public static KeycloakServer server(ExtensionContext context) {
         return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(KeycloakServer.class, key -> fromSystemProperties().start(), KeycloakServer.class);
+                .getOrComputeIfAbsent(KeycloakServer.class, key -> startFromSystemProperties(), KeycloakServer.class);
+    }
+
+    private static KeycloakServer startFromSystemProperties() {
+        KeycloakServer server = fromSystemProperties().start();
+        // One line per run for the CI log: how long the real server took to boot, and on what.
+        System.out.printf("Keycloak on %s ready at %s in %.1f s (log: %s)%n", server.getDatabase(),
+                server.getAuthServerUrl(), server.getLastStartDuration().toMillis() / 1000.0, server.getLogFile());
+        return server;
     }
 
     static KeycloakServer fromSystemProperties() {

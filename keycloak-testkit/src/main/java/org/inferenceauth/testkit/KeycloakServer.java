@@ -221,6 +221,7 @@ public final class KeycloakServer implements AutoCloseable {
             command.addAll(List.of("start", "--cache=local", "--http-enabled=true", "--hostname-strict=false"));
         }
         command.addAll(List.of(
+                "--http-host=127.0.0.1", // tests and the demo never need Keycloak beyond loopback
                 "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort,
                 "--health-enabled=true",

@@ -31,7 +31,7 @@ class BrowserLoginIT {
         assertThat(claims.getStringClaim("preferred_username")).isEqualTo(user.getUsername());
         assertThat(claims.getStringClaim("azp")).isEqualTo(TestRealm.WEB_UI_CLIENT);
         assertThat(claims.getAudience()).contains(TestRealm.GATEWAY_CLIENT);
-        assertThat((java.util.List<?>) claims.getJSONObjectClaim("realm_access").get("roles"))
+        assertThat((java.util.List<Object>) claims.getJSONObjectClaim("realm_access").get("roles"))
                 .as("default roles let every user mint API keys").contains("api-key-user");
         assertThat(tokens.idToken()).isNotBlank();
     }

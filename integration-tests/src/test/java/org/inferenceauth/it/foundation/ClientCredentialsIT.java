@@ -53,13 +53,13 @@ class ClientCredentialsIT {
     }
 
     @Test
-    @DisplayName("a wrong client secret is refused with invalid_client")
+    @DisplayName("a wrong client secret is refused (401, unauthorized_client as Keycloak words it)")
     void wrongSecret(KeycloakServer keycloak) {
         given().formParam("grant_type", "client_credentials")
                 .formParam("client_id", TestRealm.EXAMPLE_SERVICE_CLIENT)
                 .formParam("client_secret", "not-the-secret")
                 .post(keycloak.getIssuer(TestRealm.REALM) + "/protocol/openid-connect/token")
-                .then().statusCode(401).body("error", org.hamcrest.Matchers.equalTo("invalid_client"));
+                .then().statusCode(401).body("error", org.hamcrest.Matchers.equalTo("unauthorized_client"));
     }
 
     @Test
