@@ -1,7 +1,7 @@
 package org.inferenceauth.gateway;
 
 import io.vertx.core.Vertx;
-import org.inferenceauth.gateway.auth.apikey.ApiKeyShapePrecheck;
+import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
 import org.inferenceauth.gateway.config.ConfigException;
 import org.inferenceauth.gateway.config.GatewayConfig;
 
@@ -21,7 +21,7 @@ public final class GatewayMain {
         }
         Vertx vertx = Vertx.vertx();
         GatewayServer gateway = new GatewayServer(vertx, config,
-                new ApiKeyShapePrecheck(config.keyCache().allowedPrefixes()), System.out);
+                new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()), System.out);
         gateway.start()
                 .onSuccess(g -> System.err.println("Gateway listening on " + config.host() + ":" + g.port()
                         + " (management " + g.managementPort() + "), upstreams " + config.upstreams().baseUrls()

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.inferenceauth.apikey.format.ApiKeyFormat;
 
 /**
  * Everything the gateway reads from its environment ({@code GATEWAY_*} variables), validated at
@@ -159,7 +160,16 @@ public record GatewayConfig(
         Duration negative = r.duration("GATEWAY_KEY_NEGATIVE_TTL", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofHours(1));
         Duration grace = r.duration("GATEWAY_OUTAGE_GRACE", Duration.ofMinutes(15), Duration.ZERO, Duration.ofDays(1));
         long max = r.positiveLong("GATEWAY_KEY_CACHE_MAX_ENTRIES", 100_000);
-        Set<String> prefixes = Set.copyOf(r.list("GATEWAY_API_KEY_PREFIXES"));
-        return new KeyCache(ttl, negative, grace, max, prefixes);
+        List<String> prefixes = r.list("GATEWAY_API_KEY_PREFIXES");
+        if (prefixes.isEmpty()) {
+            prefixes = List.of(ApiKeyFormat.DEFAULT_PREFIX);
+        }
+        for (String prefix : prefixes) {
+            if (!ApiKeyFormat.isValidPrefix(prefix)) {
+                r.problem("GATEWAY_API_KEY_PREFIXES entries must be 2-10 lower-case letters/digits starting with a letter, got '"
+                        + prefix + "'");
+            }
+        }
+        return new KeyCache(ttl, negative, grace, max, Set.copyOf(prefixes));
     }
 }

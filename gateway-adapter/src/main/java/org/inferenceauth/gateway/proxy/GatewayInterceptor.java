@@ -135,7 +135,12 @@ public final class GatewayInterceptor implements ProxyInterceptor {
             return reply(ctx, OpenAiError.bodyTooLarge(maxBodyBytes));
         }
         return BoundedBody.read(request.getBody().stream(), maxBodyBytes)
-                .compose(body -> routeByModel(ctx, identity, body))
+                .compose(body -> {
+                    // The client stream is consumed now: from here on the body is this buffer
+                    // (releasing an ended server request would throw).
+                    request.setBody(Body.body(body));
+                    return routeByModel(ctx, identity, body);
+                })
                 .recover(failure -> reply(ctx, failure instanceof BoundedBody.TooLargeException
                         ? OpenAiError.bodyTooLarge(maxBodyBytes) : OpenAiError.invalidJson()));
     }
@@ -159,7 +164,6 @@ public final class GatewayInterceptor implements ProxyInterceptor {
             metrics.auth(identity.kind() == Identity.Kind.JWT ? "jwt" : "api_key", "forbidden");
             return reply(ctx, OpenAiError.modelNotAllowed(name));
         }
-        ctx.request().setBody(Body.body(body));
         return forward(ctx, identity, name);
     }
 
