@@ -83,7 +83,7 @@ public final class GatewayServer {
         Authenticator authenticator = new Authenticator(jwts,
                 new ApiKeyAuthenticator(precheck, keyCache, keycloak, metrics, clock), metrics);
         poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revokedSubjects, metrics,
-                config.keycloak().revocationPollInterval());
+                config.keycloak().revocationPollInterval(), config.keycloak().timeout());
 
         PathPolicy policy = new PathPolicy(config.extraPaths());
         AccessLog accessLog = new AccessLog(config.accessLogEnabled(), logOut);

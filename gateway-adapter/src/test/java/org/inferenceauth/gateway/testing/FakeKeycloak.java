@@ -61,13 +61,21 @@ public final class FakeKeycloak implements AutoCloseable {
         this.signingKey = new RSAKeyGenerator(2048).keyID("test-key").generate();
     }
 
+    private int port;
+
     public FakeKeycloak start() {
-        server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await();
+        server = vertx.createHttpServer().requestHandler(this::handle).listen(port, "127.0.0.1").await();
+        port = server.actualPort();
         return this;
     }
 
+    /** Stops listening: connections are refused, as when Keycloak is down. {@link #start()} comes back on the same port. */
+    public void stop() {
+        server.close().await();
+    }
+
     public String issuer() {
-        return "http://127.0.0.1:" + server.actualPort() + PATH;
+        return "http://127.0.0.1:" + port + PATH;
     }
 
     @Override

@@ -34,6 +34,7 @@ public final class RevocationPoller {
     private final RevokedSubjects revokedSubjects;
     private final GatewayMetrics metrics;
     private final Duration interval;
+    private final Duration reachableWindow;
     private final AtomicLong lastSuccessNanos = new AtomicLong();
     private volatile String cursor;
     private volatile boolean running;
@@ -41,7 +42,8 @@ public final class RevocationPoller {
     private long timerId = -1;
 
     public RevocationPoller(Vertx vertx, KeycloakApiKeyClient keycloak, ApiKeyCache keys, JwtAuthenticator jwts,
-                            RevokedSubjects revokedSubjects, GatewayMetrics metrics, Duration interval) {
+                            RevokedSubjects revokedSubjects, GatewayMetrics metrics, Duration interval,
+                            Duration keycloakTimeout) {
         this.vertx = vertx;
         this.keycloak = keycloak;
         this.keys = keys;
@@ -49,6 +51,8 @@ public final class RevocationPoller {
         this.revokedSubjects = revokedSubjects;
         this.metrics = metrics;
         this.interval = interval;
+        // Three missed rounds (each may take up to a timeout per call) mean Keycloak is not reachable.
+        this.reachableWindow = interval.plus(keycloakTimeout).multipliedBy(3);
     }
 
     /** Runs the first round now and returns when it ended (successfully or not). */
@@ -67,7 +71,7 @@ public final class RevocationPoller {
     /** Whether Keycloak answered a round recently (used by readiness). */
     public boolean keycloakReachable() {
         long last = lastSuccessNanos.get();
-        return last != 0 && System.nanoTime() - last < interval.multipliedBy(3).plusSeconds(5).toNanos();
+        return last != 0 && System.nanoTime() - last < reachableWindow.toNanos();
     }
 
     /** One round: feed, then batch re-check. Public for tests that drive rounds by hand. */
