@@ -100,7 +100,9 @@ public final class GatewayServer {
 
         return catalog.start(up.modelsRefreshInterval())
                 .compose(v -> poller.start())
-                .compose(v -> vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(false))
+                .compose(v -> vertx.createHttpServer(new HttpServerOptions()
+                        // gzip would hold back small SSE chunks; curl sends Expect: 100-continue for bodies > 1 KiB.
+                        .setCompressionSupported(false).setHandle100ContinueAutomatically(true))
                         .requestHandler(request -> {
                             if (config.forwardAuthEnabled() && ForwardAuthHandler.matches(request.path())) {
                                 forwardAuth.handle(request);

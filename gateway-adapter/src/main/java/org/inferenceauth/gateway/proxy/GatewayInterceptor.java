@@ -180,6 +180,7 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         ProxyRequest request = ctx.request();
         HttpServerRequest server = request.proxiedRequest();
         IdentityHeaders.stripClientCredentials(request.headers());
+        request.headers().remove("expect"); // the body is already here (or streams now): no 100-continue upstream
         IdentityHeaders.write(identity, request::putHeader);
         upstreams.apiKey().ifPresent(key -> request.putHeader("authorization", "Bearer " + key));
         String forwardedFor = request.headers().get("x-forwarded-for");

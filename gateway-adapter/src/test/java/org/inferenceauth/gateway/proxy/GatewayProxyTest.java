@@ -130,6 +130,28 @@ class GatewayProxyTest {
         }
 
         @Test
+        @DisplayName("a client that waits for 100-continue before sending the body (curl with a large body) is served promptly")
+        void expectContinue() throws Exception {
+            byte[] body = chat("model-a").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.server().port())) {
+                socket.setSoTimeout(2000);
+                var out = socket.getOutputStream();
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+                out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer " + key.token()
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                        + "\r\nExpect: 100-continue\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+
+                assertThat(in.readLine()).isEqualTo("HTTP/1.1 100 Continue");
+                assertThat(in.readLine()).isEmpty();
+                out.write(body);
+                out.flush();
+                assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+            }
+        }
+
+        @Test
         @DisplayName("completions and embeddings paths are proxied too")
         void completions() {
             HttpResponse<String> response = gateway.post("/v1/completions",
