@@ -61,7 +61,10 @@ public final class GatewayServer {
     public Future<GatewayServer> start() {
         GatewayConfig.Upstreams up = config.upstreams();
         upstreamClient = vertx.httpClientBuilder()
-                .with(new HttpClientOptions().setKeepAlive(true).setIdleTimeout(0).setDecompressionSupported(false))
+                .with(new HttpClientOptions().setKeepAlive(true).setIdleTimeout(0).setDecompressionSupported(false)
+                        // Drop pooled connections before the upstream does (uvicorn, under vLLM, closes idle
+                        // keep-alive connections after 5 s): reusing one it just closed would fail a request.
+                        .setKeepAliveTimeout((int) up.keepAliveTimeout().toSeconds()))
                 .with(new PoolOptions().setHttp1MaxSize(up.maxConnections()))
                 .build();
         keycloakClient = vertx.httpClientBuilder()

@@ -35,7 +35,8 @@ public record GatewayConfig(
             Duration connectTimeout,
             Duration idleTimeout,
             Duration modelsRefreshInterval,
-            int maxConnections) {}
+            int maxConnections,
+            Duration keepAliveTimeout) {}
 
     /** Where and as whom the gateway talks to Keycloak. */
     public record Keycloak(
@@ -123,7 +124,8 @@ public record GatewayConfig(
                 r.duration("GATEWAY_UPSTREAM_CONNECT_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(5)),
                 r.duration("GATEWAY_UPSTREAM_IDLE_TIMEOUT", Duration.ofMinutes(5), Duration.ofMillis(10), Duration.ofHours(2)),
                 r.duration("GATEWAY_MODELS_REFRESH_INTERVAL", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(24)),
-                (int) Math.min(Integer.MAX_VALUE, r.positiveLong("GATEWAY_UPSTREAM_MAX_CONNECTIONS", 1000)));
+                (int) Math.min(Integer.MAX_VALUE, r.positiveLong("GATEWAY_UPSTREAM_MAX_CONNECTIONS", 1000)),
+                r.duration("GATEWAY_UPSTREAM_KEEP_ALIVE", Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ofHours(1)));
     }
 
     private static Keycloak keycloak(EnvReader r) {

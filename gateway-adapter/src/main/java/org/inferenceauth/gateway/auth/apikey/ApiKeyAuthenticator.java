@@ -35,6 +35,9 @@ public final class ApiKeyAuthenticator {
         CompletableFuture<ApiKeyCache.Lookup> lookup = cache.get(KeyHash.of(apiKey), this::introspect, apiKey);
         return Future.fromCompletionStage(lookup, context).<AuthResult>map(found -> {
             metrics.keyCache(found.hit());
+            if (found.result() instanceof Introspection.Unavailable unavailable) {
+                return new AuthResult.Unavailable(unavailable.reason());
+            }
             if (found.result() instanceof Introspection.Active active && !active.identity().isExpired(clock.instant())) {
                 return new AuthResult.Authenticated(active.identity());
             }
@@ -46,6 +49,8 @@ public final class ApiKeyAuthenticator {
         long started = System.nanoTime();
         return keycloak.introspect(apiKey)
                 .andThen(done -> metrics.introspection(Duration.ofNanos(System.nanoTime() - started), done.succeeded()))
+                // An answer, not a failed future: Caffeine would log every failed load with a stack trace.
+                .recover(failure -> Future.succeededFuture(new Introspection.Unavailable(failure.getMessage())))
                 .toCompletionStage().toCompletableFuture();
     }
 }

@@ -14,6 +14,9 @@ public sealed interface Introspection {
 
     record Inactive() implements Introspection {}
 
+    /** Keycloak gave no usable answer. Never kept in the cache; it only lets concurrent waiters share the failure. */
+    record Unavailable(String reason) implements Introspection {}
+
     Inactive INACTIVE = new Inactive();
 
     /** Parses {@code POST {issuer}/api-keys/introspect}'s body. */

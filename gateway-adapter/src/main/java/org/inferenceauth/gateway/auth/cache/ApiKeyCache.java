@@ -24,7 +24,8 @@ import org.inferenceauth.gateway.config.GatewayConfig;
  *
  * <ul>
  *   <li>A miss loads once per key: concurrent requests with the same unknown key share one
- *       introspection call (Caffeine's in-flight future). A failed load is not cached.</li>
+ *       introspection call (Caffeine's in-flight future). A failed load ({@link Introspection.Unavailable}
+ *       or a failed future) is not cached.</li>
  *   <li>"Inactive" answers live {@code negativeTtl}, so a flood of bad keys costs one call each.</li>
  *   <li>"Active" answers are fresh for {@code ttl}; after that the first request triggers one
  *       background re-introspection and keeps being served meanwhile. If Keycloak cannot answer,
@@ -73,6 +74,9 @@ public final class ApiKeyCache {
     }
 
     private static long lifetime(Entry entry, long positive, long negative) {
+        if (entry.result() instanceof Introspection.Unavailable) {
+            return 0; // gone at once: the next request asks Keycloak again
+        }
         if (entry.result() instanceof Introspection.Active active && active.identity().expiresAt() != null) {
             long untilExpiry = Duration.between(Instant.now(), active.identity().expiresAt()).toNanos();
             return Math.max(0, Math.min(positive, untilExpiry));
@@ -102,7 +106,7 @@ public final class ApiKeyCache {
     private void refreshInBackground(String keyHash, Function<String, CompletableFuture<Introspection>> introspect,
                                      String apiKey) {
         refreshing.computeIfAbsent(keyHash, hash -> introspect.apply(apiKey).whenComplete((result, failure) -> {
-            if (failure == null) {
+            if (failure == null && !(result instanceof Introspection.Unavailable)) {
                 cache.put(hash, CompletableFuture.completedFuture(new Entry(result, ticker.read())));
             }
             // On failure the old entry stays until ttl + outageGrace.

@@ -76,8 +76,11 @@ public final class RevocationPoller {
 
     /** One round: feed, then batch re-check. Public for tests that drive rounds by hand. */
     public Future<Void> round() {
+        // Both steps run even if one fails: a broken feed must not stop the re-check, or vice versa.
         return readFeed()
-                .compose(v -> recheckCachedKeys())
+                .transform(feed -> recheckCachedKeys().transform(recheck ->
+                        feed.failed() ? Future.<Void>failedFuture(feed.cause()) : recheck.failed()
+                                ? Future.<Void>failedFuture(recheck.cause()) : Future.<Void>succeededFuture()))
                 .onSuccess(v -> {
                     lastSuccessNanos.set(System.nanoTime());
                     if (failing) {

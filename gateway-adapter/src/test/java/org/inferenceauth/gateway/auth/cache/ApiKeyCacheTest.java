@@ -103,6 +103,25 @@ class ApiKeyCacheTest {
     }
 
     @Test
+    @DisplayName("an 'unavailable' answer reaches the waiting requests but is not kept")
+    void unavailableNotKept() {
+        assertThat(get("h", answering(new Introspection.Unavailable("down"))).result())
+                .isInstanceOf(Introspection.Unavailable.class);
+        assertThat(get("h", answering(active("k1", "s1"))).result()).isInstanceOf(Introspection.Active.class);
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    @DisplayName("during an outage reported as 'unavailable' answers, a stale active entry keeps serving")
+    void unavailableRefreshKeepsStale() {
+        get("h", answering(active("k1", "s1")));
+        advance(TTL.plusSeconds(1));
+
+        assertThat(get("h", answering(new Introspection.Unavailable("down"))).result()).isInstanceOf(Introspection.Active.class);
+        assertThat(get("h", answering(new Introspection.Unavailable("down"))).result()).isInstanceOf(Introspection.Active.class);
+    }
+
+    @Test
     @DisplayName("a stale active entry is served while one background refresh replaces it")
     void refreshAfterTtl() {
         get("h", answering(active("k1", "s1")));
