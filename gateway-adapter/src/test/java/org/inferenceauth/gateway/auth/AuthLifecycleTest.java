@@ -159,6 +159,19 @@ class AuthLifecycleTest {
         }
 
         @Test
+        @DisplayName("with the feed failing, the batch re-check still finds revoked keys within 2 s")
+        void recheckWithoutFeed() throws Exception {
+            FakeKeycloak.Key key = keycloak.mintKey("gus");
+            assertThat(models(key.token())).isEqualTo(200);
+
+            keycloak.setFeedBroken(true);
+            keycloak.setFeedSilent(true);
+            keycloak.revokeKey(key);
+
+            within(Duration.ofSeconds(2), () -> models(key.token()) == 401);
+        }
+
+        @Test
         @DisplayName("a disabled user's keys are refused within 2 s")
         void disabledUser() throws Exception {
             FakeKeycloak.Key key = keycloak.mintKey("frank");

@@ -53,6 +53,7 @@ public final class FakeKeycloak implements AutoCloseable {
     private final AtomicInteger checks = new AtomicInteger();
     private volatile boolean down;
     private volatile boolean feedSilent;
+    private volatile boolean feedBroken;
     private volatile Duration introspectionDelay = Duration.ZERO;
     private HttpServer server;
 
@@ -93,6 +94,11 @@ public final class FakeKeycloak implements AutoCloseable {
     /** Revocations stop appearing in the feed (only the batch re-check can find them). */
     public void setFeedSilent(boolean silent) {
         this.feedSilent = silent;
+    }
+
+    /** The feed endpoint answers 500 (e.g. an older extension without it); the other endpoints work. */
+    public void setFeedBroken(boolean broken) {
+        this.feedBroken = broken;
     }
 
     public void setIntrospectionDelay(Duration delay) {
@@ -168,7 +174,13 @@ public final class FakeKeycloak implements AutoCloseable {
                         vertx.setTimer(introspectionDelay.toMillis(), t -> json(request, answer));
                     }
                 }
-                case PATH + "/api-keys/revocations" -> feed(request);
+                case PATH + "/api-keys/revocations" -> {
+                    if (feedBroken) {
+                        request.response().setStatusCode(500).end();
+                    } else {
+                        feed(request);
+                    }
+                }
                 case PATH + "/api-keys/revocations/check" -> {
                     checks.incrementAndGet();
                     JsonArray inactive = new JsonArray();

@@ -62,21 +62,37 @@ class GatewayJwtIT {
         return ChatCompletionCreateParams.builder().model(model).addUserMessage("Hello gateway").build();
     }
 
-    @Test
-    @DisplayName("a service account's client-credentials token lists models and runs a chat completion")
-    void clientCredentials() {
-        OpenAIClient sdk = gateway.sdk(clientCredentialsToken());
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> tokens() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("client credentials of example-service",
+                        (java.util.function.Supplier<String>) GatewayJwtIT::clientCredentialsToken,
+                        "service-account-example-service", "example-service"),
+                org.junit.jupiter.params.provider.Arguments.of("web-UI login of a user",
+                        (java.util.function.Supplier<String>) GatewayJwtIT::webUiUserToken, "gw-user-", "open-webui"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}: models, chat, streaming chat")
+    @org.junit.jupiter.params.provider.MethodSource("tokens")
+    @DisplayName("the SDK lists models and runs non-streaming and streaming chat completions with a Keycloak access token")
+    void sdkWithToken(String kind, java.util.function.Supplier<String> token, String userPrefix, String client) {
+        OpenAIClient sdk = gateway.sdk(token.get());
 
         List<String> models = sdk.models().list().data().stream().map(Model::id).toList();
         ChatCompletion completion = sdk.chat().completions().create(chat("model-b"));
+        var seen = gateway.beta.received().get(0).headers();
+        StringBuilder streamed = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(chat("model-c"))) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(streamed::append)));
+        }
 
         assertThat(models).containsExactly("model-a", "model-b", "model-c");
         assertThat(completion.model()).isEqualTo("model-b");
         assertThat(completion.choices().get(0).message().content()).hasValueSatisfying(
                 text -> assertThat(text).contains("model-b"));
-        assertThat(gateway.beta.received().get(0).headers().get("x-auth-user")).isEqualTo("service-account-example-service");
-        assertThat(gateway.beta.received().get(0).headers().get("x-auth-client")).isEqualTo("example-service");
-        assertThat(gateway.beta.received().get(0).headers().get("authorization")).isNull();
+        assertThat(streamed.toString()).contains("answering as model-c");
+        assertThat(seen.get("x-auth-user")).startsWith(userPrefix);
+        assertThat(seen.get("x-auth-client")).isEqualTo(client);
+        assertThat(seen.get("authorization")).isNull();
     }
 
     @Test
