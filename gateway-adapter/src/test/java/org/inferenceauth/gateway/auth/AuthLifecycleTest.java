@@ -159,6 +159,20 @@ class AuthLifecycleTest {
         }
 
         @Test
+        @DisplayName("a revocation behind several pages of other events is still applied within 2 s")
+        void feedPaging() throws Exception {
+            FakeKeycloak.Key key = keycloak.mintKey("paula");
+            assertThat(models(key.token())).isEqualTo(200);
+            keycloak.setFeedSilent(false);
+
+            keycloak.revokeManyOthers(150); // 16 pages: one round with paging, 3 s without
+            keycloak.revokeKey(key);
+            keycloak.setCheckBroken(true); // only the feed can find it
+
+            within(Duration.ofSeconds(2), () -> models(key.token()) == 401);
+        }
+
+        @Test
         @DisplayName("with the feed failing, the batch re-check still finds revoked keys within 2 s")
         void recheckWithoutFeed() throws Exception {
             FakeKeycloak.Key key = keycloak.mintKey("gus");

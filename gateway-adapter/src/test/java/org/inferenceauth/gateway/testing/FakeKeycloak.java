@@ -41,6 +41,7 @@ public final class FakeKeycloak implements AutoCloseable {
     public static final String CLIENT_ID = "inference-gateway";
     public static final String CLIENT_SECRET = "fake-secret";
     private static final String PATH = "/realms/inference";
+    private static final int FEED_PAGE = 10;
 
     /** A key the fake knows, with what introspection says about it. */
     public record Key(String token, String keyId, String subject, String username, String project, Set<String> scopes) {}
@@ -54,6 +55,7 @@ public final class FakeKeycloak implements AutoCloseable {
     private volatile boolean down;
     private volatile boolean feedSilent;
     private volatile boolean feedBroken;
+    private volatile boolean checkBroken;
     private volatile Duration introspectionDelay = Duration.ZERO;
     private HttpServer server;
 
@@ -99,6 +101,11 @@ public final class FakeKeycloak implements AutoCloseable {
     /** The feed endpoint answers 500 (e.g. an older extension without it); the other endpoints work. */
     public void setFeedBroken(boolean broken) {
         this.feedBroken = broken;
+    }
+
+    /** The batch re-check answers 500; the other endpoints work. */
+    public void setCheckBroken(boolean broken) {
+        this.checkBroken = broken;
     }
 
     public void setIntrospectionDelay(Duration delay) {
@@ -183,6 +190,10 @@ public final class FakeKeycloak implements AutoCloseable {
                 }
                 case PATH + "/api-keys/revocations/check" -> {
                     checks.incrementAndGet();
+                    if (checkBroken) {
+                        request.response().setStatusCode(500).end();
+                        return;
+                    }
                     JsonArray inactive = new JsonArray();
                     Set<String> activeIds = Set.copyOf(activeKeys.values().stream().map(Key::keyId).toList());
                     for (Object id : body.toJsonObject().getJsonArray("key_ids")) {
@@ -208,11 +219,20 @@ public final class FakeKeycloak implements AutoCloseable {
                 .put("client_id", "account-console").put("token_type", "api_key");
     }
 
+    /** Pages of at most {@link #FEED_PAGE} events, as the real feed (1000 there). */
     private void feed(HttpServerRequest request) {
         String since = request.getParam("since");
-        int from = since == null ? events.size() : Integer.parseInt(since);
-        List<JsonObject> page = new ArrayList<>(events.subList(Math.min(from, events.size()), events.size()));
-        json(request, new JsonObject().put("cursor", Integer.toString(events.size())).put("events", new JsonArray(page)));
+        int from = since == null ? events.size() : Math.min(Integer.parseInt(since), events.size());
+        int to = Math.min(events.size(), from + FEED_PAGE);
+        List<JsonObject> page = new ArrayList<>(events.subList(from, to));
+        json(request, new JsonObject().put("cursor", Integer.toString(to)).put("events", new JsonArray(page)));
+    }
+
+    /** Revokes many throw-away keys, so that the feed has several pages. */
+    public void revokeManyOthers(int count) {
+        for (int i = 0; i < count; i++) {
+            events.add(new JsonObject().put("type", "key_revoked").put("key_id", "other" + i).put("sub", "someone"));
+        }
     }
 
     private static boolean authorized(HttpServerRequest request) {

@@ -26,6 +26,7 @@ public final class RevocationPoller {
 
     private static final Logger LOG = System.getLogger(RevocationPoller.class.getName());
     private static final int CHECK_BATCH = 500;
+    private static final int MAX_PAGES_PER_ROUND = 20;
 
     private final Vertx vertx;
     private final KeycloakApiKeyClient keycloak;
@@ -104,11 +105,19 @@ public final class RevocationPoller {
         }
     }
 
+    /** Reads pages (the realm sends at most 1000 events each) until one comes back empty, within limits. */
     private Future<Void> readFeed() {
-        return keycloak.revocations(cursor).map(batch -> {
+        return readFeedPage(MAX_PAGES_PER_ROUND);
+    }
+
+    private Future<Void> readFeedPage(int pagesLeft) {
+        boolean starting = cursor == null;
+        return keycloak.revocations(cursor).compose(batch -> {
             apply(batch.events());
             cursor = batch.cursor();
-            return null;
+            // Without a cursor the realm only tells where to start; the rest waits for the next round.
+            return starting || batch.events().isEmpty() || pagesLeft <= 1
+                    ? Future.succeededFuture() : readFeedPage(pagesLeft - 1);
         });
     }
 
