@@ -112,14 +112,17 @@ class GatewayApiKeyIT {
         }
     }
 
-    static Duration until(Callable<Boolean> condition, Duration limit) throws Exception {
+    /** Waits for the condition, fails after {@code limit}, and reports how long it took (in the failsafe output). */
+    static Duration until(String what, Callable<Boolean> condition, Duration limit) throws Exception {
         long started = System.nanoTime();
         while (!condition.call()) {
             Duration waited = Duration.ofNanos(System.nanoTime() - started);
-            assertThat(waited).as("condition met within " + limit).isLessThan(limit);
+            assertThat(waited).as(what + " within " + limit).isLessThan(limit);
             Thread.sleep(50);
         }
-        return Duration.ofNanos(System.nanoTime() - started);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        System.out.println("[gateway] " + what + " after " + took.toMillis() + " ms");
+        return took;
     }
 
     static ChatCompletionCreateParams chat(String model) {
@@ -187,7 +190,7 @@ class GatewayApiKeyIT {
                 .delete(keycloak.getIssuer(TestRealm.REALM) + "/api-keys/" + minted.keyId())
                 .then().statusCode(204);
 
-        until(() -> status(minted.key()) == 401, REVOCATION_DEADLINE);
+        until("key revoked by its owner refused", () -> status(minted.key()) == 401, REVOCATION_DEADLINE);
         assertThatThrownBy(() -> gateway.sdk(minted.key()).models().list()).isInstanceOf(UnauthorizedException.class);
     }
 
@@ -200,7 +203,7 @@ class GatewayApiKeyIT {
 
         realm().users().get(minted.user().getId()).removeCredential(minted.credentialId());
 
-        until(() -> status(minted.key()) == 401, REVOCATION_DEADLINE);
+        until("key deleted as a credential by an admin refused", () -> status(minted.key()) == 401, REVOCATION_DEADLINE);
     }
 
     @Test
@@ -215,11 +218,27 @@ class GatewayApiKeyIT {
         user.setEnabled(false);
         userResource.update(user);
 
-        until(() -> status(minted.key()) == 401, REVOCATION_DEADLINE);
+        until("key of a disabled user refused", () -> status(minted.key()) == 401, REVOCATION_DEADLINE);
     }
 
     @Test
     @Order(7)
+    @DisplayName("its user disabled: the user's already-issued web-UI access token is refused within 2 s too")
+    void userDisabledJwt() throws Exception {
+        UserRepresentation created = TestUsers.create(realm(), "jwt-disable");
+        String accessToken = BrowserLogin.webUi(keycloak).login(created.getUsername(), TestUsers.PASSWORD).accessToken();
+        assertThat(status(accessToken)).isEqualTo(200);
+
+        var userResource = realm().users().get(created.getId());
+        UserRepresentation user = userResource.toRepresentation();
+        user.setEnabled(false);
+        userResource.update(user);
+
+        until("access token of a disabled user refused", () -> status(accessToken) == 401, REVOCATION_DEADLINE);
+    }
+
+    @Test
+    @Order(8)
     @DisplayName("its user deleted: refused within 2 s")
     void userDeleted() throws Exception {
         Minted minted = mint("to-delete", List.of(), null);
@@ -227,11 +246,11 @@ class GatewayApiKeyIT {
 
         realm().users().delete(minted.user().getId()).close();
 
-        until(() -> status(minted.key()) == 401, REVOCATION_DEADLINE);
+        until("key of a deleted user refused", () -> status(minted.key()) == 401, REVOCATION_DEADLINE);
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     @DisplayName("an expired key: refused once its expiry passes")
     void expired() throws Exception {
         Instant expiry = Instant.now().plusSeconds(8);
@@ -240,7 +259,7 @@ class GatewayApiKeyIT {
 
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), expiry).toMillis()));
 
-        until(() -> status(minted.key()) == 401, REVOCATION_DEADLINE);
+        until("expired key refused", () -> status(minted.key()) == 401, REVOCATION_DEADLINE);
         assertThatThrownBy(() -> gateway.sdk(minted.key()).models().list()).isInstanceOf(UnauthorizedException.class);
     }
 
