@@ -26,6 +26,7 @@ import org.inferenceauth.gateway.ops.AccessLog;
 import org.inferenceauth.gateway.ops.ForwardAuthHandler;
 import org.inferenceauth.gateway.ops.GatewayMetrics;
 import org.inferenceauth.gateway.ops.ManagementServer;
+import org.inferenceauth.gateway.ops.RequestLogging;
 import org.inferenceauth.gateway.proxy.GatewayInterceptor;
 import org.inferenceauth.gateway.proxy.UpstreamOrigin;
 import org.inferenceauth.gateway.routing.ModelCatalog;
@@ -34,6 +35,8 @@ import org.inferenceauth.gateway.routing.Upstream;
 
 /** Wires the gateway together and runs its two listeners: the API port and the management port. */
 public final class GatewayServer {
+
+    private static final System.Logger LOG = System.getLogger(GatewayServer.class.getName());
 
     private final Vertx vertx;
     private final GatewayConfig config;
@@ -89,20 +92,21 @@ public final class GatewayServer {
                 config.keycloak().revocationPollInterval(), config.keycloak().timeout());
 
         PathPolicy policy = new PathPolicy(config.extraPaths());
-        AccessLog accessLog = new AccessLog(config.accessLogEnabled(), logOut);
+        RequestLogging logging = new RequestLogging(metrics, new AccessLog(config.accessLogEnabled(), logOut));
         Duration retryAfter = config.keycloak().retryAfter();
         HttpProxy proxy = HttpProxy.reverseProxy(upstreamClient)
                 .origin(new UpstreamOrigin(up.connectTimeout(), up.idleTimeout()))
                 .addInterceptor(new GatewayInterceptor(policy, authenticator, catalog,
-                        new GatewayInterceptor.UpstreamSettings(up.apiKey()), metrics, accessLog,
+                        new GatewayInterceptor.UpstreamSettings(up.apiKey()), metrics, logging,
                         config.maxBodyBytes(), retryAfter));
-        ForwardAuthHandler forwardAuth = new ForwardAuthHandler(authenticator, policy, metrics, accessLog, retryAfter);
+        ForwardAuthHandler forwardAuth = new ForwardAuthHandler(authenticator, policy, logging, retryAfter);
 
         management = new ManagementServer(vertx, metrics, () -> jwts.checkJwks()
                 .map(jwks -> new ManagementServer.Readiness(jwks, poller.keycloakReachable())));
 
-        return catalog.start(up.modelsRefreshInterval())
-                .compose(v -> poller.start())
+        Duration firstRoundLimit = up.connectTimeout().plus(config.keycloak().timeout()).plusSeconds(5);
+        return boundedWait("first model-list refresh", catalog.start(up.modelsRefreshInterval()), firstRoundLimit)
+                .compose(v -> boundedWait("first revocation round", poller.start(), firstRoundLimit))
                 .compose(v -> vertx.createHttpServer(new HttpServerOptions()
                         // gzip would hold back small SSE chunks; curl sends Expect: 100-continue for bodies > 1 KiB.
                         .setCompressionSupported(false).setHandle100ContinueAutomatically(true))
@@ -119,6 +123,24 @@ public final class GatewayServer {
                     return management.start(config.host(), config.managementPort());
                 })
                 .map(v -> this);
+    }
+
+    /**
+     * Waits for a start-up step at most {@code limit}: the first model refresh and revocation round
+     * are useful before serving, but never a reason not to start (they keep running afterwards).
+     */
+    private Future<Void> boundedWait(String step, Future<Void> future, Duration limit) {
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        long timer = vertx.setTimer(limit.toMillis(), id -> {
+            if (done.tryComplete()) {
+                LOG.log(System.Logger.Level.WARNING, step + " did not finish within " + limit + "; starting anyway");
+            }
+        });
+        future.onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            done.tryComplete();
+        });
+        return done.future();
     }
 
     public int port() {
@@ -144,6 +166,9 @@ public final class GatewayServer {
         }
         if (catalog != null) {
             catalog.stop();
+        }
+        if (jwts != null) {
+            jwts.close();
         }
         Future<Void> apiClosed = api == null ? Future.succeededFuture() : api.close();
         Future<Void> managementClosed = management == null ? Future.succeededFuture() : management.stop();

@@ -131,81 +131,10 @@ public final class DemoUpstream {
         int promptTokens = promptTokens(body, chat);
         if (Boolean.TRUE.equals(body.getBoolean("stream"))) {
             boolean includeUsage = body.getJsonObject("stream_options", new JsonObject()).getBoolean("include_usage", false);
-            new SseStream(request.response(), chat, model, words, promptTokens, includeUsage).start();
+            new DemoStream(vertx, request.response(), chunkDelay, chat, model, words, promptTokens, includeUsage,
+                    aborted -> (aborted ? abortedStreams : completedStreams).incrementAndGet()).start();
         } else {
             json(request.response(), 200, DemoResponses.whole(chat, model, String.join(" ", words), promptTokens, words.size()));
-        }
-    }
-
-    /** One streamed answer: a chunk per word, paced by the chunk delay, stopped if the client goes away. */
-    private final class SseStream {
-        private final HttpServerResponse response;
-        private final boolean chat;
-        private final String model;
-        private final List<String> words;
-        private final int promptTokens;
-        private final boolean includeUsage;
-        private final String id;
-        private final long created = Instant.now().getEpochSecond();
-        private int next;
-        private boolean closed;
-
-        SseStream(HttpServerResponse response, boolean chat, String model, List<String> words, int promptTokens,
-                  boolean includeUsage) {
-            this.response = response;
-            this.chat = chat;
-            this.model = model;
-            this.words = words;
-            this.promptTokens = promptTokens;
-            this.includeUsage = includeUsage;
-            this.id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
-        }
-
-        void start() {
-            response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
-            response.closeHandler(v -> {
-                if (!closed) {
-                    closed = true;
-                    abortedStreams.incrementAndGet();
-                }
-            });
-            if (chat) {
-                send(DemoResponses.chatChunk(id, created, model, new JsonObject().put("role", "assistant").put("content", ""), null));
-            }
-            schedule();
-        }
-
-        private void schedule() {
-            if (chunkDelay.isZero()) {
-                vertx.runOnContext(v -> step());
-            } else {
-                vertx.setTimer(chunkDelay.toMillis(), t -> step());
-            }
-        }
-
-        private void step() {
-            if (closed) {
-                return;
-            }
-            if (next < words.size()) {
-                String text = (next == 0 ? "" : " ") + words.get(next++);
-                send(chat ? DemoResponses.chatChunk(id, created, model, new JsonObject().put("content", text), null)
-                        : DemoResponses.textChunk(id, created, model, text, null));
-                schedule();
-                return;
-            }
-            send(chat ? DemoResponses.chatChunk(id, created, model, new JsonObject(), "stop")
-                    : DemoResponses.textChunk(id, created, model, "", "stop"));
-            if (includeUsage) {
-                send(DemoResponses.usageChunk(id, created, model, chat, promptTokens, words.size()));
-            }
-            closed = true;
-            completedStreams.incrementAndGet();
-            response.end("data: [DONE]\n\n");
-        }
-
-        private void send(JsonObject event) {
-            response.write("data: " + event.encode() + "\n\n");
         }
     }
 

@@ -26,16 +26,14 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
 
     private final Authenticator authenticator;
     private final PathPolicy policy;
-    private final GatewayMetrics metrics;
-    private final AccessLog accessLog;
+    private final RequestLogging logging;
     private final Duration retryAfter;
 
-    public ForwardAuthHandler(Authenticator authenticator, PathPolicy policy, GatewayMetrics metrics,
-                              AccessLog accessLog, Duration retryAfter) {
+    public ForwardAuthHandler(Authenticator authenticator, PathPolicy policy, RequestLogging logging,
+                              Duration retryAfter) {
         this.authenticator = authenticator;
         this.policy = policy;
-        this.metrics = metrics;
-        this.accessLog = accessLog;
+        this.logging = logging;
         this.retryAfter = retryAfter;
     }
 
@@ -103,7 +101,6 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
     }
 
     private void finish(RequestRecord record, int status) {
-        metrics.request(record.route, status);
-        accessLog.write(record, status, false);
+        logging.finish(record, status, false);
     }
 }

@@ -4,12 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.httpproxy.Body;
-import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyRequest;
@@ -19,13 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.inferenceauth.gateway.auth.AuthResult;
 import org.inferenceauth.gateway.auth.Authenticator;
 import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.errors.OpenAiError;
-import org.inferenceauth.gateway.ops.AccessLog;
 import org.inferenceauth.gateway.ops.GatewayMetrics;
+import org.inferenceauth.gateway.ops.RequestLogging;
 import org.inferenceauth.gateway.ops.RequestRecord;
 import org.inferenceauth.gateway.routing.ModelCatalog;
 import org.inferenceauth.gateway.routing.PathPolicy;
@@ -34,8 +31,7 @@ import org.inferenceauth.gateway.routing.Upstream;
 /**
  * The gateway's one proxy interceptor: allow-list, authentication, model routing and scope,
  * then the request goes upstream with the client's credential replaced by identity headers.
- * Every refusal is a succeeded future carrying an OpenAI-shaped response (in vertx-http-proxy
- * 5.0.7 a failed future after releasing the request sends nothing at all). Response bodies are
+ * Every refusal is an OpenAI-shaped answer of the gateway's own ({@link ProxyReplies}). Response bodies are
  * never transformed, so SSE chunks pass through as they arrive.
  */
 public final class GatewayInterceptor implements ProxyInterceptor {
@@ -50,7 +46,7 @@ public final class GatewayInterceptor implements ProxyInterceptor {
     private final ModelCatalog catalog;
     private final UpstreamSettings upstreams;
     private final GatewayMetrics metrics;
-    private final AccessLog accessLog;
+    private final RequestLogging logging;
     private final long maxBodyBytes;
     private final Duration retryAfter;
 
@@ -58,14 +54,14 @@ public final class GatewayInterceptor implements ProxyInterceptor {
     public record UpstreamSettings(Optional<String> apiKey) {}
 
     public GatewayInterceptor(PathPolicy policy, Authenticator authenticator, ModelCatalog catalog,
-                              UpstreamSettings upstreams, GatewayMetrics metrics, AccessLog accessLog,
+                              UpstreamSettings upstreams, GatewayMetrics metrics, RequestLogging logging,
                               long maxBodyBytes, Duration retryAfter) {
         this.policy = policy;
         this.authenticator = authenticator;
         this.catalog = catalog;
         this.upstreams = upstreams;
         this.metrics = metrics;
-        this.accessLog = accessLog;
+        this.logging = logging;
         this.maxBodyBytes = maxBodyBytes;
         this.retryAfter = retryAfter;
     }
@@ -75,7 +71,7 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         HttpServerRequest server = ctx.request().proxiedRequest();
         RequestRecord record = new RequestRecord(server.method().name(), server.path());
         ctx.set(RECORD, record);
-        observeEnd(server.response(), record);
+        logging.observe(server.response(), record);
 
         PathPolicy.Route route = policy.route(server.method(), server.path());
         if (route == PathPolicy.Route.BLOCKED) {
@@ -111,7 +107,7 @@ public final class GatewayInterceptor implements ProxyInterceptor {
     private Future<ProxyResponse> listModels(ProxyContext ctx, Identity identity) {
         ctx.get(RECORD, RequestRecord.class).route = "models";
         JsonObject list = new JsonObject().put("object", "list").put("data", new JsonArray(catalog.modelsFor(identity)));
-        return replyJson(ctx, 200, list);
+        return ProxyReplies.json(ctx, 200, list);
     }
 
     private Future<ProxyResponse> getModel(ProxyContext ctx, Identity identity) {
@@ -119,7 +115,7 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         String id = URLDecoder.decode(ctx.request().proxiedRequest().path().substring(MODEL_PREFIX.length()),
                 StandardCharsets.UTF_8);
         return catalog.model(identity, id)
-                .map(model -> replyJson(ctx, 200, model))
+                .map(model -> ProxyReplies.json(ctx, 200, model))
                 .orElseGet(() -> reply(ctx, OpenAiError.modelNotFound(id)));
     }
 
@@ -177,17 +173,8 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         record.route = "proxy";
         record.upstream = upstream.label();
 
-        ProxyRequest request = ctx.request();
-        HttpServerRequest server = request.proxiedRequest();
-        IdentityHeaders.stripClientCredentials(request.headers());
-        request.headers().remove("expect"); // the body is already here (or streams now): no 100-continue upstream
-        IdentityHeaders.write(identity, request::putHeader);
-        upstreams.apiKey().ifPresent(key -> request.putHeader("authorization", "Bearer " + key));
-        String forwardedFor = request.headers().get("x-forwarded-for");
-        String client = server.remoteAddress() == null ? "unknown" : server.remoteAddress().hostAddress();
-        request.putHeader("x-forwarded-for", forwardedFor == null ? client : forwardedFor + ", " + client);
-        request.putHeader("x-forwarded-proto", server.scheme() == null ? "http" : server.scheme());
-        request.setURI(upstream.uriFor(server.uri()));
+        UpstreamHeaders.apply(ctx.request(), identity, upstreams.apiKey());
+        ctx.request().setURI(upstream.uriFor(ctx.request().proxiedRequest().uri()));
 
         ctx.set(UPSTREAM, upstream);
         ctx.set(SENT_AT, System.nanoTime());
@@ -212,45 +199,13 @@ public final class GatewayInterceptor implements ProxyInterceptor {
     }
 
     private Future<ProxyResponse> reply(ProxyContext ctx, OpenAiError error) {
-        RequestRecord record = ctx.get(RECORD, RequestRecord.class);
-        if (record != null) {
-            record.errorCode = error.code();
-        }
-        ProxyResponse response = ctx.request().release().response()
-                .setStatusCode(error.status())
-                .setBody(Body.body(Buffer.buffer(error.body()), MediaType.APPLICATION_JSON));
-        error.headers().forEach(response::putHeader);
-        return Future.succeededFuture(response);
-    }
-
-    private Future<ProxyResponse> replyJson(ProxyContext ctx, int status, JsonObject json) {
-        return Future.succeededFuture(ctx.request().release().response()
-                .setStatusCode(status)
-                .setBody(Body.body(json.toBuffer(), MediaType.APPLICATION_JSON)));
-    }
-
-    private void observeEnd(HttpServerResponse response, RequestRecord record) {
-        AtomicBoolean logged = new AtomicBoolean();
-        response.endHandler(v -> {
-            if (logged.compareAndSet(false, true)) {
-                finish(record, response.getStatusCode(), false);
-            }
-        });
-        response.closeHandler(v -> {
-            if (logged.compareAndSet(false, true)) {
-                finish(record, response.getStatusCode(), true);
-            }
-        });
-    }
-
-    private void finish(RequestRecord record, int status, boolean aborted) {
-        metrics.request(record.route, status);
-        accessLog.write(record, status, aborted);
+        ctx.get(RECORD, RequestRecord.class).errorCode = error.code();
+        return ProxyReplies.error(ctx, error);
     }
 
     private static boolean isJson(String contentType) {
         if (contentType == null) {
-            return true; // curl -d without -H, and some clients: treat as JSON (it must parse as JSON anyway)
+            return true; // no type, or curl -d's default form type below: it must parse as JSON anyway
         }
         String type = contentType.toLowerCase(Locale.ROOT);
         return type.startsWith("application/json") || type.contains("+json") || type.startsWith("application/x-www-form-urlencoded");

@@ -136,6 +136,8 @@ public final class ModelCatalog {
                         }
                     }
                     return List.copyOf(models);
-                }));
+                }))
+                // A hard stop on top of the client's own timeouts: a refresh must never hang.
+                .timeout(timeout.multipliedBy(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 }

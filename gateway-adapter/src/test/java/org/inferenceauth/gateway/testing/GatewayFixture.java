@@ -28,7 +28,11 @@ public final class GatewayFixture implements AutoCloseable {
         GatewayConfig config = GatewayConfig.fromEnv(env);
         this.gateway = new GatewayServer(vertx, config, new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
-        gateway.start().await();
+        try {
+            gateway.start().await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("gateway did not start within 30 s", e);
+        }
     }
 
     /** The environment a test gateway runs with; {@code overrides} win. */

@@ -48,7 +48,11 @@ final class GatewayUnderTest implements AutoCloseable {
         GatewayConfig config = GatewayConfig.fromEnv(env);
         gateway = new GatewayServer(vertx, config, new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
-        gateway.start().await();
+        try {
+            gateway.start().await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("gateway did not start within 60 s", e);
+        }
     }
 
     String baseUrl() {

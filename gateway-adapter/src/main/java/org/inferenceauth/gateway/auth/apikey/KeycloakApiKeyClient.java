@@ -76,6 +76,8 @@ public final class KeycloakApiKeyClient {
         return http.request(options)
                 .compose(request -> body == null ? request.send() : request.send(body))
                 .compose(response -> response.body().map(b -> parse(what, response, b)))
+                // A hard stop on top of the client's own timeouts: a Keycloak call must never hang.
+                .timeout(timeoutMillis * 2, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .recover(failure -> Future.failedFuture(failure instanceof KeycloakUnavailableException
                         ? failure : new KeycloakUnavailableException(what + " failed", failure)));
     }

@@ -125,6 +125,17 @@ public final class JwtAuthenticator {
         return vertx.executeBlocking(this::jwksAvailable, false);
     }
 
+    /** Stops the JWKS refresh scheduler. */
+    public void close() {
+        if (jwks instanceof java.io.Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (java.io.IOException ignored) {
+                // nothing left to release
+            }
+        }
+    }
+
     /** Drops cached identities of a user (disabled or deleted); their tokens are also refused from now on. */
     public void evictSubject(String subject) {
         verified.asMap().values().removeIf(identity -> subject.equals(identity.subject()));
