@@ -24,15 +24,18 @@ final class DemoStream {
     private final List<String> words;
     private final int promptTokens;
     private final boolean includeUsage;
+    private final int failAfterChunks;
     private final Consumer<Boolean> onEnd;
     private final String id;
     private final long created = Instant.now().getEpochSecond();
     private int next;
     private boolean closed;
 
-    /** @param onEnd called once with {@code true} if the client went away first, {@code false} when the stream completed */
+    /**
+     * @param failAfterChunks after this many words the stream breaks off (for tests); negative never
+     * @param onEnd called once with {@code true} if the client went away first, {@code false} when the stream completed */
     DemoStream(Vertx vertx, HttpServerResponse response, Duration chunkDelay, boolean chat, String model,
-               List<String> words, int promptTokens, boolean includeUsage, Consumer<Boolean> onEnd) {
+               List<String> words, int promptTokens, boolean includeUsage, int failAfterChunks, Consumer<Boolean> onEnd) {
         this.vertx = vertx;
         this.response = response;
         this.chunkDelay = chunkDelay;
@@ -41,6 +44,7 @@ final class DemoStream {
         this.words = words;
         this.promptTokens = promptTokens;
         this.includeUsage = includeUsage;
+        this.failAfterChunks = failAfterChunks;
         this.onEnd = onEnd;
         this.id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
     }
@@ -69,6 +73,12 @@ final class DemoStream {
 
     private void step() {
         if (closed) {
+            return;
+        }
+        if (next == failAfterChunks) {
+            // Simulates a crashed inference server: half an event, then the connection drops.
+            response.write("data: {\"id\":\"" + id + "\",\"obj");
+            vertx.setTimer(20, t -> response.reset());
             return;
         }
         if (next < words.size()) {

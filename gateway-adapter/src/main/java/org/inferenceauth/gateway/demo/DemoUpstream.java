@@ -131,7 +131,8 @@ public final class DemoUpstream {
         int promptTokens = promptTokens(body, chat);
         if (Boolean.TRUE.equals(body.getBoolean("stream"))) {
             boolean includeUsage = body.getJsonObject("stream_options", new JsonObject()).getBoolean("include_usage", false);
-            new DemoStream(vertx, request.response(), chunkDelay, chat, model, words, promptTokens, includeUsage,
+            int failAfter = body.getInteger("demo_fail_after_chunks", -1); // test knob: die mid-stream
+            new DemoStream(vertx, request.response(), chunkDelay, chat, model, words, promptTokens, includeUsage, failAfter,
                     aborted -> (aborted ? abortedStreams : completedStreams).incrementAndGet()).start();
         } else {
             json(request.response(), 200, DemoResponses.whole(chat, model, String.join(" ", words), promptTokens, words.size()));

@@ -99,6 +99,12 @@ public record OpenAiError(int status, String message, String type, String param,
                 "server_error", null, "upstream_unavailable", Map.of());
     }
 
+    /** The upstream failed after the response had started (sent as a final SSE event). */
+    public static OpenAiError upstreamBrokeOff() {
+        return new OpenAiError(502, "The inference server stopped in the middle of the response.",
+                "server_error", null, "upstream_disconnected", Map.of());
+    }
+
     public static OpenAiError upstreamTimeout() {
         return new OpenAiError(504, "The inference server did not answer in time.",
                 "server_error", null, "upstream_timeout", Map.of());

@@ -193,6 +193,8 @@ public final class GatewayInterceptor implements ProxyInterceptor {
                 // Tell nginx (and friends) in front not to buffer the stream.
                 response.putHeader("x-accel-buffering", "no");
                 response.putHeader("cache-control", "no-cache");
+                Body body = response.getBody();
+                response.setBody(Body.body(new SseFailureGuard(body.stream()), body.length(), body.mediaType()));
             }
         }
         return ctx.sendResponse();

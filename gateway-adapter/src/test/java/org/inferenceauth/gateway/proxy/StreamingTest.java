@@ -50,7 +50,12 @@ class StreamingTest {
     }
 
     static HttpRequest streamingRequest(boolean includeUsage) {
+        return streamingRequest(includeUsage, -1);
+    }
+
+    static HttpRequest streamingRequest(boolean includeUsage, int failAfterChunks) {
         JsonObject body = new JsonObject().put("model", "model-a").put("stream", true)
+                .put("demo_fail_after_chunks", failAfterChunks)
                 .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "stream please")));
         if (includeUsage) {
             body.put("stream_options", new JsonObject().put("include_usage", true));
@@ -100,6 +105,21 @@ class StreamingTest {
         JsonObject usage = new JsonObject(events.get(events.size() - 2).substring(6));
         assertThat(usage.getJsonArray("choices")).isEmpty();
         assertThat(usage.getJsonObject("usage").getInteger("completion_tokens")).isEqualTo(words);
+    }
+
+    @Test
+    @DisplayName("an upstream that dies mid-stream ends the stream with an OpenAI error event and [DONE], not a reset")
+    void upstreamDiesMidStream() throws Exception {
+        HttpResponse<String> response = gateway.http().send(streamingRequest(false, 3), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> events = response.body().lines().filter(l -> l.startsWith("data: ")).toList();
+        assertThat(events.get(events.size() - 1)).isEqualTo("data: [DONE]");
+        JsonObject error = new JsonObject(events.get(events.size() - 2).substring(6)).getJsonObject("error");
+        assertThat(error.getString("code")).isEqualTo("upstream_disconnected");
+        assertThat(error.getString("type")).isEqualTo("server_error");
+        assertThat(response.body()).contains("\n\ndata: {\"error\"");
+        assertThat(events.stream().filter(e -> e.contains("\"content\"")).count()).isEqualTo(4); // role chunk + 3 words
     }
 
     @Test
