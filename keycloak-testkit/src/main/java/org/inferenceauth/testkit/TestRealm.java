@@ -23,6 +23,9 @@ public final class TestRealm {
 
     public static final String ACCOUNT_CONSOLE_CLIENT = "account-console";
 
+    /** The inference API (gateway) URL the themes show in usage examples under test. */
+    public static final String INFERENCE_API_BASE_URL = "http://localhost:8000/v1";
+
     private TestRealm() {}
 
     /** The environment that fills the realm import's {@code ${VAR}} placeholders under test. */
@@ -32,6 +35,8 @@ public final class TestRealm {
                 "OPEN_WEBUI_REDIRECT_URI", WEB_UI_REDIRECT_URI,
                 "OPEN_WEBUI_URL", "http://localhost:3000",
                 "INFERENCE_GATEWAY_CLIENT_SECRET", GATEWAY_SECRET,
-                "EXAMPLE_SERVICE_CLIENT_SECRET", EXAMPLE_SERVICE_SECRET);
+                "EXAMPLE_SERVICE_CLIENT_SECRET", EXAMPLE_SERVICE_SECRET,
+                // Shown in the account console's API key usage examples (theme property).
+                "INFERENCE_API_BASE_URL", INFERENCE_API_BASE_URL);
     }
 }

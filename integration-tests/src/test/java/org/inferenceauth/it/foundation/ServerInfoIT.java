@@ -27,4 +27,19 @@ class ServerInfoIT {
         ServerInfoRepresentation info = keycloak.getKeycloakAdminClient().serverInfo().getInfo();
         assertThat(info.getThemes().get("account")).extracting(ThemeInfoRepresentation::getName).contains("inference");
     }
+
+    @Test
+    @DisplayName("the extension jar's providers are registered: credential type, REST resources, JPA entities, events, grant")
+    void extensionProviders(KeycloakServer keycloak) {
+        var providers = keycloak.getKeycloakAdminClient().serverInfo().getInfo().getProviders();
+        assertThat(providers.get("credential").getProviders()).containsKey("project-api-key");
+        assertThat(providers.get("authenticator").getProviders()).containsKey("project-api-key-marker");
+        assertThat(providers.get("realm-restapi-extension").getProviders()).containsKey("api-keys");
+        assertThat(providers.get("admin-realm-restapi-extension").getProviders()).containsKey("api-keys");
+        assertThat(providers.get("jpa-entity-provider").getProviders())
+                .containsKey("apikeys-store");
+        assertThat(providers.get("eventsListener").getProviders()).containsKey("api-key-revocations");
+        assertThat(providers.get("oauth2-grant-type").getProviders())
+                .containsKey("urn:inference-auth:params:oauth:grant-type:api-key");
+    }
 }

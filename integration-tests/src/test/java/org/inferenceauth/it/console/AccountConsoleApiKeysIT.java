@@ -1,0 +1,278 @@
+package org.inferenceauth.it.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.inferenceauth.it.console.Introspection.introspect;
+
+import java.util.Map;
+import org.inferenceauth.testkit.KeycloakExtension;
+import org.inferenceauth.testkit.KeycloakServer;
+import org.inferenceauth.testkit.TestRealm;
+import org.inferenceauth.testkit.TestUsers;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.GroupRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+@ExtendWith(KeycloakExtension.class)
+@DisplayName("A user manages API keys on the account console's API keys page, in a real browser")
+class AccountConsoleApiKeysIT {
+
+    static final By NAV_API_KEYS = By.cssSelector("[data-testid='api-keys']");
+    static final By HEADING = By.cssSelector("[data-testid='page-heading']");
+    static final By EMPTY = By.cssSelector("[data-testid='api-keys-empty']");
+    static final By CREATE = By.cssSelector("[data-testid='api-keys-create']");
+    static final By NAME = By.cssSelector("[data-testid='api-key-name']");
+    static final By PROJECT = By.cssSelector("[data-testid='api-key-project']");
+    static final By EXPIRY = By.cssSelector("[data-testid='api-key-expiry']");
+    static final By SUBMIT = By.cssSelector("[data-testid='api-key-create-submit']");
+    static final By CREATE_MODAL = By.cssSelector("[data-testid='api-key-create-modal']");
+    static final By CREATED_MODAL = By.cssSelector("[data-testid='api-key-created-modal']");
+    static final By NEW_KEY = By.cssSelector("[data-testid='new-api-key'] input");
+    static final By USAGE_CURL = By.cssSelector("[data-testid='api-key-usage-curl']");
+    static final By USAGE_OPENAI = By.cssSelector("[data-testid='api-key-usage-openai']");
+    static final By CREATED_DONE = By.cssSelector("[data-testid='api-key-created-done']");
+    static final By TABLE = By.cssSelector("[data-testid='api-keys-table']");
+    static final By REVOKE_MODAL = By.cssSelector("[data-testid='api-key-revoke-modal']");
+    static final By REVOKE_CONFIRM = By.cssSelector("[data-testid='api-key-revoke-confirm']");
+    static final By LOADING = By.cssSelector("[data-testid='api-keys-loading']");
+    /** The open dialog, title included (the data-testid of a PatternFly modal lands on its body). */
+    static final By DIALOG = By.cssSelector("[role='dialog']");
+
+    static By row(String keyId) {
+        return By.cssSelector("[data-testid='api-key-row'][data-key-id='" + keyId + "']");
+    }
+
+    static By revoke(String keyId) {
+        return By.cssSelector("[data-testid='api-key-revoke-" + keyId + "']");
+    }
+
+    @Test
+    @DisplayName("log in, create a key (shown once), the key works; revoke it in the page, the key stops working")
+    void createUseRevoke(KeycloakServer keycloak) {
+        RealmResource realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
+        UserRepresentation user = TestUsers.create(realm, "console");
+        String project = projectGroup(realm, "genomics");
+        realm.users().get(user.getId()).joinGroup(realm.getGroupByPath("/projects/" + project).getId());
+
+        try (Browser browser = Browser.open("account-console-api-keys")) {
+            browser.run(() -> {
+            browser.get(keycloak.getIssuer(TestRealm.REALM) + "/account/");
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+
+            browser.click(NAV_API_KEYS);
+            browser.withText(HEADING, "API keys");
+            assertThat(browser.withText(EMPTY, "No API keys yet").getText())
+                    .contains("Create a key to call the inference API");
+            browser.screenshot("api-keys-empty");
+
+            browser.click(CREATE);
+            browser.type(NAME, "laptop notebook");
+            assertThat(browser.visible(PROJECT).getText()).contains("Personal").contains(project);
+            new Select(browser.visible(PROJECT)).selectByVisibleText(project);
+            LocalDate expiresOn = LocalDate.now(ZoneOffset.UTC).plusDays(30);
+            browser.setValue(EXPIRY, expiresOn.toString());
+            browser.screenshot("create-form");
+            browser.click(SUBMIT);
+
+            browser.visible(CREATED_MODAL);
+            assertThat(browser.visible(DIALOG).getText())
+                    .contains("Your new API key \"laptop notebook\"")
+                    .contains("It is shown only once");
+            String apiKey = browser.visible(NEW_KEY).getAttribute("value");
+            assertThat(apiKey).matches("ik_[0-9A-Za-z]{50}");
+            assertThat(browser.visible(USAGE_CURL).getText())
+                    .contains("curl " + ConsoleTestSettings.INFERENCE_API_BASE_URL + "/models")
+                    .contains("Authorization: Bearer $INFERENCE_API_KEY");
+            assertThat(browser.visible(USAGE_OPENAI).getText())
+                    .contains("base_url=\"" + ConsoleTestSettings.INFERENCE_API_BASE_URL + "\"");
+            browser.screenshot("key-shown-once");
+
+            Map<String, Object> active = introspect(keycloak, apiKey);
+            assertThat(active).containsEntry("active", true)
+                    .containsEntry("sub", user.getId())
+                    .containsEntry("username", user.getUsername())
+                    .containsEntry("project", project);
+            assertThat(((Number) active.get("exp")).longValue()).as("expires at the end of the chosen day, UTC")
+                    .isEqualTo(expiresOn.atTime(23, 59, 59).toEpochSecond(ZoneOffset.UTC));
+            String keyId = (String) active.get("key_id");
+            assertThat(apiKey).startsWith("ik_" + keyId);
+
+            browser.click(CREATED_DONE);
+            browser.gone(CREATED_MODAL);
+            WebElement keyRow = browser.visible(row(keyId));
+            assertThat(keyRow.getText()).contains("laptop notebook").contains(project).contains(keyId);
+            assertThat(browser.driver().getPageSource())
+                    .as("once the dialog is closed the secret is nowhere in the page").doesNotContain(apiKey);
+            browser.screenshot("key-listed");
+
+            browser.click(revoke(keyId));
+            browser.visible(REVOKE_MODAL);
+            assertThat(browser.visible(DIALOG).getText())
+                    .contains("Revoke the key \"laptop notebook\"?")
+                    .contains("Programs that use key " + keyId + " stop working at once");
+            browser.screenshot("revoke-confirmation");
+            browser.click(REVOKE_CONFIRM);
+
+            browser.gone(REVOKE_MODAL);
+            browser.withText(EMPTY, "No API keys yet");
+            assertThat(browser.driver().findElements(row(keyId))).isEmpty();
+            browser.screenshot("revoked");
+
+            assertThat(introspect(keycloak, apiKey)).isEqualTo(Map.of("active", false));
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("minting with a login older than the realm allows: Keycloak's login again, then the page finishes the create")
+    void reauthenticationBeforeMinting(KeycloakServer keycloak) throws InterruptedException {
+        RealmResource realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
+        UserRepresentation user = TestUsers.create(realm, "stale");
+        setRealmAttribute(realm, MINT_WINDOW, "15");
+        try (Browser browser = Browser.open("account-console-api-keys-reauthentication")) {
+            browser.get(keycloak.getIssuer(TestRealm.REALM) + "/account/api-keys");
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+            browser.withText(EMPTY, "No API keys yet");
+            Thread.sleep(16_000); // the login is now older than the realm's 15 s window
+
+            browser.run(() -> {
+            browser.click(CREATE);
+            browser.type(NAME, "after a fresh login");
+            browser.click(SUBMIT);
+
+            // The server answered 401 insufficient_user_authentication: Keycloak asks for the password again.
+            browser.visible(By.id("password"));
+            assertThat(browser.currentUrl()).contains("/protocol/openid-connect/auth").contains("max_age=15");
+            browser.screenshot("login-again");
+            browser.type(By.id("password"), TestUsers.PASSWORD);
+            browser.click(By.id("kc-login"));
+
+            browser.visible(CREATED_MODAL);
+            assertThat(browser.visible(DIALOG).getText()).contains("Your new API key \"after a fresh login\"");
+            String apiKey = browser.visible(NEW_KEY).getAttribute("value");
+            assertThat(browser.currentUrl()).as("the resume marker is gone").doesNotContain("apiKeysResume");
+            browser.screenshot("key-shown-after-login");
+            assertThat(introspect(keycloak, apiKey)).containsEntry("active", true).containsEntry("sub", user.getId());
+            });
+        } finally {
+            setRealmAttribute(realm, MINT_WINDOW, "600");
+        }
+    }
+
+    @Test
+    @DisplayName("a revoke the server refuses is shown in the dialog: the key was deleted meanwhile by an operator")
+    void revokeRefusalIsShown(KeycloakServer keycloak) {
+        RealmResource realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
+        UserRepresentation user = TestUsers.create(realm, "gone");
+
+        try (Browser browser = Browser.open("account-console-api-keys-revoke-error")) {
+            browser.run(() -> {
+            browser.get(keycloak.getIssuer(TestRealm.REALM) + "/account/api-keys");
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+            browser.click(CREATE);
+            browser.type(NAME, "short-lived");
+            browser.click(SUBMIT);
+            browser.visible(CREATED_MODAL);
+            browser.click(CREATED_DONE);
+            String keyId = browser.visible(By.cssSelector("[data-testid='api-key-row']")).getAttribute("data-key-id");
+
+            // An operator deletes the key while the page still lists it.
+            realm.users().get(user.getId()).credentials().stream()
+                    .filter(c -> "project-api-key".equals(c.getType()))
+                    .forEach(c -> realm.users().get(user.getId()).removeCredential(c.getId()));
+
+            browser.click(revoke(keyId));
+            browser.click(REVOKE_CONFIRM);
+            WebElement error = browser.visible(By.cssSelector("[data-testid='api-key-revoke-modal'] [data-testid='api-keys-error']"));
+            assertThat(error.getText()).contains("The key was not revoked.").contains("(not_found, HTTP 404)");
+            browser.screenshot("revoke-refused");
+            browser.click(By.cssSelector("[role='dialog'] button[aria-label='Close']"));
+            browser.withText(EMPTY, "No API keys yet");
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("while the keys load the page shows a spinner, then the list")
+    void loadingState(KeycloakServer keycloak) {
+        UserRepresentation user = TestUsers.create(keycloak.getKeycloakAdminClient().realm(TestRealm.REALM), "slow");
+
+        try (Browser browser = Browser.open("account-console-api-keys-loading")) {
+            browser.run(() -> {
+            browser.get(keycloak.getIssuer(TestRealm.REALM) + "/account/");
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+            browser.withText(HEADING, "Personal info");
+
+            browser.slowNetwork(Duration.ofSeconds(3));
+            browser.click(NAV_API_KEYS);
+            browser.visible(LOADING);
+            browser.screenshot("loading");
+            browser.withText(EMPTY, "No API keys yet");
+            assertThat(browser.driver().findElements(LOADING)).isEmpty();
+            });
+        }
+    }
+
+    /** A new project group under /projects (unique name); the user must still join it. */
+    static String projectGroup(RealmResource realm, String prefix) {
+        String name = prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        GroupRepresentation group = new GroupRepresentation();
+        group.setName(name);
+        try (Response response = realm.groups().group(realm.getGroupByPath("/projects").getId()).subGroup(group)) {
+            assertThat(response.getStatus()).isEqualTo(201);
+        }
+        return name;
+    }
+
+    static final String MINT_WINDOW = "inference.apikey.mintMaxAuthAgeSeconds";
+
+    static void setRealmAttribute(RealmResource realm, String name, String value) {
+        RealmRepresentation change = new RealmRepresentation();
+        change.setAttributes(Map.of(name, value));
+        realm.update(change);
+        assertThat(realm.toRepresentation().getAttributes()).containsEntry(name, value);
+    }
+
+    @Test
+    @DisplayName("a refusal from the server is shown in the create dialog: a second key with the same name")
+    void serverErrorIsShown(KeycloakServer keycloak) {
+        UserRepresentation user = TestUsers.create(keycloak.getKeycloakAdminClient().realm(TestRealm.REALM), "dup");
+
+        try (Browser browser = Browser.open("account-console-api-keys-error")) {
+            browser.run(() -> {
+            browser.get(keycloak.getIssuer(TestRealm.REALM) + "/account/api-keys");
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+            browser.withText(HEADING, "API keys");
+
+            browser.click(CREATE);
+            browser.type(NAME, "ci");
+            browser.click(SUBMIT);
+            browser.visible(CREATED_MODAL);
+            browser.click(CREATED_DONE);
+            browser.gone(CREATED_MODAL);
+
+            browser.click(CREATE);
+            browser.type(NAME, "ci");
+            browser.click(SUBMIT);
+
+            WebElement error = browser.visible(By.cssSelector("[data-testid='api-key-create-modal'] [data-testid='api-keys-error']"));
+            assertThat(error.getText())
+                    .contains("The key was not created.")
+                    .as("the server's description of the refusal").contains("You already have a key with that name.")
+                    .contains("name_taken, HTTP 409");
+            assertThat(browser.driver().findElements(CREATED_MODAL)).isEmpty();
+            browser.screenshot("name-taken-error");
+            });
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package org.inferenceauth.keycloak.keys;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.inferenceauth.keycloak.credential.ApiKeyCredentialModel;
+import org.inferenceauth.keycloak.model.jpa.ApiKeyEntity;
+import org.inferenceauth.keycloak.model.jpa.ApiKeyStore;
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/** Keys across users, for administrators: search and find by key id. Permissions are the caller's job. */
+public final class ApiKeyDirectory {
+
+    private static final int REINDEX_PAGE = 100;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final ApiKeyStore store;
+
+    public ApiKeyDirectory(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+        this.store = new ApiKeyStore(session);
+    }
+
+    /** Filters of a search; {@code null} = any. {@code user} is a user id or username. */
+    public record Query(String user, String project, String keyId, String name) {}
+
+    /** A key with its owner. */
+    public record OwnedKey(ApiKeyView key, UserModel owner, String createdBy) {}
+
+    public List<OwnedKey> search(Query query, int first, int max) {
+        String userId = null;
+        if (query.user() != null) {
+            Optional<UserModel> owner = user(query.user());
+            if (owner.isEmpty()) {
+                return List.of();
+            }
+            userId = owner.get().getId();
+        }
+        return store.search(realm.getId(), new ApiKeyStore.SearchCriteria(userId, query.project(), query.keyId(),
+                        query.name()), first, max).stream()
+                .map(this::owned)
+                .filter(Objects::nonNull)
+                .toList();
+    }
+
+    public Optional<OwnedKey> find(String keyId) {
+        return store.find(keyId).filter(e -> realm.getId().equals(e.getRealmId())).map(this::owned);
+    }
+
+    /**
+     * Re-creates missing index rows from the credentials, which are the truth. For operators who
+     * dropped our tables (e.g. to get our foreign key out of a Keycloak migration's way): Liquibase
+     * re-creates them empty on the next start, and this restores the index. Returns rows added.
+     */
+    public int reindex() {
+        int added = 0;
+        int first = 0;
+        List<UserModel> page;
+        do {
+            page = session.users().searchForUserStream(realm, java.util.Map.of(), first, REINDEX_PAGE).toList();
+            for (UserModel user : page) {
+                added += reindex(user);
+            }
+            first += REINDEX_PAGE;
+        } while (page.size() == REINDEX_PAGE);
+        return added;
+    }
+
+    private int reindex(UserModel user) {
+        int added = 0;
+        for (CredentialModel stored : user.credentialManager()
+                .getStoredCredentialsByTypeStream(ApiKeyCredentialModel.TYPE).toList()) {
+            ApiKeyCredentialModel key = ApiKeyCredentialModel.from(stored);
+            if (store.find(key.data().keyId()).isEmpty()) {
+                store.add(new ApiKeyEntity(key.data().keyId(), stored.getId(), realm.getId(), user.getId(),
+                        stored.getUserLabel(), key.data().project(), stored.getCreatedDate() / 1000, key.data().expiresAt()));
+                added++;
+            }
+        }
+        return added;
+    }
+
+    private Optional<UserModel> user(String idOrUsername) {
+        UserModel user = session.users().getUserById(realm, idOrUsername);
+        return Optional.ofNullable(user != null ? user : session.users().getUserByUsername(realm, idOrUsername));
+    }
+
+    /** Joins the row with its credential, the truth; {@code null} for an orphaned row. */
+    private OwnedKey owned(ApiKeyEntity index) {
+        UserModel owner = session.users().getUserById(realm, index.getUserId());
+        CredentialModel stored = owner == null ? null
+                : owner.credentialManager().getStoredCredentialById(index.getCredentialId());
+        if (stored == null || !ApiKeyCredentialModel.TYPE.equals(stored.getType())) {
+            return null;
+        }
+        ApiKeyCredentialModel key = ApiKeyCredentialModel.from(stored);
+        return new OwnedKey(ApiKeyService.view(key, index), owner, key.data().createdBy());
+    }
+}

@@ -1,0 +1,86 @@
+package org.inferenceauth.keycloak.keys;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.inferenceauth.apikey.format.ApiKeyFormat;
+import org.jboss.logging.Logger;
+import org.keycloak.models.RealmModel;
+
+/**
+ * Per-realm settings of project API keys, read from realm attributes prefixed {@value #PREFIX}
+ * (set them in the realm import or with the admin REST API). The only place that reads them.
+ * A value that does not parse falls back to its default, with a warning.
+ *
+ * @param keyPrefix           the key's prefix ({@code inference.apikey.prefix}, default {@code ik})
+ * @param maxKeys             keys one user may hold ({@code inference.apikey.maxKeys}, 25)
+ * @param maxLifetimeDays     longest allowed lifetime, 0 = unlimited ({@code inference.apikey.maxLifetimeDays}, 365);
+ *                            a key minted without an expiry gets this lifetime
+ * @param expiryRequired      whether the client must name an expiry ({@code inference.apikey.expiryRequired}, false)
+ * @param projectsGroup       path of the group whose sub-groups are projects ({@code inference.apikey.projectsGroup}, /projects)
+ * @param mintMaxAuthAge      seconds since login within which minting is allowed ({@code inference.apikey.mintMaxAuthAgeSeconds}, 600)
+ * @param selfServiceClients  clients whose user tokens may use the self-service API
+ *                            ({@code inference.apikey.selfServiceClients}, {@code account-console,open-webui})
+ * @param lastUsedThrottle    seconds between two last-used writes of one key ({@code inference.apikey.lastUsedThrottleSeconds}, 60)
+ * @param feedRetention       seconds the revocation feed keeps entries ({@code inference.apikey.revocationRetentionSeconds}, 7 days)
+ */
+public record ApiKeySettings(String keyPrefix, int maxKeys, int maxLifetimeDays, boolean expiryRequired,
+                             String projectsGroup, int mintMaxAuthAge, List<String> selfServiceClients,
+                             int lastUsedThrottle, int feedRetention) {
+
+    public static final String PREFIX = "inference.apikey.";
+
+    private static final Logger LOG = Logger.getLogger(ApiKeySettings.class);
+
+    public static ApiKeySettings of(RealmModel realm) {
+        return new ApiKeySettings(
+                read(realm, "prefix", "ik", v -> ApiKeyFormat.isValidPrefix(v) ? v : null),
+                read(realm, "maxKeys", 25, v -> atLeast(1, Integer.parseInt(v))),
+                read(realm, "maxLifetimeDays", 365, v -> atLeast(0, Integer.parseInt(v))),
+                read(realm, "expiryRequired", false, ApiKeySettings::parseBoolean),
+                read(realm, "projectsGroup", "/projects", v -> v.startsWith("/") ? v : null),
+                read(realm, "mintMaxAuthAgeSeconds", 600, v -> atLeast(0, Integer.parseInt(v))),
+                read(realm, "selfServiceClients", List.of("account-console", "open-webui"), ApiKeySettings::list),
+                read(realm, "lastUsedThrottleSeconds", 60, v -> atLeast(0, Integer.parseInt(v))),
+                read(realm, "revocationRetentionSeconds", 7 * 24 * 3600, v -> atLeast(60, Integer.parseInt(v))));
+    }
+
+    public ApiKeyFormat format() {
+        return ApiKeyFormat.withPrefix(keyPrefix);
+    }
+
+    private static <T> T read(RealmModel realm, String name, T fallback, Function<String, T> parse) {
+        String raw = realm.getAttribute(PREFIX + name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        T value;
+        try {
+            value = parse.apply(raw.trim());
+        } catch (RuntimeException e) {
+            value = null;
+        }
+        if (value == null) {
+            LOG.warnf("Realm %s: ignoring invalid %s%s, using %s", realm.getName(), PREFIX, name, fallback);
+            return fallback;
+        }
+        return value;
+    }
+
+    private static Integer atLeast(int min, int value) {
+        return value >= min ? value : null;
+    }
+
+    private static Boolean parseBoolean(String value) {
+        return switch (value.toLowerCase()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> null;
+        };
+    }
+
+    private static List<String> list(String value) {
+        List<String> items = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return items.isEmpty() ? null : items;
+    }
+}

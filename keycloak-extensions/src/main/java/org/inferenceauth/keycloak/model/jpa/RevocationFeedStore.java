@@ -1,0 +1,39 @@
+package org.inferenceauth.keycloak.model.jpa;
+
+import jakarta.persistence.EntityManager;
+import java.util.List;
+import org.keycloak.common.util.Time;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+
+/** The revocation feed's table: append in the transaction that revokes, read by cursor. */
+public final class RevocationFeedStore {
+
+    private final EntityManager em;
+
+    public RevocationFeedStore(KeycloakSession session) {
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    public void append(String realmId, String type, String keyId, String userId) {
+        em.persist(new RevocationEventEntity(realmId, type, keyId, userId, Time.currentTime()));
+    }
+
+    public List<RevocationEventEntity> since(String realmId, long cursor, int max) {
+        return em.createNamedQuery("RevocationEventEntity.since", RevocationEventEntity.class)
+                .setParameter("realmId", realmId).setParameter("since", cursor)
+                .setMaxResults(max).getResultList();
+    }
+
+    /** The highest id (of any realm: ids are global) created at or before {@code settledBy}, 0 if none. */
+    public long latestCursor(long settledBy) {
+        Long max = em.createNamedQuery("RevocationEventEntity.latest", Long.class)
+                .setParameter("settledBy", settledBy).getSingleResult();
+        return max == null ? 0 : max;
+    }
+
+    /** Drops entries older than {@code beforeSeconds}; gateways further behind re-check their cache. */
+    public int purge(long beforeSeconds) {
+        return em.createNamedQuery("RevocationEventEntity.purge").setParameter("before", beforeSeconds).executeUpdate();
+    }
+}

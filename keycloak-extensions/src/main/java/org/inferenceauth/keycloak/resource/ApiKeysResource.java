@@ -1,0 +1,93 @@
+package org.inferenceauth.keycloak.resource;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.inferenceauth.keycloak.keys.ApiKeyService;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.cors.Cors;
+
+/**
+ * {@code /realms/{realm}/api-keys}: the owner's self-service API and the gateways' API, as described
+ * in {@code docs/api-keys-contract.md}. Each method authenticates its caller first.
+ */
+public final class ApiKeysResource {
+
+    private final SelfServiceEndpoints selfService;
+    private final GatewayEndpoints gateway;
+
+    ApiKeysResource(KeycloakSession session, RealmModel realm) {
+        ApiKeyService keys = new ApiKeyService(session, realm);
+        this.selfService = new SelfServiceEndpoints(keys, new UserAuth(session, realm, keys.settings()));
+        this.gateway = new GatewayEndpoints(session, realm, keys);
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response list() {
+        return selfService.list();
+    }
+
+    @GET
+    @Path("projects")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response projects() {
+        return selfService.projects();
+    }
+
+    /** The body is read as text so that malformed JSON gets the contract's error answer. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response create(String body) {
+        return selfService.create(body);
+    }
+
+    @DELETE
+    @Path("{keyId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revoke(@PathParam("keyId") String keyId) {
+        return selfService.revoke(keyId);
+    }
+
+    /** Form parameters are read from Keycloak's request, which client authentication also reads. */
+    @POST
+    @Path("introspect")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response introspect() {
+        return gateway.introspect();
+    }
+
+    @GET
+    @Path("revocations")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response revocations(@QueryParam("since") String since) {
+        return gateway.revocations(since);
+    }
+
+    @POST
+    @Path("revocations/check")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response check(String body) {
+        return gateway.check(body);
+    }
+
+    /** CORS preflight; the real request is then checked against the token's allowed origins. */
+    @OPTIONS
+    @Path("{any:.*}")
+    public Response preflight() {
+        return Cors.builder().preflight().allowAllOrigins().allowedMethods("GET", "POST", "DELETE", "OPTIONS")
+                .auth().add(Response.ok());
+    }
+}

@@ -1,0 +1,69 @@
+package org.inferenceauth.keycloak.resource;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.services.Urls;
+import org.keycloak.util.TokenUtil;
+
+/**
+ * Lets a gateway send whatever bearer credential it got to one endpoint: a Keycloak access token
+ * of this realm is answered too. Active means: signature by a realm key, issuer of this realm,
+ * type Bearer, not expired, not before the realm's not-before, owner present and enabled, and,
+ * when the token names a session, that session still exists (tokens of the key exchange have none).
+ */
+final class JwtIntrospection {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    JwtIntrospection(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    /** Whether the credential has the shape of a JWS (three base64url parts). */
+    static boolean looksLikeJwt(String token) {
+        return token.chars().filter(c -> c == '.').count() == 2 && !token.contains(" ");
+    }
+
+    Optional<Map<String, Object>> introspect(String jwt) {
+        AccessToken token = session.tokens().decode(jwt, AccessToken.class);
+        String issuer = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
+        if (token == null || !token.isActive() || !issuer.equals(token.getIssuer())
+                || !TokenUtil.TOKEN_TYPE_BEARER.equalsIgnoreCase(token.getType())
+                || (token.getIat() != null && token.getIat() < realm.getNotBefore())) {
+            return Optional.empty();
+        }
+        UserModel user = token.getSubject() == null ? null : session.users().getUserById(realm, token.getSubject());
+        if (user == null || !user.isEnabled() || !sessionAlive(token)) {
+            return Optional.empty();
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("active", true);
+        json.put("sub", user.getId());
+        json.put("username", user.getUsername());
+        if (user.getEmail() != null) {
+            json.put("email", user.getEmail());
+        }
+        json.put("scope", token.getScope() == null ? "" : token.getScope());
+        json.put("exp", token.getExp());
+        json.put("iat", token.getIat());
+        json.put("client_id", token.getIssuedFor());
+        if (token.getAudience() != null) {
+            json.put("aud", token.getAudience());
+        }
+        json.put("token_type", "Bearer");
+        return Optional.of(json);
+    }
+
+    private boolean sessionAlive(AccessToken token) {
+        String sid = token.getSessionId();
+        return sid == null || session.sessions().getUserSession(realm, sid) != null
+                || session.sessions().getOfflineUserSession(realm, sid) != null;
+    }
+}

@@ -1,0 +1,118 @@
+package org.inferenceauth.keycloak.resource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.inferenceauth.keycloak.keys.ApiKeyException;
+import org.inferenceauth.keycloak.keys.ApiKeyService;
+import org.inferenceauth.keycloak.keys.ApiKeySettings;
+import org.inferenceauth.keycloak.keys.MintRequest;
+import org.inferenceauth.keycloak.keys.MintedKey;
+import org.inferenceauth.keycloak.resource.UserAuth.Caller;
+import org.keycloak.util.JsonSerialization;
+
+/** The owner's own keys: list, projects, create, revoke. */
+final class SelfServiceEndpoints {
+
+    private final ApiKeyService keys;
+    private final UserAuth auth;
+
+    SelfServiceEndpoints(ApiKeyService keys, UserAuth auth) {
+        this.keys = keys;
+        this.auth = auth;
+    }
+
+    Response list() {
+        Caller caller = auth.authenticate();
+        return ok(Map.of("keys", keys.list(caller.user()).stream().map(KeyJson::of).toList()));
+    }
+
+    Response projects() {
+        Caller caller = auth.authenticate();
+        ApiKeySettings settings = keys.settings();
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("maxKeys", settings.maxKeys());
+        limits.put("maxLifetimeDays", settings.maxLifetimeDays());
+        limits.put("expiryRequired", settings.expiryRequired());
+        List<Map<String, String>> projects = keys.projectsOf(caller.user()).stream()
+                .map(p -> Map.of("id", p.id(), "name", p.name())).toList();
+        return ok(Map.of("projects", projects, "limits", limits));
+    }
+
+    Response create(String body) {
+        Caller caller = auth.authenticate();
+        auth.requireMayMint(caller);
+        MintRequest request = parse(body, caller.token().getIssuedFor());
+        try {
+            MintedKey minted = keys.mint(caller.user(), request);
+            Map<String, Object> json = KeyJson.of(minted.view());
+            json.put("key", minted.key());
+            return Response.status(201).entity(json).header("Cache-Control", "no-store").build();
+        } catch (ApiKeyException e) {
+            throw ApiErrors.from(e);
+        }
+    }
+
+    Response revoke(String keyId) {
+        Caller caller = auth.authenticate();
+        if (!keys.revoke(caller.user(), keyId)) {
+            throw ApiErrors.error(404, ApiKeyException.NOT_FOUND, "You hold no key with that id.");
+        }
+        return Response.noContent().build();
+    }
+
+    private static MintRequest parse(String body, String client) {
+        JsonNode json;
+        try {
+            json = body == null || body.isBlank() ? null : JsonSerialization.mapper.readTree(body);
+        } catch (IOException e) {
+            json = null;
+        }
+        if (json == null || !json.isObject()) {
+            throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST, "The body must be a JSON object.");
+        }
+        return new MintRequest(text(json, "name"), text(json, "project"), instant(text(json, "expiresAt")),
+                scopes(json.get("scopes")), client);
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST, field + " must be a string.");
+        }
+        return value.asText();
+    }
+
+    private static Instant instant(String iso) {
+        try {
+            return iso == null ? null : Instant.parse(iso);
+        } catch (DateTimeParseException e) {
+            throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST, "expiresAt must be an ISO-8601 UTC time.");
+        }
+    }
+
+    private static List<String> scopes(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST, "scopes must be an array of strings.");
+        }
+        List<String> scopes = new ArrayList<>();
+        value.forEach(s -> scopes.add(s.isTextual() ? s.asText() : null));
+        return scopes;
+    }
+
+    private static Response ok(Object entity) {
+        return Response.ok(entity).header("Cache-Control", "no-store").build();
+    }
+}

@@ -1,0 +1,63 @@
+package org.inferenceauth.keycloak.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.keycloak.models.RealmModel;
+
+class ApiKeySettingsTest {
+
+    /** A realm that only answers getAttribute and getName. */
+    static RealmModel realm(Map<String, String> attributes) {
+        return (RealmModel) Proxy.newProxyInstance(RealmModel.class.getClassLoader(), new Class<?>[] {RealmModel.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getAttribute" -> attributes.get((String) args[0]);
+                    case "getName" -> "test";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    @DisplayName("without attributes: the documented defaults")
+    void defaults() {
+        ApiKeySettings settings = ApiKeySettings.of(realm(Map.of()));
+        assertThat(settings).isEqualTo(new ApiKeySettings("ik", 25, 365, false, "/projects", 600,
+                List.of("account-console", "open-webui"), 60, 7 * 24 * 3600));
+    }
+
+    @Test
+    @DisplayName("attributes prefixed inference.apikey. override them")
+    void overrides() {
+        ApiKeySettings settings = ApiKeySettings.of(realm(Map.of(
+                "inference.apikey.prefix", "sk",
+                "inference.apikey.maxKeys", "3",
+                "inference.apikey.maxLifetimeDays", "0",
+                "inference.apikey.expiryRequired", "TRUE",
+                "inference.apikey.projectsGroup", "/teams",
+                "inference.apikey.mintMaxAuthAgeSeconds", "120",
+                "inference.apikey.selfServiceClients", " portal , cli ",
+                "inference.apikey.lastUsedThrottleSeconds", "0",
+                "inference.apikey.revocationRetentionSeconds", "86400")));
+        assertThat(settings).isEqualTo(new ApiKeySettings("sk", 3, 0, true, "/teams", 120, List.of("portal", "cli"), 0, 86400));
+        assertThat(settings.format().prefix()).isEqualTo("sk");
+    }
+
+    @Test
+    @DisplayName("invalid values fall back to the defaults")
+    void invalidValues() {
+        ApiKeySettings settings = ApiKeySettings.of(realm(Map.of(
+                "inference.apikey.prefix", "Not_A_Prefix",
+                "inference.apikey.maxKeys", "0",
+                "inference.apikey.maxLifetimeDays", "-1",
+                "inference.apikey.expiryRequired", "yes",
+                "inference.apikey.projectsGroup", "projects",
+                "inference.apikey.mintMaxAuthAgeSeconds", "ten",
+                "inference.apikey.selfServiceClients", " , ",
+                "inference.apikey.revocationRetentionSeconds", "5")));
+        assertThat(settings).isEqualTo(ApiKeySettings.of(realm(Map.of())));
+    }
+}

@@ -1,0 +1,153 @@
+import {
+  Button,
+  Form,
+  FormGroup,
+  FormHelperText,
+  FormSelect,
+  FormSelectOption,
+  HelperText,
+  HelperTextItem,
+  Modal,
+  ModalVariant,
+  TextInput,
+} from "@patternfly/react-core";
+import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+
+import type { KeyDraft, ProjectsAndLimits } from "./api";
+import { ServerError } from "./ServerError";
+
+type Props = {
+  projectsAndLimits: ProjectsAndLimits;
+  onCreate: (draft: KeyDraft) => Promise<void>;
+  onClose: () => void;
+};
+
+function isoDay(date: Date) {
+  return date.toISOString().slice(0, 10);
+}
+
+/** "Create key": a name, a project (personal or one of the user's groups), an optional expiry. */
+export const CreateKeyModal = ({ projectsAndLimits, onCreate, onClose }: Props) => {
+  const { t } = useTranslation();
+  const { projects, limits } = projectsAndLimits;
+  const [draft, setDraft] = useState<KeyDraft>({
+    name: "",
+    project: projects[0]?.id ?? "",
+    expiresOn: "",
+  });
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<unknown>();
+
+  const tomorrow = new Date(Date.now() + 24 * 3600 * 1000);
+  // maxLifetimeDays 0: no upper limit.
+  const latest =
+    limits.maxLifetimeDays > 0
+      ? new Date(Date.now() + limits.maxLifetimeDays * 24 * 3600 * 1000)
+      : undefined;
+  const nameMissing = draft.name.trim() === "";
+  const expiryMissing = limits.expiryRequired && draft.expiresOn === "";
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (nameMissing || expiryMissing || submitting) {
+      return;
+    }
+    setSubmitting(true);
+    setError(undefined);
+    try {
+      await onCreate(draft);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <Modal
+      variant={ModalVariant.medium}
+      title={t("apiKeysCreateTitle")}
+      isOpen
+      onClose={onClose}
+      data-testid="api-key-create-modal"
+      actions={[
+        <Button
+          key="create"
+          variant="primary"
+          data-testid="api-key-create-submit"
+          isDisabled={nameMissing || expiryMissing || submitting}
+          isLoading={submitting}
+          onClick={() => void submit()}
+        >
+          {t("apiKeysCreateSubmit")}
+        </Button>,
+        <Button key="cancel" variant="link" onClick={onClose}>
+          {t("cancel")}
+        </Button>,
+      ]}
+    >
+      {error !== undefined && <ServerError title={t("apiKeysCreateFailed")} error={error} />}
+      <Form id="api-key-create-form" onSubmit={(e) => void submit(e)}>
+        <FormGroup label={t("apiKeysName")} isRequired fieldId="api-key-name">
+          <TextInput
+            id="api-key-name"
+            data-testid="api-key-name"
+            isRequired
+            maxLength={100}
+            value={draft.name}
+            onChange={(_, name) => setDraft({ ...draft, name })}
+          />
+          <FormHelperText>
+            <HelperText>
+              <HelperTextItem>{t("apiKeysNameHelp")}</HelperTextItem>
+            </HelperText>
+          </FormHelperText>
+        </FormGroup>
+        <FormGroup label={t("apiKeysProject")} isRequired fieldId="api-key-project">
+          <FormSelect
+            id="api-key-project"
+            data-testid="api-key-project"
+            value={draft.project}
+            onChange={(_, project) => setDraft({ ...draft, project })}
+          >
+            {projects.map((p) => (
+              <FormSelectOption key={p.id} value={p.id} label={p.name} />
+            ))}
+          </FormSelect>
+          <FormHelperText>
+            <HelperText>
+              <HelperTextItem>{t("apiKeysProjectHelp")}</HelperTextItem>
+            </HelperText>
+          </FormHelperText>
+        </FormGroup>
+        <FormGroup
+          label={t("apiKeysExpiresOn")}
+          isRequired={limits.expiryRequired}
+          fieldId="api-key-expiry"
+        >
+          <TextInput
+            id="api-key-expiry"
+            data-testid="api-key-expiry"
+            type="date"
+            min={isoDay(tomorrow)}
+            max={latest ? isoDay(latest) : undefined}
+            value={draft.expiresOn}
+            onChange={(_, expiresOn) => setDraft({ ...draft, expiresOn })}
+          />
+          <FormHelperText>
+            <HelperText>
+              <HelperTextItem>
+                {limits.expiryRequired
+                  ? t("apiKeysExpiryRequiredHelp", { days: limits.maxLifetimeDays })
+                  : limits.maxLifetimeDays > 0
+                    ? t("apiKeysExpiryDefaultHelp", { days: limits.maxLifetimeDays })
+                    : t("apiKeysExpiryNeverHelp")}
+              </HelperTextItem>
+            </HelperText>
+          </FormHelperText>
+        </FormGroup>
+      </Form>
+    </Modal>
+  );
+};
