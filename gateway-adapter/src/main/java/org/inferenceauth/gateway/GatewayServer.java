@@ -1,51 +1,180 @@
 package org.inferenceauth.gateway;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.httpproxy.HttpProxy;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.inferenceauth.gateway.auth.Authenticator;
+import org.inferenceauth.gateway.auth.apikey.ApiKeyAuthenticator;
+import org.inferenceauth.gateway.auth.apikey.ApiKeyPrecheck;
+import org.inferenceauth.gateway.auth.apikey.KeycloakApiKeyClient;
+import org.inferenceauth.gateway.auth.cache.ApiKeyCache;
+import org.inferenceauth.gateway.auth.jwt.JwtAuthenticator;
+import org.inferenceauth.gateway.auth.revocation.RevocationPoller;
+import org.inferenceauth.gateway.auth.revocation.RevokedSubjects;
+import org.inferenceauth.gateway.config.GatewayConfig;
+import org.inferenceauth.gateway.ops.AccessLog;
+import org.inferenceauth.gateway.ops.ForwardAuthHandler;
+import org.inferenceauth.gateway.ops.GatewayMetrics;
+import org.inferenceauth.gateway.ops.ManagementServer;
+import org.inferenceauth.gateway.ops.RequestLogging;
+import org.inferenceauth.gateway.proxy.GatewayInterceptor;
+import org.inferenceauth.gateway.proxy.UpstreamOrigin;
+import org.inferenceauth.gateway.routing.ModelCatalog;
+import org.inferenceauth.gateway.routing.PathPolicy;
+import org.inferenceauth.gateway.routing.Upstream;
 
-/** The gateway's HTTP server. For now it only answers health checks. */
+/** Wires the gateway together and runs its two listeners: the API port and the management port. */
 public final class GatewayServer {
 
-    private final Vertx vertx;
-    private HttpServer server;
+    private static final System.Logger LOG = System.getLogger(GatewayServer.class.getName());
 
-    public GatewayServer(Vertx vertx) {
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final ApiKeyPrecheck precheck;
+    private final PrintStream logOut;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+
+    private HttpClient upstreamClient;
+    private HttpClient keycloakClient;
+    private ModelCatalog catalog;
+    private RevocationPoller poller;
+    private JwtAuthenticator jwts;
+    private ApiKeyCache keyCache;
+    private HttpServer api;
+    private ManagementServer management;
+
+    public GatewayServer(Vertx vertx, GatewayConfig config, ApiKeyPrecheck precheck, PrintStream logOut) {
         this.vertx = vertx;
+        this.config = config;
+        this.precheck = precheck;
+        this.logOut = logOut;
     }
 
-    /** Listens on the given port (0 picks a free one) of the given host. */
-    public Future<GatewayServer> start(String host, int port) {
-        Router router = Router.router(vertx);
-        router.get("/healthz").handler(ctx -> ctx.response()
-                .putHeader("content-type", "application/json")
-                .end("{\"status\":\"UP\"}"));
-        return vertx.createHttpServer()
-                .requestHandler(router)
-                .listen(port, host)
-                .map(listening -> {
-                    this.server = listening;
-                    return this;
-                });
+    /** Starts everything; the future completes when both ports listen and the first model refresh and revocation round ran. */
+    public Future<GatewayServer> start() {
+        GatewayConfig.Upstreams up = config.upstreams();
+        upstreamClient = vertx.httpClientBuilder()
+                .with(new HttpClientOptions().setKeepAlive(true).setIdleTimeout(0).setDecompressionSupported(false)
+                        // Drop pooled connections before the upstream does (uvicorn, under vLLM, closes idle
+                        // keep-alive connections after 5 s): reusing one it just closed would fail a request.
+                        .setKeepAliveTimeout((int) up.keepAliveTimeout().toSeconds()))
+                .with(new PoolOptions().setHttp1MaxSize(up.maxConnections()))
+                .build();
+        keycloakClient = vertx.httpClientBuilder()
+                .with(new HttpClientOptions().setKeepAlive(true))
+                .with(new PoolOptions().setHttp1MaxSize(32))
+                .build();
+
+        List<Upstream> upstreams = up.baseUrls().stream().map(Upstream::of).toList();
+        catalog = new ModelCatalog(vertx, upstreamClient, upstreams, up.defaultUpstream().map(Upstream::of),
+                up.apiKey(), up.connectTimeout().plus(Duration.ofSeconds(5)));
+
+        Clock clock = Clock.systemUTC();
+        RevokedSubjects revokedSubjects = new RevokedSubjects(Duration.ofHours(24), clock);
+        jwts = new JwtAuthenticator(vertx, config.jwt(), config.keycloak().issuer().toString(), revokedSubjects,
+                config.keycloak().timeout(), clock);
+        KeycloakApiKeyClient keycloak = new KeycloakApiKeyClient(keycloakClient, config.keycloak());
+        keyCache = new ApiKeyCache(config.keyCache(), Ticker.systemTicker());
+        metrics.gauge("gateway_key_cache_size", "API-key identities currently cached", keyCache::size);
+        Authenticator authenticator = new Authenticator(jwts,
+                new ApiKeyAuthenticator(precheck, keyCache, keycloak, metrics, clock), metrics);
+        poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revokedSubjects, metrics,
+                config.keycloak().revocationPollInterval(), config.keycloak().timeout());
+
+        PathPolicy policy = new PathPolicy(config.extraPaths());
+        RequestLogging logging = new RequestLogging(metrics, new AccessLog(config.accessLogEnabled(), logOut));
+        Duration retryAfter = config.keycloak().retryAfter();
+        HttpProxy proxy = HttpProxy.reverseProxy(upstreamClient)
+                .origin(new UpstreamOrigin(up.connectTimeout(), up.idleTimeout()))
+                .addInterceptor(new GatewayInterceptor(policy, authenticator, catalog,
+                        new GatewayInterceptor.UpstreamSettings(up.apiKey()), metrics, logging,
+                        config.maxBodyBytes(), retryAfter));
+        ForwardAuthHandler forwardAuth = new ForwardAuthHandler(authenticator, policy, logging, retryAfter);
+
+        management = new ManagementServer(vertx, metrics, () -> jwts.checkJwks()
+                .map(jwks -> new ManagementServer.Readiness(jwks, poller.keycloakReachable())));
+
+        Duration firstRoundLimit = up.connectTimeout().plus(config.keycloak().timeout()).plusSeconds(5);
+        return boundedWait("first model-list refresh", catalog.start(up.modelsRefreshInterval()), firstRoundLimit)
+                .compose(v -> boundedWait("first revocation round", poller.start(), firstRoundLimit))
+                .compose(v -> vertx.createHttpServer(new HttpServerOptions()
+                        // gzip would hold back small SSE chunks; curl sends Expect: 100-continue for bodies > 1 KiB.
+                        .setCompressionSupported(false).setHandle100ContinueAutomatically(true))
+                        .requestHandler(request -> {
+                            if (config.forwardAuthEnabled() && ForwardAuthHandler.matches(request.path())) {
+                                forwardAuth.handle(request);
+                            } else {
+                                proxy.handle(request);
+                            }
+                        })
+                        .listen(config.port(), config.host()))
+                .compose(server -> {
+                    api = server;
+                    return management.start(config.host(), config.managementPort());
+                })
+                .map(v -> this);
+    }
+
+    /**
+     * Waits for a start-up step at most {@code limit}: the first model refresh and revocation round
+     * are useful before serving, but never a reason not to start (they keep running afterwards).
+     */
+    private Future<Void> boundedWait(String step, Future<Void> future, Duration limit) {
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        long timer = vertx.setTimer(limit.toMillis(), id -> {
+            if (done.tryComplete()) {
+                LOG.log(System.Logger.Level.WARNING, step + " did not finish within " + limit + "; starting anyway");
+            }
+        });
+        future.onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            done.tryComplete();
+        });
+        return done.future();
     }
 
     public int port() {
-        return server.actualPort();
+        return api.actualPort();
+    }
+
+    public int managementPort() {
+        return management.port();
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** Runs one revocation round now (tests use it to avoid waiting for the timer). */
+    public Future<Void> pollRevocations() {
+        return poller.round();
     }
 
     public Future<Void> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
+        if (poller != null) {
+            poller.stop();
+        }
+        if (catalog != null) {
+            catalog.stop();
+        }
+        if (jwts != null) {
+            jwts.close();
+        }
+        Future<Void> apiClosed = api == null ? Future.succeededFuture() : api.close();
+        Future<Void> managementClosed = management == null ? Future.succeededFuture() : management.stop();
+        return Future.join(apiClosed, managementClosed).compose(v -> Future.join(
+                upstreamClient == null ? Future.succeededFuture() : upstreamClient.close(),
+                keycloakClient == null ? Future.succeededFuture() : keycloakClient.close())).mapEmpty();
     }
 
-    public static void main(String[] args) {
-        int port = Integer.parseInt(System.getenv().getOrDefault("GATEWAY_PORT", "8000"));
-        String host = System.getenv().getOrDefault("GATEWAY_HOST", "0.0.0.0");
-        new GatewayServer(Vertx.vertx()).start(host, port)
-                .onSuccess(g -> System.out.println("Gateway listening on " + host + ":" + g.port()))
-                .onFailure(e -> {
-                    System.err.println("Gateway failed to start: " + e.getMessage());
-                    System.exit(1);
-                });
-    }
 }

@@ -1,0 +1,163 @@
+package org.inferenceauth.demo;
+
+import io.vertx.core.Vertx;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.inferenceauth.gateway.GatewayServer;
+import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
+import org.inferenceauth.gateway.config.GatewayConfig;
+import org.inferenceauth.gateway.demo.DemoUpstream;
+import org.inferenceauth.testkit.BrowserLogin;
+import org.inferenceauth.testkit.KeycloakServer;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+/**
+ * DEMO ONLY. One command brings up the whole thing on this machine: the real Keycloak (embedded
+ * H2, our realm import, extension and theme jars, bootstrap admin), two demo upstreams standing in
+ * for vLLM servers, and the gateway in front of them. Prints the URLs and writes them to
+ * {@code demo/target/demo.env}. Secrets here are demo values; never use them in production.
+ */
+public final class DemoStack {
+
+    static final String REALM = "inference";
+    static final String DEMO_USER = "demo";
+    static final String DEMO_PASSWORD = "demo-password";
+    static final Map<String, String> DEMO_SECRETS = Map.of(
+            "OPEN_WEBUI_CLIENT_SECRET", "demo-open-webui-secret",
+            "OPEN_WEBUI_REDIRECT_URI", "http://localhost:3000/oauth/oidc/callback",
+            "OPEN_WEBUI_URL", "http://localhost:3000",
+            "INFERENCE_GATEWAY_CLIENT_SECRET", "demo-inference-gateway-secret",
+            "EXAMPLE_SERVICE_CLIENT_SECRET", "demo-example-service-secret");
+
+    public static void main(String[] args) throws Exception {
+        Properties paths = new Properties();
+        try (InputStream in = DemoStack.class.getResourceAsStream("/demo-paths.properties")) {
+            paths.load(in);
+        }
+        Path logDir = Path.of(paths.getProperty("log.dir"));
+        KeycloakServer.Builder builder = KeycloakServer.builder()
+                .distribution(Path.of(paths.getProperty("keycloak.dist")))
+                .realmImport(Path.of(paths.getProperty("realm")))
+                .env(DEMO_SECRETS)
+                .admin("admin", "admin")
+                .logFile(logDir.resolve("keycloak-demo.log"));
+        for (String jar : paths.getProperty("providers").split(",")) {
+            builder.provider(Path.of(jar));
+        }
+        Optional.ofNullable(System.getenv("KEYCLOAK_JAVA_HOME")).map(Path::of).ifPresent(builder::javaHome);
+        System.out.println("Starting Keycloak (about a minute on first start; log: " + logDir.resolve("keycloak-demo.log") + ")");
+        KeycloakServer keycloak = builder.build().start();
+        Runtime.getRuntime().addShutdownHook(new Thread(keycloak::close, "demo-keycloak-stop"));
+        String issuer = keycloak.getIssuer(REALM);
+        ensureDemoUser(keycloak.getKeycloakAdminClient().realm(REALM));
+
+        Vertx vertx = Vertx.vertx();
+        DemoUpstream llama = new DemoUpstream(vertx, List.of("demo-llama"), Duration.ofMillis(60))
+                .start("127.0.0.1", envInt("DEMO_UPSTREAM_PORT_1", 8001)).await();
+        DemoUpstream qwen = new DemoUpstream(vertx, List.of("demo-qwen", "demo-qwen-coder"), Duration.ofMillis(60))
+                .start("127.0.0.1", envInt("DEMO_UPSTREAM_PORT_2", 8002)).await();
+
+        Map<String, String> env = new HashMap<>();
+        env.put("GATEWAY_HOST", "127.0.0.1");
+        env.put("GATEWAY_PORT", "8000");
+        env.put("GATEWAY_MANAGEMENT_PORT", "9000");
+        env.put("GATEWAY_UPSTREAMS", llama.baseUrl() + "," + qwen.baseUrl());
+        env.put("GATEWAY_KEYCLOAK_ISSUER", issuer);
+        env.put("GATEWAY_KEYCLOAK_CLIENT_SECRET", DEMO_SECRETS.get("INFERENCE_GATEWAY_CLIENT_SECRET"));
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("GATEWAY_")) {
+                env.put(name, value); // the operator's own settings win
+            }
+        });
+        GatewayConfig config = GatewayConfig.fromEnv(env);
+        GatewayServer gateway = new GatewayServer(vertx, config,
+                new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()), System.out);
+        gateway.start().await();
+
+        String gatewayUrl = "http://127.0.0.1:" + gateway.port();
+        Optional<String> demoKey = mintDemoKey(keycloak, issuer);
+        Map<String, String> summary = new LinkedHashMap<>();
+        summary.put("KEYCLOAK_URL", keycloak.getAuthServerUrl());
+        summary.put("ISSUER", issuer);
+        summary.put("ACCOUNT_CONSOLE", issuer + "/account/");
+        summary.put("GATEWAY_URL", gatewayUrl + "/v1");
+        summary.put("GATEWAY_MANAGEMENT_URL", "http://127.0.0.1:" + gateway.managementPort());
+        summary.put("EXAMPLE_SERVICE_SECRET", DEMO_SECRETS.get("EXAMPLE_SERVICE_CLIENT_SECRET"));
+        demoKey.ifPresent(key -> summary.put("DEMO_API_KEY", key));
+        StringBuilder file = new StringBuilder();
+        summary.forEach((name, value) -> file.append(name).append('=').append(value).append('\n'));
+        Files.writeString(logDir.resolve("demo.env"), file);
+
+        System.out.println();
+        System.out.println("=== inference-auth demo is up (DEMO secrets; the upstreams are canned-text demos, not models) ===");
+        summary.forEach((name, value) -> System.out.printf("  %-24s %s%n", name, value));
+        System.out.println("  Keycloak admin console    " + keycloak.getAuthServerUrl() + "/admin/  (admin / admin)");
+        System.out.println("  Demo user                 " + DEMO_USER + " / " + DEMO_PASSWORD);
+        if (demoKey.isEmpty()) {
+            System.out.println("  (no API key minted: this Keycloak build has no /api-keys endpoints yet;"
+                    + " use a client-credentials token, see gateway-adapter/README.md)");
+        }
+        System.out.println("  Variables saved to        " + logDir.resolve("demo.env") + "  (source it in your shell)");
+        System.out.println("Press Ctrl-C to stop everything.");
+        Thread.currentThread().join();
+    }
+
+    private static void ensureDemoUser(RealmResource realm) {
+        if (!realm.users().searchByUsername(DEMO_USER, true).isEmpty()) {
+            return;
+        }
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(DEMO_USER);
+        user.setEmail("demo@example.edu");
+        user.setEmailVerified(true);
+        user.setFirstName("Demo");
+        user.setLastName("User");
+        user.setEnabled(true);
+        CredentialRepresentation password = new CredentialRepresentation();
+        password.setType(CredentialRepresentation.PASSWORD);
+        password.setValue(DEMO_PASSWORD);
+        password.setTemporary(false);
+        user.setCredentials(List.of(password));
+        try (Response response = realm.users().create(user)) {
+            if (response.getStatus() != 201) {
+                throw new IllegalStateException("Could not create the demo user: HTTP " + response.getStatus());
+            }
+        }
+    }
+
+    /** Logs the demo user in to the account console and mints a key through the realm's REST API, if it has one. */
+    private static Optional<String> mintDemoKey(KeycloakServer keycloak, String issuer) throws IOException, InterruptedException {
+        String token = BrowserLogin.accountConsole(keycloak, REALM).login(DEMO_USER, DEMO_PASSWORD).accessToken();
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(issuer + "/api-keys"))
+                .header("authorization", "Bearer " + token)
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"demo-" + System.currentTimeMillis() + "\",\"project\":\"personal\",\"expiresAt\":null,\"scopes\":[]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(new io.vertx.core.json.JsonObject(created.body()).getString("key"));
+    }
+
+    private static int envInt(String name, int fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+    }
+}

@@ -1,0 +1,37 @@
+package org.inferenceauth.gateway;
+
+import io.vertx.core.Vertx;
+import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
+import org.inferenceauth.gateway.config.ConfigException;
+import org.inferenceauth.gateway.config.GatewayConfig;
+
+/** {@code java -jar gateway-adapter.jar}: configuration from {@code GATEWAY_*} environment variables. */
+public final class GatewayMain {
+
+    private GatewayMain() {}
+
+    public static void main(String[] args) {
+        GatewayConfig config;
+        try {
+            config = GatewayConfig.fromEnv(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Vertx vertx = Vertx.vertx();
+        GatewayServer gateway = new GatewayServer(vertx, config,
+                new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()), System.out);
+        gateway.start()
+                .onSuccess(g -> System.err.println("Gateway listening on " + config.host() + ":" + g.port()
+                        + " (management " + g.managementPort() + "), upstreams " + config.upstreams().baseUrls()
+                        + ", Keycloak " + config.keycloak().issuer()))
+                .onFailure(e -> {
+                    System.err.println("Gateway failed to start: " + e.getMessage());
+                    vertx.close();
+                    System.exit(1);
+                });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> gateway.stop().eventually(vertx::close)
+                .await(), "gateway-shutdown"));
+    }
+}

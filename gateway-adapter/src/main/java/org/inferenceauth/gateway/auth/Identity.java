@@ -1,0 +1,44 @@
+package org.inferenceauth.gateway.auth;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Who is calling, as established by an API key introspection or a verified JWT.
+ *
+ * @param subject   Keycloak user id ({@code sub})
+ * @param username  {@code preferred_username} / {@code username}; {@code service-account-<client>} for client credentials
+ * @param project   the key's project; {@code null} for JWTs
+ * @param keyId     the API key's public id; {@code null} for JWTs
+ * @param clientId  the OAuth client the credential was issued to ({@code azp} / {@code client_id})
+ * @param scopes    granted scopes; {@code model:<id>} entries restrict the models
+ * @param issuedAt  when the credential was issued, if known (compared with user-disable events)
+ * @param expiresAt when the credential stops being valid, or {@code null} if it never expires
+ */
+public record Identity(Kind kind, String subject, String username, String project, String keyId, String clientId,
+                       Set<String> scopes, Instant issuedAt, Instant expiresAt) {
+
+    private static final String MODEL_SCOPE = "model:";
+
+    public enum Kind { API_KEY, JWT }
+
+    public Identity {
+        scopes = scopes == null ? Set.of() : Set.copyOf(scopes);
+    }
+
+    /** Models this identity is limited to; empty means every model. */
+    public Set<String> allowedModels() {
+        return scopes.stream().filter(s -> s.startsWith(MODEL_SCOPE) && s.length() > MODEL_SCOPE.length())
+                .map(s -> s.substring(MODEL_SCOPE.length())).collect(Collectors.toUnmodifiableSet());
+    }
+
+    public boolean mayUseModel(String model) {
+        Set<String> allowed = allowedModels();
+        return allowed.isEmpty() || allowed.contains(model);
+    }
+
+    public boolean isExpired(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+}

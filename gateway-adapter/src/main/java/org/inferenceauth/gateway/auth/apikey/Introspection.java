@@ -1,0 +1,48 @@
+package org.inferenceauth.gateway.auth.apikey;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.inferenceauth.gateway.auth.Identity;
+
+/** Keycloak's RFC 7662 answer about one API key. */
+public sealed interface Introspection {
+
+    record Active(Identity identity) implements Introspection {}
+
+    record Inactive() implements Introspection {}
+
+    /** Keycloak gave no usable answer. Never kept in the cache; it only lets concurrent waiters share the failure. */
+    record Unavailable(String reason) implements Introspection {}
+
+    Inactive INACTIVE = new Inactive();
+
+    /** Parses {@code POST {issuer}/api-keys/introspect}'s body. */
+    static Introspection fromJson(JsonObject json) {
+        if (!Boolean.TRUE.equals(json.getBoolean("active"))) {
+            return INACTIVE;
+        }
+        String scope = json.getString("scope", "");
+        Set<String> scopes = Arrays.stream(scope.split(" ")).filter(s -> !s.isBlank()).collect(Collectors.toSet());
+        Identity identity = new Identity(Identity.Kind.API_KEY,
+                json.getString("sub"),
+                json.getString("username"),
+                json.getString("project"),
+                json.getString("key_id"),
+                json.getString("client_id"),
+                scopes,
+                epochSeconds(json, "iat"),
+                epochSeconds(json, "exp"));
+        if (identity.subject() == null || identity.keyId() == null) {
+            throw new IllegalArgumentException("active introspection answer without sub or key_id");
+        }
+        return new Active(identity);
+    }
+
+    private static Instant epochSeconds(JsonObject json, String field) {
+        Object value = json.getValue(field);
+        return value instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : null;
+    }
+}

@@ -1,0 +1,21 @@
+package org.inferenceauth.gateway.auth.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** The cache's key for a credential: its SHA-256, so no cache, dump or log holds the secret itself. */
+public final class KeyHash {
+
+    private KeyHash() {}
+
+    public static String of(String credential) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(credential.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package org.inferenceauth.gateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads typed values out of an environment map and collects every problem instead of stopping at
+ * the first, so an operator fixes the whole configuration in one go.
+ */
+final class EnvReader {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+
+    EnvReader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    List<String> problems() {
+        return problems;
+    }
+
+    void problem(String message) {
+        problems.add(message);
+    }
+
+    String string(String name, String fallback) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    String required(String name, String meaning) {
+        String value = string(name, null);
+        if (value == null) {
+            problems.add(name + " is required (" + meaning + ")");
+        }
+        return value;
+    }
+
+    int port(String name, int fallback) {
+        String value = string(name, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        problems.add(name + " must be a port number 0-65535 (0 picks a free port), got '" + value + "'");
+        return fallback;
+    }
+
+    long positiveLong(String name, long fallback) {
+        String value = string(name, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long number = Long.parseLong(value);
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        problems.add(name + " must be a positive whole number, got '" + value + "'");
+        return fallback;
+    }
+
+    boolean bool(String name, boolean fallback) {
+        String value = string(name, null);
+        if (value == null) {
+            return fallback;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> {
+                problems.add(name + " must be true or false, got '" + value + "'");
+                yield fallback;
+            }
+        };
+    }
+
+    /** {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}; a bare number means seconds. */
+    Duration duration(String name, Duration fallback, Duration min, Duration max) {
+        String value = string(name, null);
+        if (value == null) {
+            return fallback;
+        }
+        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            problems.add(name + " must be a duration such as 500ms, 2s, 5m or 1h, got '" + value + "'");
+            return fallback;
+        }
+        long amount = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        Duration d = switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofSeconds(amount);
+        };
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            problems.add(name + " must be between " + min + " and " + max + ", got '" + value + "'");
+            return fallback;
+        }
+        return d;
+    }
+
+    List<String> list(String name) {
+        String value = string(name, "");
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** An absolute http(s) URL without query or fragment; trailing slashes removed. */
+    URI httpUrl(String name, String value) {
+        try {
+            URI uri = URI.create(value);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                String text = uri.toString();
+                while (text.endsWith("/")) {
+                    text = text.substring(0, text.length() - 1);
+                }
+                return URI.create(text);
+            }
+        } catch (IllegalArgumentException ignored) {
+            // reported below
+        }
+        problems.add(name + " must hold absolute http(s) URLs without query, got '" + value + "'");
+        return null;
+    }
+}

@@ -1,0 +1,177 @@
+package org.inferenceauth.gateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.inferenceauth.apikey.format.ApiKeyFormat;
+
+/**
+ * Everything the gateway reads from its environment ({@code GATEWAY_*} variables), validated at
+ * start. The table in {@code gateway-adapter/README.md} documents each variable; keep both in step.
+ */
+public record GatewayConfig(
+        String host,
+        int port,
+        int managementPort,
+        boolean forwardAuthEnabled,
+        boolean accessLogEnabled,
+        long maxBodyBytes,
+        Set<String> extraPaths,
+        Upstreams upstreams,
+        Keycloak keycloak,
+        Jwt jwt,
+        KeyCache keyCache) {
+
+    /** The inference servers behind the gateway. */
+    public record Upstreams(
+            List<URI> baseUrls,
+            Optional<URI> defaultUpstream,
+            Optional<String> apiKey,
+            Duration connectTimeout,
+            Duration idleTimeout,
+            Duration modelsRefreshInterval,
+            int maxConnections,
+            Duration keepAliveTimeout) {}
+
+    /** Where and as whom the gateway talks to Keycloak. */
+    public record Keycloak(
+            URI issuer,
+            String clientId,
+            String clientSecret,
+            Duration timeout,
+            Duration revocationPollInterval,
+            Duration retryAfter) {
+
+        @Override
+        public String toString() { // never print the secret
+            return "Keycloak[issuer=" + issuer + ", clientId=" + clientId + ", timeout=" + timeout + "]";
+        }
+    }
+
+    /** Local verification of Keycloak access tokens. */
+    public record Jwt(URI jwksUrl, Set<String> audiences, Set<String> authorizedParties, Duration clockSkew) {}
+
+    /** The API-key identity cache. */
+    public record KeyCache(Duration ttl, Duration negativeTtl, Duration outageGrace, long maxEntries,
+                           Set<String> allowedPrefixes) {}
+
+    /** Reads and validates the configuration; throws {@link ConfigException} listing every problem. */
+    public static GatewayConfig fromEnv(Map<String, String> env) {
+        EnvReader r = new EnvReader(env);
+
+        String host = r.string("GATEWAY_HOST", "0.0.0.0");
+        int port = r.port("GATEWAY_PORT", 8000);
+        int managementPort = r.port("GATEWAY_MANAGEMENT_PORT", 9000);
+        if (port != 0 && port == managementPort) {
+            r.problem("GATEWAY_PORT and GATEWAY_MANAGEMENT_PORT must differ (both are " + port + ")");
+        }
+        boolean forwardAuth = r.bool("GATEWAY_FORWARD_AUTH", true);
+        boolean accessLog = r.bool("GATEWAY_ACCESS_LOG", true);
+        long maxBody = r.positiveLong("GATEWAY_MAX_BODY_BYTES", 4L * 1024 * 1024);
+        Set<String> extraPaths = new LinkedHashSet<>();
+        for (String path : r.list("GATEWAY_EXTRA_PATHS")) {
+            if (!path.startsWith("/v1/") || path.contains("..") || path.contains("//") || path.contains("?")) {
+                r.problem("GATEWAY_EXTRA_PATHS entries must be plain paths under /v1/ (e.g. /v1/rerank), got '" + path + "'");
+            } else {
+                extraPaths.add(path);
+            }
+        }
+
+        Upstreams upstreams = upstreams(r);
+        Keycloak keycloak = keycloak(r);
+        Jwt jwt = jwt(r, keycloak);
+        KeyCache keyCache = keyCache(r);
+
+        if (!r.problems().isEmpty()) {
+            throw new ConfigException(r.problems());
+        }
+        return new GatewayConfig(host, port, managementPort, forwardAuth, accessLog, maxBody, Set.copyOf(extraPaths),
+                upstreams, keycloak, jwt, keyCache);
+    }
+
+    private static Upstreams upstreams(EnvReader r) {
+        List<URI> urls = new ArrayList<>();
+        String raw = r.required("GATEWAY_UPSTREAMS",
+                "comma-separated base URLs of OpenAI-compatible APIs, e.g. http://10.0.0.5:8001/v1");
+        if (raw != null) {
+            for (String value : r.list("GATEWAY_UPSTREAMS")) {
+                URI url = r.httpUrl("GATEWAY_UPSTREAMS", value);
+                if (url != null && !urls.contains(url)) {
+                    urls.add(url);
+                }
+            }
+        }
+        String defaultValue = r.string("GATEWAY_DEFAULT_UPSTREAM", null);
+        Optional<URI> defaultUpstream;
+        if (defaultValue == null) {
+            defaultUpstream = urls.stream().findFirst();
+        } else if (defaultValue.equalsIgnoreCase("none")) {
+            defaultUpstream = Optional.empty();
+        } else {
+            URI url = r.httpUrl("GATEWAY_DEFAULT_UPSTREAM", defaultValue);
+            if (url != null && !urls.contains(url)) {
+                r.problem("GATEWAY_DEFAULT_UPSTREAM must be one of GATEWAY_UPSTREAMS or 'none', got '" + defaultValue + "'");
+            }
+            defaultUpstream = Optional.ofNullable(url);
+        }
+        return new Upstreams(List.copyOf(urls), defaultUpstream,
+                Optional.ofNullable(r.string("GATEWAY_UPSTREAM_API_KEY", null)),
+                r.duration("GATEWAY_UPSTREAM_CONNECT_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(5)),
+                r.duration("GATEWAY_UPSTREAM_IDLE_TIMEOUT", Duration.ofMinutes(5), Duration.ofMillis(10), Duration.ofHours(2)),
+                r.duration("GATEWAY_MODELS_REFRESH_INTERVAL", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(24)),
+                (int) Math.min(Integer.MAX_VALUE, r.positiveLong("GATEWAY_UPSTREAM_MAX_CONNECTIONS", 1000)),
+                r.duration("GATEWAY_UPSTREAM_KEEP_ALIVE", Duration.ofSeconds(4), Duration.ofSeconds(1), Duration.ofHours(1)));
+    }
+
+    private static Keycloak keycloak(EnvReader r) {
+        String issuerValue = r.required("GATEWAY_KEYCLOAK_ISSUER",
+                "the realm's issuer URL, e.g. https://sso.example.edu/realms/inference");
+        URI issuer = issuerValue == null ? null : r.httpUrl("GATEWAY_KEYCLOAK_ISSUER", issuerValue);
+        String clientId = r.string("GATEWAY_KEYCLOAK_CLIENT_ID", "inference-gateway");
+        String secret = r.required("GATEWAY_KEYCLOAK_CLIENT_SECRET",
+                "the secret of the gateway's confidential client in Keycloak");
+        return new Keycloak(issuer, clientId, secret,
+                r.duration("GATEWAY_KEYCLOAK_TIMEOUT", Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMinutes(1)),
+                r.duration("GATEWAY_REVOCATION_POLL_INTERVAL", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1)),
+                r.duration("GATEWAY_RETRY_AFTER", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(10)));
+    }
+
+    private static Jwt jwt(EnvReader r, Keycloak keycloak) {
+        String jwksValue = r.string("GATEWAY_JWKS_URL", null);
+        URI jwks = jwksValue != null ? r.httpUrl("GATEWAY_JWKS_URL", jwksValue)
+                : keycloak.issuer() == null ? null : URI.create(keycloak.issuer() + "/protocol/openid-connect/certs");
+        // "*" accepts any audience (then restrict with GATEWAY_JWT_AUTHORIZED_PARTIES instead).
+        List<String> audiences = r.list("GATEWAY_JWT_AUDIENCES");
+        if (audiences.isEmpty()) {
+            audiences = List.of("inference-gateway");
+        } else if (audiences.contains("*")) {
+            audiences = List.of();
+        }
+        return new Jwt(jwks, Set.copyOf(audiences),
+                Set.copyOf(r.list("GATEWAY_JWT_AUTHORIZED_PARTIES")),
+                r.duration("GATEWAY_JWT_CLOCK_SKEW", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10)));
+    }
+
+    private static KeyCache keyCache(EnvReader r) {
+        Duration ttl = r.duration("GATEWAY_KEY_CACHE_TTL", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofHours(24));
+        Duration negative = r.duration("GATEWAY_KEY_NEGATIVE_TTL", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofHours(1));
+        Duration grace = r.duration("GATEWAY_OUTAGE_GRACE", Duration.ofMinutes(15), Duration.ZERO, Duration.ofDays(1));
+        long max = r.positiveLong("GATEWAY_KEY_CACHE_MAX_ENTRIES", 100_000);
+        List<String> prefixes = r.list("GATEWAY_API_KEY_PREFIXES");
+        if (prefixes.isEmpty()) {
+            prefixes = List.of(ApiKeyFormat.DEFAULT_PREFIX);
+        }
+        for (String prefix : prefixes) {
+            if (!ApiKeyFormat.isValidPrefix(prefix)) {
+                r.problem("GATEWAY_API_KEY_PREFIXES entries must be 2-10 lower-case letters/digits starting with a letter, got '"
+                        + prefix + "'");
+            }
+        }
+        return new KeyCache(ttl, negative, grace, max, Set.copyOf(prefixes));
+    }
+}

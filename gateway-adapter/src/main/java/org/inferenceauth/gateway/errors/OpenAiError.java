@@ -1,0 +1,126 @@
+package org.inferenceauth.gateway.errors;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An error answer in OpenAI's shape, {@code {"error":{"message","type","param","code"}}}, with
+ * its status and headers. OpenAI SDKs turn the status into their exception types
+ * (401 → AuthenticationException, 403 → PermissionDeniedException, …) and read these fields.
+ * Messages never contain the presented credential.
+ */
+public record OpenAiError(int status, String message, String type, String param, String code,
+                          Map<String, String> headers) {
+
+    private static final String REALM = "inference";
+
+    public OpenAiError {
+        headers = Map.copyOf(headers);
+    }
+
+    public JsonObject toJson() {
+        JsonObject error = new JsonObject()
+                .put("message", message)
+                .put("type", type)
+                .put("param", param)
+                .put("code", code);
+        return new JsonObject().put("error", error);
+    }
+
+    public String body() {
+        return toJson().encode();
+    }
+
+    /** No credential at all (RFC 6750 §3.1: no error code in the challenge). */
+    public static OpenAiError missingCredential() {
+        return new OpenAiError(401,
+                "You didn't provide an API key. Send it as 'Authorization: Bearer <key>' (or in an x-api-key header).",
+                "invalid_request_error", null, "invalid_api_key",
+                Map.of("www-authenticate", "Bearer realm=\"" + REALM + "\""));
+    }
+
+    /** A credential that is malformed, unknown, revoked, expired or has a bad signature. */
+    public static OpenAiError invalidCredential() {
+        return new OpenAiError(401,
+                "Incorrect API key provided, or the key was revoked or has expired.",
+                "invalid_request_error", null, "invalid_api_key",
+                Map.of("www-authenticate", "Bearer realm=\"" + REALM + "\", error=\"invalid_token\", "
+                        + "error_description=\"The access token is invalid, revoked or expired\""));
+    }
+
+    public static OpenAiError modelNotAllowed(String model) {
+        return new OpenAiError(403, "This API key may not use the model '" + safe(model) + "'.",
+                "invalid_request_error", "model", "model_not_allowed", Map.of());
+    }
+
+    public static OpenAiError pathNotAllowed(String path) {
+        return new OpenAiError(403, "This gateway does not serve " + safe(path) + ".",
+                "invalid_request_error", null, "path_not_allowed", Map.of());
+    }
+
+    /** Keycloak could not be asked and nothing is cached for this credential. */
+    public static OpenAiError authUnavailable(Duration retryAfter) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("retry-after", Long.toString(Math.max(1, retryAfter.toSeconds())));
+        headers.put("retry-after-ms", Long.toString(retryAfter.toMillis()));
+        return new OpenAiError(503, "The credential could not be verified right now. Please retry shortly.",
+                "server_error", null, "auth_unavailable", headers);
+    }
+
+    public static OpenAiError unknownUrl(String method, String path) {
+        return new OpenAiError(404, "Invalid URL (" + method + " " + safe(path) + ")",
+                "invalid_request_error", null, "unknown_url", Map.of());
+    }
+
+    public static OpenAiError modelNotFound(String model) {
+        return new OpenAiError(404, "The model '" + safe(model) + "' does not exist or you do not have access to it.",
+                "invalid_request_error", "model", "model_not_found", Map.of());
+    }
+
+    public static OpenAiError missingModel() {
+        return new OpenAiError(400, "You must provide a model parameter.",
+                "invalid_request_error", "model", "missing_required_parameter", Map.of());
+    }
+
+    public static OpenAiError invalidJson() {
+        return new OpenAiError(400, "We could not parse the JSON body of your request. The body must be a JSON object.",
+                "invalid_request_error", null, "invalid_json", Map.of());
+    }
+
+    public static OpenAiError bodyTooLarge(long limit) {
+        return new OpenAiError(413, "The request body is larger than this gateway accepts (" + limit + " bytes).",
+                "invalid_request_error", null, "request_too_large", Map.of());
+    }
+
+    public static OpenAiError upstreamUnreachable() {
+        return new OpenAiError(502, "The inference server could not be reached.",
+                "server_error", null, "upstream_unavailable", Map.of());
+    }
+
+    /** The upstream failed after the response had started (sent as a final SSE event). */
+    public static OpenAiError upstreamBrokeOff() {
+        return new OpenAiError(502, "The inference server stopped in the middle of the response.",
+                "server_error", null, "upstream_disconnected", Map.of());
+    }
+
+    public static OpenAiError upstreamTimeout() {
+        return new OpenAiError(504, "The inference server did not answer in time.",
+                "server_error", null, "upstream_timeout", Map.of());
+    }
+
+    public static OpenAiError noUpstream() {
+        return new OpenAiError(503, "No inference server is configured for this request.",
+                "server_error", null, "upstream_unavailable", Map.of("retry-after", "5"));
+    }
+
+    /** Cuts user-supplied text that goes into messages to a harmless size and character set. */
+    private static String safe(String text) {
+        if (text == null) {
+            return "";
+        }
+        String cut = text.length() > 200 ? text.substring(0, 200) + "…" : text;
+        return cut.replaceAll("[\\p{Cntrl}]", "?");
+    }
+}

@@ -1,0 +1,106 @@
+package org.inferenceauth.gateway.ops;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
+import org.inferenceauth.gateway.auth.AuthResult;
+import org.inferenceauth.gateway.auth.Authenticator;
+import org.inferenceauth.gateway.auth.Identity;
+import org.inferenceauth.gateway.errors.OpenAiError;
+import org.inferenceauth.gateway.proxy.IdentityHeaders;
+import org.inferenceauth.gateway.routing.PathPolicy;
+
+/**
+ * {@code /auth} for a proxy in front that does the forwarding itself: nginx {@code auth_request}
+ * (original URI in {@code X-Original-URI}), Traefik ForwardAuth ({@code X-Forwarded-Uri}) and
+ * Envoy ext_authz over HTTP (the original path appended: {@code /auth/v1/chat/completions}).
+ * 200 with identity headers, 401 with a Bearer challenge, 403 for a path off the allow-list,
+ * 503 when the credential cannot be checked. The request body is never seen here, so model
+ * scopes cannot be enforced in this mode.
+ */
+public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
+
+    public static final String PATH = "/auth";
+
+    private final Authenticator authenticator;
+    private final PathPolicy policy;
+    private final RequestLogging logging;
+    private final Duration retryAfter;
+
+    public ForwardAuthHandler(Authenticator authenticator, PathPolicy policy, RequestLogging logging,
+                              Duration retryAfter) {
+        this.authenticator = authenticator;
+        this.policy = policy;
+        this.logging = logging;
+        this.retryAfter = retryAfter;
+    }
+
+    public static boolean matches(String path) {
+        return path.equals(PATH) || path.startsWith(PATH + "/");
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        RequestRecord record = new RequestRecord(request.method().name(), request.path());
+        record.route = "forward_auth";
+        String original = originalPath(request);
+        if (original != null && !policy.allowsPath(original)) {
+            send(request, record, OpenAiError.pathNotAllowed(original));
+            return;
+        }
+        authenticator.authenticate(request.headers(), Vertx.currentContext()).onComplete(done -> {
+            AuthResult result = done.succeeded() ? done.result() : new AuthResult.Unavailable("internal error");
+            if (result instanceof AuthResult.Authenticated authenticated) {
+                Identity identity = authenticated.identity();
+                record.identity = identity;
+                record.authMethod = identity.kind() == Identity.Kind.JWT ? "jwt" : "api_key";
+                record.authOutcome = "authenticated";
+                HttpServerResponse response = request.response().setStatusCode(200);
+                IdentityHeaders.write(identity, response::putHeader);
+                end(request, record, 200);
+            } else if (result instanceof AuthResult.Rejected rejected) {
+                record.authOutcome = "rejected";
+                send(request, record, AuthResult.MISSING.equals(rejected.reason())
+                        ? OpenAiError.missingCredential() : OpenAiError.invalidCredential());
+            } else {
+                record.authOutcome = "unavailable";
+                send(request, record, OpenAiError.authUnavailable(retryAfter));
+            }
+        });
+    }
+
+    private static String originalPath(HttpServerRequest request) {
+        String uri = request.getHeader("x-original-uri");
+        if (uri == null) {
+            uri = request.getHeader("x-forwarded-uri");
+        }
+        if (uri == null && request.path().length() > PATH.length()) {
+            uri = request.path().substring(PATH.length());
+        }
+        if (uri == null) {
+            return null;
+        }
+        int query = uri.indexOf('?');
+        return query >= 0 ? uri.substring(0, query) : uri;
+    }
+
+    private void send(HttpServerRequest request, RequestRecord record, OpenAiError error) {
+        record.errorCode = error.code();
+        HttpServerResponse response = request.response().setStatusCode(error.status())
+                .putHeader("content-type", "application/json");
+        error.headers().forEach(response::putHeader);
+        response.end(error.body());
+        finish(record, error.status());
+    }
+
+    private void end(HttpServerRequest request, RequestRecord record, int status) {
+        request.response().end();
+        finish(record, status);
+    }
+
+    private void finish(RequestRecord record, int status) {
+        logging.finish(record, status, false);
+    }
+}

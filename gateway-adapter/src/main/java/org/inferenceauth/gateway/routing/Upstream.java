@@ -1,0 +1,28 @@
+package org.inferenceauth.gateway.routing;
+
+import java.net.URI;
+
+/**
+ * One OpenAI-compatible server, known by its API base URL (what an SDK would use as base URL,
+ * e.g. {@code http://10.0.0.5:8001/v1} or {@code http://site/llama/v1}).
+ */
+public record Upstream(URI baseUrl, String host, int port, boolean ssl, String basePath) {
+
+    public static Upstream of(URI baseUrl) {
+        boolean ssl = "https".equalsIgnoreCase(baseUrl.getScheme());
+        int port = baseUrl.getPort() > 0 ? baseUrl.getPort() : ssl ? 443 : 80;
+        String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
+        return new Upstream(baseUrl, baseUrl.getHost(), port, ssl, path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+    }
+
+    /** Maps a client URI under {@code /v1} (path and query) onto this upstream. */
+    public String uriFor(String clientUri) {
+        String tail = clientUri.startsWith("/v1") ? clientUri.substring(3) : clientUri;
+        return basePath + tail;
+    }
+
+    /** A short label for logs and metrics; never contains credentials (URLs are validated without user info). */
+    public String label() {
+        return host + ":" + port + basePath;
+    }
+}

@@ -1,0 +1,62 @@
+package org.inferenceauth.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.MultiMap;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@DisplayName("Finding the credential in request headers")
+class CredentialExtractorTest {
+
+    static MultiMap headers(String... pairs) {
+        MultiMap map = MultiMap.caseInsensitiveMultiMap();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.add(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    @ParameterizedTest(name = "{0}: ''{1}'' gives ''{2}''")
+    @CsvSource({
+            "Authorization, Bearer ik_abc, ik_abc",
+            "authorization, bearer   ik_abc  , ik_abc",
+            "AUTHORIZATION, BEARER ik_abc, ik_abc",
+            "x-api-key, ik_abc, ik_abc",
+            "api-key, ik_abc, ik_abc",
+            "apikey, ik_abc, ik_abc"})
+    void found(String header, String value, String expected) {
+        assertThat(CredentialExtractor.extract(headers(header, value))).hasValue(expected);
+    }
+
+    @Test
+    @DisplayName("Bearer wins over the other headers")
+    void precedence() {
+        assertThat(CredentialExtractor.extract(headers("x-api-key", "second", "authorization", "Bearer first")))
+                .hasValue("first");
+    }
+
+    @Test
+    @DisplayName("a non-Bearer Authorization falls through to x-api-key")
+    void basicIgnored() {
+        assertThat(CredentialExtractor.extract(headers("authorization", "Basic dXNlcjpwdw==", "x-api-key", "k")))
+                .hasValue("k");
+        assertThat(CredentialExtractor.extract(headers("authorization", "Basic dXNlcjpwdw=="))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("empty or blank values are no credential")
+    void blank() {
+        assertThat(CredentialExtractor.extract(headers("authorization", "Bearer ", "x-api-key", "  "))).isEmpty();
+        assertThat(CredentialExtractor.extract(headers())).isEmpty();
+    }
+
+    @ParameterizedTest(name = "''{0}'' looks like a JWT: {1}")
+    @CsvSource({"aaa.bbb.ccc, true", "ik_abcdef, false", "a.b, false", "a.b.c.d, false", ".b.c, false", "a..c, false",
+            "a.b., false"})
+    void jwtShape(String credential, boolean jwt) {
+        assertThat(CredentialExtractor.looksLikeJwt(credential)).isEqualTo(jwt);
+    }
+}

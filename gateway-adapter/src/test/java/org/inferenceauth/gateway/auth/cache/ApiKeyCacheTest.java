@@ -1,0 +1,162 @@
+package org.inferenceauth.gateway.auth.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.inferenceauth.gateway.auth.Identity;
+import org.inferenceauth.gateway.auth.apikey.Introspection;
+import org.inferenceauth.gateway.auth.apikey.KeycloakUnavailableException;
+import org.inferenceauth.gateway.config.GatewayConfig;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The API-key cache")
+class ApiKeyCacheTest {
+
+    static final Duration TTL = Duration.ofSeconds(60);
+    static final Duration NEGATIVE_TTL = Duration.ofSeconds(10);
+    static final Duration GRACE = Duration.ofMinutes(5);
+
+    final AtomicLong now = new AtomicLong(1);
+    final Ticker ticker = now::get;
+    final ApiKeyCache cache = new ApiKeyCache(new GatewayConfig.KeyCache(TTL, NEGATIVE_TTL, GRACE, 1000, Set.of("ik")), ticker);
+    final AtomicInteger calls = new AtomicInteger();
+
+    static Introspection active(String keyId, String subject) {
+        return new Introspection.Active(new Identity(Identity.Kind.API_KEY, subject, "user", "personal", keyId, "c",
+                Set.of(), null, null));
+    }
+
+    Function<String, CompletableFuture<Introspection>> answering(Introspection answer) {
+        return key -> {
+            calls.incrementAndGet();
+            return CompletableFuture.completedFuture(answer);
+        };
+    }
+
+    Function<String, CompletableFuture<Introspection>> failing() {
+        return key -> {
+            calls.incrementAndGet();
+            return CompletableFuture.failedFuture(new KeycloakUnavailableException("down"));
+        };
+    }
+
+    void advance(Duration d) {
+        now.addAndGet(d.toNanos());
+    }
+
+    ApiKeyCache.Lookup get(String hash, Function<String, CompletableFuture<Introspection>> loader) {
+        return cache.get(hash, loader, "the-key").join();
+    }
+
+    @Test
+    @DisplayName("a miss calls the loader once; a hit does not")
+    void hitAndMiss() {
+        assertThat(get("h1", answering(active("k1", "s1"))).hit()).isFalse();
+        assertThat(get("h1", answering(active("k1", "s1"))).hit()).isTrue();
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    @DisplayName("concurrent misses for the same key share one load")
+    void oneFlight() {
+        CompletableFuture<Introspection> pending = new CompletableFuture<>();
+        Function<String, CompletableFuture<Introspection>> slow = key -> {
+            calls.incrementAndGet();
+            return pending;
+        };
+        List<CompletableFuture<ApiKeyCache.Lookup>> lookups = List.of(
+                cache.get("h", slow, "k"), cache.get("h", slow, "k"), cache.get("h", slow, "k"));
+        pending.complete(active("k1", "s1"));
+
+        lookups.forEach(l -> assertThat(l.join().result()).isInstanceOf(Introspection.Active.class));
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    @DisplayName("an inactive answer is cached only for the negative TTL")
+    void negativeTtl() {
+        get("bad", answering(Introspection.INACTIVE));
+        advance(NEGATIVE_TTL.minusSeconds(1));
+        get("bad", answering(Introspection.INACTIVE));
+        assertThat(calls).hasValue(1);
+
+        advance(Duration.ofSeconds(2));
+        get("bad", answering(Introspection.INACTIVE));
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    @DisplayName("a failed load is not cached: the next request asks again")
+    void failureNotCached() {
+        assertThatThrownBy(() -> get("h", failing())).hasCauseInstanceOf(KeycloakUnavailableException.class);
+        assertThat(get("h", answering(active("k1", "s1"))).result()).isInstanceOf(Introspection.Active.class);
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    @DisplayName("an 'unavailable' answer reaches the waiting requests but is not kept")
+    void unavailableNotKept() {
+        assertThat(get("h", answering(new Introspection.Unavailable("down"))).result())
+                .isInstanceOf(Introspection.Unavailable.class);
+        assertThat(get("h", answering(active("k1", "s1"))).result()).isInstanceOf(Introspection.Active.class);
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    @DisplayName("during an outage reported as 'unavailable' answers, a stale active entry keeps serving")
+    void unavailableRefreshKeepsStale() {
+        get("h", answering(active("k1", "s1")));
+        advance(TTL.plusSeconds(1));
+
+        assertThat(get("h", answering(new Introspection.Unavailable("down"))).result()).isInstanceOf(Introspection.Active.class);
+        assertThat(get("h", answering(new Introspection.Unavailable("down"))).result()).isInstanceOf(Introspection.Active.class);
+    }
+
+    @Test
+    @DisplayName("a stale active entry is served while one background refresh replaces it")
+    void refreshAfterTtl() {
+        get("h", answering(active("k1", "s1")));
+        advance(TTL.plusSeconds(1));
+
+        ApiKeyCache.Lookup stale = get("h", answering(Introspection.INACTIVE));
+
+        assertThat(stale.result()).isInstanceOf(Introspection.Active.class);
+        assertThat(calls).hasValue(2);
+        assertThat(get("h", answering(Introspection.INACTIVE)).result()).isInstanceOf(Introspection.Inactive.class);
+    }
+
+    @Test
+    @DisplayName("during an outage an active entry keeps serving until TTL + grace, then is gone")
+    void outageGrace() {
+        get("h", answering(active("k1", "s1")));
+
+        advance(TTL.plus(GRACE).minusSeconds(1));
+        assertThat(get("h", failing()).result()).isInstanceOf(Introspection.Active.class);
+
+        advance(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> get("h", failing())).hasCauseInstanceOf(KeycloakUnavailableException.class);
+    }
+
+    @Test
+    @DisplayName("revocations evict by key id and by subject, and active key ids are listed for the re-check")
+    void invalidation() {
+        get("h1", answering(active("k1", "alice")));
+        get("h2", answering(active("k2", "alice")));
+        get("h3", answering(active("k3", "bob")));
+        get("h4", answering(Introspection.INACTIVE));
+
+        assertThat(cache.activeKeyIds()).containsExactlyInAnyOrder("k1", "k2", "k3");
+        assertThat(cache.invalidateKeyIds(List.of("k3"))).isEqualTo(1);
+        assertThat(cache.invalidateSubject("alice")).isEqualTo(2);
+        assertThat(cache.activeKeyIds()).isEmpty();
+    }
+}

@@ -1,0 +1,91 @@
+package org.inferenceauth.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Gateway configuration from the environment")
+class GatewayConfigTest {
+
+    static Map<String, String> minimal() {
+        Map<String, String> env = new HashMap<>();
+        env.put("GATEWAY_UPSTREAMS", "http://10.0.0.5:8001/v1/, http://10.0.0.6:8002/llama/v1");
+        env.put("GATEWAY_KEYCLOAK_ISSUER", "https://sso.example.edu/realms/inference");
+        env.put("GATEWAY_KEYCLOAK_CLIENT_SECRET", "s3cret");
+        return env;
+    }
+
+    @Test
+    @DisplayName("three variables are enough; the rest has documented defaults")
+    void defaults() {
+        GatewayConfig config = GatewayConfig.fromEnv(minimal());
+
+        assertThat(config.port()).isEqualTo(8000);
+        assertThat(config.managementPort()).isEqualTo(9000);
+        assertThat(config.upstreams().baseUrls()).containsExactly(
+                URI.create("http://10.0.0.5:8001/v1"), URI.create("http://10.0.0.6:8002/llama/v1"));
+        assertThat(config.upstreams().defaultUpstream()).hasValue(URI.create("http://10.0.0.5:8001/v1"));
+        assertThat(config.jwt().jwksUrl()).hasToString("https://sso.example.edu/realms/inference/protocol/openid-connect/certs");
+        assertThat(config.jwt().audiences()).containsExactly("inference-gateway");
+        assertThat(config.keycloak().clientId()).isEqualTo("inference-gateway");
+        assertThat(config.keycloak().revocationPollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.keyCache().allowedPrefixes()).containsExactly("ik");
+        assertThat(config.keycloak().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    @DisplayName("durations, lists and 'none' are parsed")
+    void parsing() {
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_KEY_CACHE_TTL", "5m");
+        env.put("GATEWAY_REVOCATION_POLL_INTERVAL", "500ms");
+        env.put("GATEWAY_DEFAULT_UPSTREAM", "none");
+        env.put("GATEWAY_EXTRA_PATHS", "/v1/responses, /v1/rerank");
+        env.put("GATEWAY_JWT_AUDIENCES", "*");
+
+        GatewayConfig config = GatewayConfig.fromEnv(env);
+
+        assertThat(config.keyCache().ttl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.keycloak().revocationPollInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.upstreams().defaultUpstream()).isEmpty();
+        assertThat(config.extraPaths()).isEqualTo(Set.of("/v1/responses", "/v1/rerank"));
+        assertThat(config.jwt().audiences()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("every problem is reported at once, by variable name")
+    void allProblems() {
+        Map<String, String> env = new HashMap<>();
+        env.put("GATEWAY_PORT", "99999");
+        env.put("GATEWAY_REVOCATION_POLL_INTERVAL", "5s");
+        env.put("GATEWAY_UPSTREAMS", "ftp://nope");
+        env.put("GATEWAY_EXTRA_PATHS", "/metrics");
+        env.put("GATEWAY_ACCESS_LOG", "maybe");
+
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(7))
+                .hasMessageContaining("GATEWAY_PORT")
+                .hasMessageContaining("GATEWAY_REVOCATION_POLL_INTERVAL")
+                .hasMessageContaining("GATEWAY_UPSTREAMS")
+                .hasMessageContaining("GATEWAY_EXTRA_PATHS")
+                .hasMessageContaining("GATEWAY_ACCESS_LOG")
+                .hasMessageContaining("GATEWAY_KEYCLOAK_ISSUER is required")
+                .hasMessageContaining("GATEWAY_KEYCLOAK_CLIENT_SECRET is required");
+    }
+
+    @Test
+    @DisplayName("a default upstream must be one of the upstreams")
+    void defaultUpstreamMustBeListed() {
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_DEFAULT_UPSTREAM", "http://elsewhere:1/v1");
+
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env)).hasMessageContaining("GATEWAY_DEFAULT_UPSTREAM");
+    }
+}

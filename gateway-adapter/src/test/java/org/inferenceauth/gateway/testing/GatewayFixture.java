@@ -1,0 +1,110 @@
+package org.inferenceauth.gateway.testing;
+
+import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.inferenceauth.gateway.GatewayServer;
+import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
+import org.inferenceauth.gateway.config.GatewayConfig;
+
+/** A gateway on port 0 in front of given upstreams and a Keycloak issuer, plus a plain HTTP client. */
+public final class GatewayFixture implements AutoCloseable {
+
+    private final GatewayServer gateway;
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private GatewayFixture(Vertx vertx, Map<String, String> env) {
+        GatewayConfig config = GatewayConfig.fromEnv(env);
+        this.gateway = new GatewayServer(vertx, config, new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            gateway.start().await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("gateway did not start within 30 s", e);
+        }
+    }
+
+    /** The environment a test gateway runs with; {@code overrides} win. */
+    public static Map<String, String> env(String issuer, String upstreams, Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>();
+        env.put("GATEWAY_HOST", "127.0.0.1");
+        env.put("GATEWAY_PORT", "0");
+        env.put("GATEWAY_MANAGEMENT_PORT", "0");
+        env.put("GATEWAY_UPSTREAMS", upstreams);
+        env.put("GATEWAY_KEYCLOAK_ISSUER", issuer);
+        env.put("GATEWAY_KEYCLOAK_CLIENT_ID", FakeKeycloak.CLIENT_ID);
+        env.put("GATEWAY_KEYCLOAK_CLIENT_SECRET", FakeKeycloak.CLIENT_SECRET);
+        env.put("GATEWAY_REVOCATION_POLL_INTERVAL", "200ms");
+        env.put("GATEWAY_KEYCLOAK_TIMEOUT", "1s");
+        env.putAll(overrides);
+        return env;
+    }
+
+    public static GatewayFixture start(Vertx vertx, Map<String, String> env) {
+        return new GatewayFixture(vertx, env);
+    }
+
+    public GatewayServer server() {
+        return gateway;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + gateway.port();
+    }
+
+    public String managementUrl() {
+        return "http://127.0.0.1:" + gateway.managementPort();
+    }
+
+    public String accessLog() {
+        return log.toString(StandardCharsets.UTF_8);
+    }
+
+    public HttpResponse<String> get(String path, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET(), headers);
+    }
+
+    public HttpResponse<String> post(String path, String body, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
+    }
+
+    public HttpResponse<String> getAbsolute(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, String... headers) {
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        gateway.stop().await();
+    }
+}

@@ -1,0 +1,85 @@
+package org.inferenceauth.it.gateway;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.inferenceauth.gateway.GatewayServer;
+import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
+import org.inferenceauth.gateway.config.GatewayConfig;
+import org.inferenceauth.gateway.demo.DemoUpstream;
+import org.inferenceauth.testkit.KeycloakServer;
+import org.inferenceauth.testkit.TestRealm;
+
+/**
+ * The gateway in-process on a free port, in front of two demo upstreams ("model-a" on one,
+ * "model-b" and "model-c" on the other), authenticating against the shared real Keycloak as the
+ * realm's {@code inference-gateway} client.
+ */
+final class GatewayUnderTest implements AutoCloseable {
+
+    static final Duration CHUNK_DELAY = Duration.ofMillis(100);
+
+    final Vertx vertx = Vertx.vertx();
+    final DemoUpstream alpha;
+    final DemoUpstream beta;
+    final GatewayServer gateway;
+    private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    GatewayUnderTest(KeycloakServer keycloak, Map<String, String> overrides) {
+        alpha = new DemoUpstream(vertx, List.of("model-a"), CHUNK_DELAY).start("127.0.0.1", 0).await();
+        beta = new DemoUpstream(vertx, List.of("model-b", "model-c"), Duration.ZERO).start("127.0.0.1", 0).await();
+        Map<String, String> env = new HashMap<>();
+        env.put("GATEWAY_HOST", "127.0.0.1");
+        env.put("GATEWAY_PORT", "0");
+        env.put("GATEWAY_MANAGEMENT_PORT", "0");
+        env.put("GATEWAY_UPSTREAMS", alpha.baseUrl() + "," + beta.baseUrl());
+        env.put("GATEWAY_KEYCLOAK_ISSUER", keycloak.getIssuer(TestRealm.REALM));
+        env.put("GATEWAY_KEYCLOAK_CLIENT_ID", TestRealm.GATEWAY_CLIENT);
+        env.put("GATEWAY_KEYCLOAK_CLIENT_SECRET", TestRealm.GATEWAY_SECRET);
+        env.put("GATEWAY_KEYCLOAK_TIMEOUT", "2s");
+        env.putAll(overrides);
+        GatewayConfig config = GatewayConfig.fromEnv(env);
+        gateway = new GatewayServer(vertx, config, new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            gateway.start().await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("gateway did not start within 60 s", e);
+        }
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + gateway.port() + "/v1";
+    }
+
+    String managementUrl() {
+        return "http://127.0.0.1:" + gateway.managementPort();
+    }
+
+    String accessLog() {
+        return log.toString(StandardCharsets.UTF_8);
+    }
+
+    /** An OpenAI SDK client pointed at the gateway, as a user would configure it; retries off so failures show. */
+    OpenAIClient sdk(String credential) {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(baseUrl())
+                .apiKey(credential)
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    @Override
+    public void close() {
+        gateway.stop().await();
+        vertx.close().await();
+    }
+}
