@@ -22,6 +22,11 @@ import org.inferenceauth.gateway.auth.jwt.JwtAuthenticator;
 import org.inferenceauth.gateway.auth.revocation.RevocationPoller;
 import org.inferenceauth.gateway.auth.revocation.RevokedSubjects;
 import org.inferenceauth.gateway.config.GatewayConfig;
+import org.inferenceauth.gateway.limit.LocalRateLimiter;
+import org.inferenceauth.gateway.limit.RateLimitGate;
+import org.inferenceauth.gateway.limit.RateLimitPolicy;
+import org.inferenceauth.gateway.limit.RateLimiter;
+import org.inferenceauth.gateway.limit.RedisRateLimiter;
 import org.inferenceauth.gateway.ops.AccessLog;
 import org.inferenceauth.gateway.ops.ForwardAuthHandler;
 import org.inferenceauth.gateway.ops.GatewayMetrics;
@@ -50,6 +55,7 @@ public final class GatewayServer {
     private RevocationPoller poller;
     private JwtAuthenticator jwts;
     private ApiKeyCache keyCache;
+    private RateLimiter rateLimiter;
     private HttpServer api;
     private ManagementServer management;
 
@@ -91,15 +97,17 @@ public final class GatewayServer {
         poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revokedSubjects, metrics,
                 config.keycloak().revocationPollInterval(), config.keycloak().timeout());
 
+        rateLimiter = rateLimiter(config.rateLimit());
+        RateLimitGate rateLimit = new RateLimitGate(rateLimiter, metrics);
         PathPolicy policy = new PathPolicy(config.extraPaths());
         RequestLogging logging = new RequestLogging(metrics, new AccessLog(config.accessLogEnabled(), logOut));
         Duration retryAfter = config.keycloak().retryAfter();
         HttpProxy proxy = HttpProxy.reverseProxy(upstreamClient)
                 .origin(new UpstreamOrigin(up.connectTimeout(), up.idleTimeout()))
-                .addInterceptor(new GatewayInterceptor(policy, authenticator, catalog,
+                .addInterceptor(new GatewayInterceptor(policy, authenticator, rateLimit, catalog,
                         new GatewayInterceptor.UpstreamSettings(up.apiKey()), metrics, logging,
                         config.maxBodyBytes(), retryAfter));
-        ForwardAuthHandler forwardAuth = new ForwardAuthHandler(authenticator, policy, logging, retryAfter);
+        ForwardAuthHandler forwardAuth = new ForwardAuthHandler(authenticator, rateLimit, policy, logging, retryAfter);
 
         management = new ManagementServer(vertx, metrics, () -> jwts.checkJwks()
                 .map(jwks -> new ManagementServer.Readiness(jwks, poller.keycloakReachable())));
@@ -123,6 +131,19 @@ public final class GatewayServer {
                     return management.start(config.host(), config.managementPort());
                 })
                 .map(v -> this);
+    }
+
+    private RateLimiter rateLimiter(GatewayConfig.RateLimit settings) {
+        if (!settings.enabled()) {
+            return RateLimiter.unlimited();
+        }
+        RateLimitPolicy limits = new RateLimitPolicy(settings.requestsPerMinute(), settings.burst());
+        return settings.redisUrl()
+                .<RateLimiter>map(url -> new RedisRateLimiter(limits, url, settings.redisTimeout(), error -> {
+                    metrics.rateLimitStoreError();
+                    LOG.log(System.Logger.Level.WARNING, "Rate-limit store failed, request let through: " + error);
+                }))
+                .orElseGet(() -> new LocalRateLimiter(limits, config.keyCache().maxEntries()));
     }
 
     /**
@@ -169,6 +190,9 @@ public final class GatewayServer {
         }
         if (jwts != null) {
             jwts.close();
+        }
+        if (rateLimiter != null) {
+            rateLimiter.close();
         }
         Future<Void> apiClosed = api == null ? Future.succeededFuture() : api.close();
         Future<Void> managementClosed = management == null ? Future.succeededFuture() : management.stop();

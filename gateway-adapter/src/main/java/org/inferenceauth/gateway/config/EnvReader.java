@@ -64,19 +64,27 @@ final class EnvReader {
     }
 
     long positiveLong(String name, long fallback) {
+        return wholeNumber(name, fallback, 1, "a positive whole number");
+    }
+
+    long nonNegativeLong(String name, long fallback) {
+        return wholeNumber(name, fallback, 0, "a whole number, 0 or more");
+    }
+
+    private long wholeNumber(String name, long fallback, long min, String meaning) {
         String value = string(name, null);
         if (value == null) {
             return fallback;
         }
         try {
             long number = Long.parseLong(value);
-            if (number > 0) {
+            if (number >= min) {
                 return number;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        problems.add(name + " must be a positive whole number, got '" + value + "'");
+        problems.add(name + " must be " + meaning + ", got '" + value + "'");
         return fallback;
     }
 

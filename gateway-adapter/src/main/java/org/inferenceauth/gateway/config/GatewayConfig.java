@@ -25,7 +25,8 @@ public record GatewayConfig(
         Upstreams upstreams,
         Keycloak keycloak,
         Jwt jwt,
-        KeyCache keyCache) {
+        KeyCache keyCache,
+        RateLimit rateLimit) {
 
     /** The inference servers behind the gateway. */
     public record Upstreams(
@@ -60,6 +61,22 @@ public record GatewayConfig(
     public record KeyCache(Duration ttl, Duration negativeTtl, Duration outageGrace, long maxEntries,
                            Set<String> allowedPrefixes) {}
 
+    /**
+     * Requests per minute per caller; {@code requestsPerMinute == 0} switches limiting off. With a
+     * Redis URL the buckets are shared by every replica, otherwise each gateway counts on its own.
+     */
+    public record RateLimit(long requestsPerMinute, long burst, Optional<String> redisUrl, Duration redisTimeout) {
+
+        public boolean enabled() {
+            return requestsPerMinute > 0;
+        }
+
+        @Override
+        public String toString() { // a Redis URL may carry a password
+            return "RateLimit[rpm=" + requestsPerMinute + ", burst=" + burst + ", shared=" + redisUrl.isPresent() + "]";
+        }
+    }
+
     /** Reads and validates the configuration; throws {@link ConfigException} listing every problem. */
     public static GatewayConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -86,12 +103,13 @@ public record GatewayConfig(
         Keycloak keycloak = keycloak(r);
         Jwt jwt = jwt(r, keycloak);
         KeyCache keyCache = keyCache(r);
+        RateLimit rateLimit = rateLimit(r);
 
         if (!r.problems().isEmpty()) {
             throw new ConfigException(r.problems());
         }
         return new GatewayConfig(host, port, managementPort, forwardAuth, accessLog, maxBody, Set.copyOf(extraPaths),
-                upstreams, keycloak, jwt, keyCache);
+                upstreams, keycloak, jwt, keyCache, rateLimit);
     }
 
     private static Upstreams upstreams(EnvReader r) {
@@ -155,6 +173,17 @@ public record GatewayConfig(
         return new Jwt(jwks, Set.copyOf(audiences),
                 Set.copyOf(r.list("GATEWAY_JWT_AUTHORIZED_PARTIES")),
                 r.duration("GATEWAY_JWT_CLOCK_SKEW", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10)));
+    }
+
+    private static RateLimit rateLimit(EnvReader r) {
+        long rpm = r.nonNegativeLong("GATEWAY_RATE_LIMIT_RPM", 0);
+        long burst = r.positiveLong("GATEWAY_RATE_LIMIT_BURST", Math.max(1, rpm));
+        String redis = r.string("GATEWAY_REDIS_URL", null);
+        if (redis != null && !redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
+            r.problem("GATEWAY_REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379");
+        }
+        return new RateLimit(rpm, burst, Optional.ofNullable(redis),
+                r.duration("GATEWAY_REDIS_TIMEOUT", Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofSeconds(30)));
     }
 
     private static KeyCache keyCache(EnvReader r) {

@@ -9,6 +9,7 @@ import org.inferenceauth.gateway.auth.AuthResult;
 import org.inferenceauth.gateway.auth.Authenticator;
 import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.errors.OpenAiError;
+import org.inferenceauth.gateway.limit.RateLimitGate;
 import org.inferenceauth.gateway.proxy.IdentityHeaders;
 import org.inferenceauth.gateway.routing.PathPolicy;
 
@@ -17,7 +18,8 @@ import org.inferenceauth.gateway.routing.PathPolicy;
  * (original URI in {@code X-Original-URI}), Traefik ForwardAuth ({@code X-Forwarded-Uri}) and
  * Envoy ext_authz over HTTP (the original path appended: {@code /auth/v1/chat/completions}).
  * 200 with identity headers, 401 with a Bearer challenge, 403 for a path off the allow-list,
- * 503 when the credential cannot be checked. The request body is never seen here, so model
+ * 429 when the caller's rate limit is reached (Traefik and Envoy pass it on as it is; nginx turns
+ * any status but 2xx, 401 and 403 into 500), 503 when the credential cannot be checked. The request body is never seen here, so model
  * scopes cannot be enforced in this mode.
  */
 public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
@@ -25,13 +27,15 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
     public static final String PATH = "/auth";
 
     private final Authenticator authenticator;
+    private final RateLimitGate rateLimit;
     private final PathPolicy policy;
     private final RequestLogging logging;
     private final Duration retryAfter;
 
-    public ForwardAuthHandler(Authenticator authenticator, PathPolicy policy, RequestLogging logging,
-                              Duration retryAfter) {
+    public ForwardAuthHandler(Authenticator authenticator, RateLimitGate rateLimit, PathPolicy policy,
+                              RequestLogging logging, Duration retryAfter) {
         this.authenticator = authenticator;
+        this.rateLimit = rateLimit;
         this.policy = policy;
         this.logging = logging;
         this.retryAfter = retryAfter;
@@ -57,9 +61,7 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
                 record.identity = identity;
                 record.authMethod = identity.kind() == Identity.Kind.JWT ? "jwt" : "api_key";
                 record.authOutcome = "authenticated";
-                HttpServerResponse response = request.response().setStatusCode(200);
-                IdentityHeaders.write(identity, response::putHeader);
-                end(request, record, 200);
+                admit(request, record, identity);
             } else if (result instanceof AuthResult.Rejected rejected) {
                 record.authOutcome = "rejected";
                 send(request, record, AuthResult.MISSING.equals(rejected.reason())
@@ -67,6 +69,21 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
             } else {
                 record.authOutcome = "unavailable";
                 send(request, record, OpenAiError.authUnavailable(retryAfter));
+            }
+        });
+    }
+
+    private void admit(HttpServerRequest request, RequestRecord record, Identity identity) {
+        rateLimit.admit(identity, Vertx.currentContext()).onComplete(done -> {
+            if (done.failed()) {
+                send(request, record, OpenAiError.authUnavailable(retryAfter));
+            } else if (!done.result().allowed()) {
+                send(request, record, OpenAiError.rateLimited(done.result()));
+            } else {
+                HttpServerResponse response = request.response().setStatusCode(200);
+                done.result().headers().forEach(response::putHeader);
+                IdentityHeaders.write(identity, response::putHeader);
+                end(request, record, 200);
             }
         });
     }

@@ -42,6 +42,21 @@ public final class GatewayMetrics {
                 .register(registry).increment();
     }
 
+    /** A request refused with 429 because its caller's budget was spent. */
+    public void rateLimited(String method) {
+        Counter.builder("gateway_rate_limited")
+                .description("Requests refused because the caller's rate limit was reached, by credential kind")
+                .tag("method", method)
+                .register(registry).increment();
+    }
+
+    /** The shared rate-limit store (Redis) failed; the request went ahead unlimited. */
+    public void rateLimitStoreError() {
+        Counter.builder("gateway_rate_limit_store_errors")
+                .description("Rate-limit store failures (requests were let through)")
+                .register(registry).increment();
+    }
+
     public void keyCache(boolean hit) {
         Counter.builder("gateway_key_cache")
                 .description("API-key cache lookups")

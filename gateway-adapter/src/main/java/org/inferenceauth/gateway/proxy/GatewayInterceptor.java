@@ -21,6 +21,7 @@ import org.inferenceauth.gateway.auth.AuthResult;
 import org.inferenceauth.gateway.auth.Authenticator;
 import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.errors.OpenAiError;
+import org.inferenceauth.gateway.limit.RateLimitGate;
 import org.inferenceauth.gateway.ops.GatewayMetrics;
 import org.inferenceauth.gateway.ops.RequestLogging;
 import org.inferenceauth.gateway.ops.RequestRecord;
@@ -43,6 +44,7 @@ public final class GatewayInterceptor implements ProxyInterceptor {
 
     private final PathPolicy policy;
     private final Authenticator authenticator;
+    private final RateLimitGate rateLimit;
     private final ModelCatalog catalog;
     private final UpstreamSettings upstreams;
     private final GatewayMetrics metrics;
@@ -53,11 +55,12 @@ public final class GatewayInterceptor implements ProxyInterceptor {
     /** What the interceptor needs to know about upstream calls. */
     public record UpstreamSettings(Optional<String> apiKey) {}
 
-    public GatewayInterceptor(PathPolicy policy, Authenticator authenticator, ModelCatalog catalog,
-                              UpstreamSettings upstreams, GatewayMetrics metrics, RequestLogging logging,
-                              long maxBodyBytes, Duration retryAfter) {
+    public GatewayInterceptor(PathPolicy policy, Authenticator authenticator, RateLimitGate rateLimit,
+                              ModelCatalog catalog, UpstreamSettings upstreams, GatewayMetrics metrics,
+                              RequestLogging logging, long maxBodyBytes, Duration retryAfter) {
         this.policy = policy;
         this.authenticator = authenticator;
+        this.rateLimit = rateLimit;
         this.catalog = catalog;
         this.upstreams = upstreams;
         this.metrics = metrics;
@@ -97,11 +100,18 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         record.identity = identity;
         record.authOutcome = "authenticated";
         record.authMethod = identity.kind() == Identity.Kind.JWT ? "jwt" : "api_key";
-        return switch (route) {
-            case LIST_MODELS -> listModels(ctx, identity);
-            case GET_MODEL -> getModel(ctx, identity);
-            default -> proxyInference(ctx, identity);
-        };
+        return rateLimit.admit(identity, Vertx.currentContext()).compose(decision -> {
+            if (!decision.allowed()) {
+                return reply(ctx, OpenAiError.rateLimited(decision));
+            }
+            // Every answer to an admitted request tells the caller its remaining budget.
+            decision.headers().forEach(ctx.request().proxiedRequest().response()::putHeader);
+            return switch (route) {
+                case LIST_MODELS -> listModels(ctx, identity);
+                case GET_MODEL -> getModel(ctx, identity);
+                default -> proxyInference(ctx, identity);
+            };
+        });
     }
 
     private Future<ProxyResponse> listModels(ProxyContext ctx, Identity identity) {
