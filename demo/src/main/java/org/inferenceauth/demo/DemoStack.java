@@ -91,7 +91,7 @@ public final class DemoStack {
         gateway.start().await();
 
         String gatewayUrl = "http://127.0.0.1:" + gateway.port();
-        Optional<String> demoKey = mintDemoKey(keycloak, issuer);
+        String demoKey = mintDemoKey(keycloak, issuer);
         Map<String, String> summary = new LinkedHashMap<>();
         summary.put("KEYCLOAK_URL", keycloak.getAuthServerUrl());
         summary.put("ISSUER", issuer);
@@ -99,7 +99,7 @@ public final class DemoStack {
         summary.put("GATEWAY_URL", gatewayUrl + "/v1");
         summary.put("GATEWAY_MANAGEMENT_URL", "http://127.0.0.1:" + gateway.managementPort());
         summary.put("EXAMPLE_SERVICE_SECRET", DEMO_SECRETS.get("EXAMPLE_SERVICE_CLIENT_SECRET"));
-        demoKey.ifPresent(key -> summary.put("DEMO_API_KEY", key));
+        summary.put("DEMO_API_KEY", demoKey);
         StringBuilder file = new StringBuilder();
         summary.forEach((name, value) -> file.append(name).append('=').append(value).append('\n'));
         Files.writeString(logDir.resolve("demo.env"), file);
@@ -109,10 +109,6 @@ public final class DemoStack {
         summary.forEach((name, value) -> System.out.printf("  %-24s %s%n", name, value));
         System.out.println("  Keycloak admin console    " + keycloak.getAuthServerUrl() + "/admin/  (admin / admin)");
         System.out.println("  Demo user                 " + DEMO_USER + " / " + DEMO_PASSWORD);
-        if (demoKey.isEmpty()) {
-            System.out.println("  (no API key minted: this Keycloak build has no /api-keys endpoints yet;"
-                    + " use a client-credentials token, see gateway-adapter/README.md)");
-        }
         System.out.println("  Variables saved to        " + logDir.resolve("demo.env") + "  (source it in your shell)");
         System.out.println("Press Ctrl-C to stop everything.");
         Thread.currentThread().join();
@@ -141,8 +137,8 @@ public final class DemoStack {
         }
     }
 
-    /** Logs the demo user in to the account console and mints a key through the realm's REST API, if it has one. */
-    private static Optional<String> mintDemoKey(KeycloakServer keycloak, String issuer) throws IOException, InterruptedException {
+    /** Logs the demo user in to the account console and mints a key through the realm's REST API. */
+    private static String mintDemoKey(KeycloakServer keycloak, String issuer) throws IOException, InterruptedException {
         String token = BrowserLogin.accountConsole(keycloak, REALM).login(DEMO_USER, DEMO_PASSWORD).accessToken();
         HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(issuer + "/api-keys"))
                 .header("authorization", "Bearer " + token)
@@ -151,9 +147,9 @@ public final class DemoStack {
                         "{\"name\":\"demo-" + System.currentTimeMillis() + "\",\"project\":\"personal\",\"expiresAt\":null,\"scopes\":[]}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) {
-            return Optional.empty();
+            throw new IllegalStateException("Minting the demo key failed: HTTP " + created.statusCode() + " " + created.body());
         }
-        return Optional.ofNullable(new io.vertx.core.json.JsonObject(created.body()).getString("key"));
+        return new io.vertx.core.json.JsonObject(created.body()).getString("key");
     }
 
     private static int envInt(String name, int fallback) {
