@@ -39,9 +39,14 @@ public record GatewayConfig(
             int maxConnections,
             Duration keepAliveTimeout) {}
 
-    /** Where and as whom the gateway talks to Keycloak. */
+    /**
+     * Where and as whom the gateway talks to Keycloak. {@code issuer} is what tokens say (the public
+     * URL); {@code realmUrl} is where this gateway reaches the same realm, e.g. over an internal
+     * network, for introspection, the revocation feed and the JWKS.
+     */
     public record Keycloak(
             URI issuer,
+            URI realmUrl,
             String clientId,
             String clientSecret,
             Duration timeout,
@@ -50,7 +55,7 @@ public record GatewayConfig(
 
         @Override
         public String toString() { // never print the secret
-            return "Keycloak[issuer=" + issuer + ", clientId=" + clientId + ", timeout=" + timeout + "]";
+            return "Keycloak[issuer=" + issuer + ", realmUrl=" + realmUrl + ", clientId=" + clientId + ", timeout=" + timeout + "]";
         }
     }
 
@@ -150,10 +155,12 @@ public record GatewayConfig(
         String issuerValue = r.required("GATEWAY_KEYCLOAK_ISSUER",
                 "the realm's issuer URL, e.g. https://sso.example.edu/realms/inference");
         URI issuer = issuerValue == null ? null : r.httpUrl("GATEWAY_KEYCLOAK_ISSUER", issuerValue);
+        String realmUrlValue = r.string("GATEWAY_KEYCLOAK_REALM_URL", null);
+        URI realmUrl = realmUrlValue == null ? issuer : r.httpUrl("GATEWAY_KEYCLOAK_REALM_URL", realmUrlValue);
         String clientId = r.string("GATEWAY_KEYCLOAK_CLIENT_ID", "inference-gateway");
         String secret = r.required("GATEWAY_KEYCLOAK_CLIENT_SECRET",
                 "the secret of the gateway's confidential client in Keycloak");
-        return new Keycloak(issuer, clientId, secret,
+        return new Keycloak(issuer, realmUrl, clientId, secret,
                 r.duration("GATEWAY_KEYCLOAK_TIMEOUT", Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMinutes(1)),
                 r.duration("GATEWAY_REVOCATION_POLL_INTERVAL", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1)),
                 r.duration("GATEWAY_RETRY_AFTER", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(10)));
@@ -162,7 +169,7 @@ public record GatewayConfig(
     private static Jwt jwt(EnvReader r, Keycloak keycloak) {
         String jwksValue = r.string("GATEWAY_JWKS_URL", null);
         URI jwks = jwksValue != null ? r.httpUrl("GATEWAY_JWKS_URL", jwksValue)
-                : keycloak.issuer() == null ? null : URI.create(keycloak.issuer() + "/protocol/openid-connect/certs");
+                : keycloak.realmUrl() == null ? null : URI.create(keycloak.realmUrl() + "/protocol/openid-connect/certs");
         // "*" accepts any audience (then restrict with GATEWAY_JWT_AUTHORIZED_PARTIES instead).
         List<String> audiences = r.list("GATEWAY_JWT_AUDIENCES");
         if (audiences.isEmpty()) {

@@ -38,6 +38,37 @@ class GatewayConfigTest {
         assertThat(config.keycloak().revocationPollInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.keyCache().allowedPrefixes()).containsExactly("ik");
         assertThat(config.keycloak().toString()).doesNotContain("s3cret");
+        assertThat(config.keycloak().realmUrl()).isEqualTo(config.keycloak().issuer());
+        assertThat(config.rateLimit().enabled()).isFalse();
+    }
+
+    @Test
+    @DisplayName("behind a proxy, Keycloak is reached on an internal realm URL while tokens keep the public issuer")
+    void internalRealmUrl() {
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_KEYCLOAK_REALM_URL", "http://keycloak:8080/realms/inference");
+
+        GatewayConfig config = GatewayConfig.fromEnv(env);
+
+        assertThat(config.keycloak().issuer()).hasToString("https://sso.example.edu/realms/inference");
+        assertThat(config.keycloak().realmUrl()).hasToString("http://keycloak:8080/realms/inference");
+        assertThat(config.jwt().jwksUrl()).hasToString("http://keycloak:8080/realms/inference/protocol/openid-connect/certs");
+    }
+
+    @Test
+    @DisplayName("rate limits: burst defaults to the per-minute rate; bad values and URLs are named")
+    void rateLimits() {
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_RATE_LIMIT_RPM", "120");
+        GatewayConfig config = GatewayConfig.fromEnv(env);
+        assertThat(config.rateLimit().enabled()).isTrue();
+        assertThat(config.rateLimit().burst()).isEqualTo(120);
+        assertThat(config.rateLimit().redisUrl()).isEmpty();
+
+        env.put("GATEWAY_RATE_LIMIT_RPM", "-1");
+        env.put("GATEWAY_REDIS_URL", "http://cache:6379");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
+                .hasMessageContaining("GATEWAY_RATE_LIMIT_RPM").hasMessageContaining("GATEWAY_REDIS_URL");
     }
 
     @Test

@@ -33,7 +33,7 @@ public final class KeycloakApiKeyClient {
 
     public KeycloakApiKeyClient(HttpClient http, GatewayConfig.Keycloak config) {
         this.http = http;
-        this.base = config.issuer() + "/api-keys";
+        this.base = config.realmUrl() + "/api-keys";
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
                 (urlEncode(config.clientId()) + ":" + urlEncode(config.clientSecret())).getBytes(StandardCharsets.UTF_8));
         this.timeoutMillis = config.timeout().toMillis();
