@@ -38,6 +38,11 @@ public record Identity(Kind kind, String subject, String username, String projec
         return allowed.isEmpty() || allowed.contains(model);
     }
 
+    /** The credential kind as metrics and logs name it: {@code api_key} or {@code jwt}. */
+    public String method() {
+        return kind == Kind.JWT ? "jwt" : "api_key";
+    }
+
     public boolean isExpired(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);
     }

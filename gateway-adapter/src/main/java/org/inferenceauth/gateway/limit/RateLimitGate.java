@@ -25,7 +25,7 @@ public final class RateLimitGate {
         return Future.fromCompletionStage(limiter.acquire(callerKey(identity)), context)
                 .onSuccess(decision -> {
                     if (!decision.allowed()) {
-                        metrics.rateLimited(identity.kind() == Identity.Kind.JWT ? "jwt" : "api_key");
+                        metrics.rateLimited(identity.method());
                     }
                 });
     }

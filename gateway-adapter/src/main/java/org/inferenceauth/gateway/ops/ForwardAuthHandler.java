@@ -59,7 +59,7 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
             if (result instanceof AuthResult.Authenticated authenticated) {
                 Identity identity = authenticated.identity();
                 record.identity = identity;
-                record.authMethod = identity.kind() == Identity.Kind.JWT ? "jwt" : "api_key";
+                record.authMethod = identity.method();
                 record.authOutcome = "authenticated";
                 admit(request, record, identity);
             } else if (result instanceof AuthResult.Rejected rejected) {

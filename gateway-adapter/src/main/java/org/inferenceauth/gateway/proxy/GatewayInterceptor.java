@@ -99,7 +99,7 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         Identity identity = ((AuthResult.Authenticated) result).identity();
         record.identity = identity;
         record.authOutcome = "authenticated";
-        record.authMethod = identity.kind() == Identity.Kind.JWT ? "jwt" : "api_key";
+        record.authMethod = identity.method();
         return rateLimit.admit(identity, Vertx.currentContext()).compose(decision -> {
             if (!decision.allowed()) {
                 return reply(ctx, OpenAiError.rateLimited(decision));
@@ -167,7 +167,7 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         }
         ctx.get(RECORD, RequestRecord.class).model = name;
         if (!identity.mayUseModel(name)) {
-            metrics.auth(identity.kind() == Identity.Kind.JWT ? "jwt" : "api_key", "forbidden");
+            metrics.auth(identity.method(), "forbidden");
             return reply(ctx, OpenAiError.modelNotAllowed(name));
         }
         return forward(ctx, identity, name);

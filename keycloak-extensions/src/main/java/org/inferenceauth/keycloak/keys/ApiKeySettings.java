@@ -29,6 +29,8 @@ public record ApiKeySettings(String keyPrefix, int maxKeys, int maxLifetimeDays,
                              int lastUsedThrottle, int feedRetention) {
 
     public static final String PREFIX = "inference.apikey.";
+    /** The realm role that allows minting keys; listing and revoking one's own keys need none. */
+    public static final String MINT_ROLE = "api-key-user";
 
     private static final Logger LOG = Logger.getLogger(ApiKeySettings.class);
 
@@ -82,5 +84,11 @@ public record ApiKeySettings(String keyPrefix, int maxKeys, int maxLifetimeDays,
     private static List<String> list(String value) {
         List<String> items = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         return items.isEmpty() ? null : items;
+    }
+
+    /** Whether {@code user} holds the minting role (directly, through a group or a composite). */
+    public static boolean mayMint(org.keycloak.models.RealmModel realm, org.keycloak.models.UserModel user) {
+        org.keycloak.models.RoleModel role = realm.getRole(MINT_ROLE);
+        return role != null && user.hasRole(role);
     }
 }

@@ -23,7 +23,6 @@ import org.keycloak.events.Details;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -46,8 +45,6 @@ final class ApiKeyRegisterAction implements RequiredActionProvider, CredentialRe
     static final String MINTED_KEY_ID = "inference.apikey.minted-key-id";
     static final String MINTED_KEY_NAME = "inference.apikey.minted-key-name";
     static final String MINTED_KEY_PROJECT = "inference.apikey.minted-key-project";
-    /** The realm role that allows minting, as the self-service REST API requires it. */
-    static final String MINT_ROLE = "api-key-user";
 
     static final String FIELD_NAME = "name";
     static final String FIELD_PROJECT = "project";
@@ -113,8 +110,7 @@ final class ApiKeyRegisterAction implements RequiredActionProvider, CredentialRe
                 FIELD_EXPIRES_ON, trimmed(form.getFirst(FIELD_EXPIRES_ON)));
 
         UserModel user = context.getUser();
-        RoleModel mintRole = context.getRealm().getRole(MINT_ROLE);
-        if (mintRole == null || !user.hasRole(mintRole)) {
+        if (!ApiKeySettings.mayMint(context.getRealm(), user)) {
             context.challenge(registerForm(context, keys, values, List.of(new FormMessage(null, "apiKeyNotAllowed"))));
             return;
         }

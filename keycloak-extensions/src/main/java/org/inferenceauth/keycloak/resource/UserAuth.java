@@ -5,7 +5,6 @@ import org.inferenceauth.keycloak.keys.ApiKeySettings;
 import org.keycloak.common.util.Time;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.cors.Cors;
@@ -19,7 +18,6 @@ import org.keycloak.services.managers.AuthenticationManager.AuthResult;
  */
 final class UserAuth {
 
-    static final String MINT_ROLE = "api-key-user";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -60,9 +58,9 @@ final class UserAuth {
 
     /** 403 without the minting role; 401 (re-authenticate) when the login is older than the realm allows. */
     void requireMayMint(Caller caller) {
-        RoleModel role = realm.getRole(MINT_ROLE);
-        if (role == null || !caller.user().hasRole(role)) {
-            throw ApiErrors.error(403, "insufficient_scope", "The role " + MINT_ROLE + " is required to mint keys.");
+        if (!ApiKeySettings.mayMint(realm, caller.user())) {
+            throw ApiErrors.error(403, "insufficient_scope",
+                    "The role " + ApiKeySettings.MINT_ROLE + " is required to mint keys.");
         }
         Long authTime = caller.token().getAuth_time();
         int maxAge = settings.mintMaxAuthAge();
