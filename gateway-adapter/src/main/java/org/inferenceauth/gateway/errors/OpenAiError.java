@@ -92,6 +92,11 @@ public record OpenAiError(int status, String message, String type, String param,
                 "invalid_request_error", "model", "missing_required_parameter", Map.of());
     }
 
+    public static OpenAiError ambiguousModel() {
+        return new OpenAiError(400, "The request names its model more than once (keys differing only in case).",
+                "invalid_request_error", "model", "invalid_value", Map.of());
+    }
+
     public static OpenAiError invalidJson() {
         return new OpenAiError(400, "We could not parse the JSON body of your request. The body must be a JSON object.",
                 "invalid_request_error", null, "invalid_json", Map.of());

@@ -17,10 +17,11 @@ import org.inferenceauth.gateway.routing.PathPolicy;
  * {@code /auth} for a proxy in front that does the forwarding itself: nginx {@code auth_request}
  * (original URI in {@code X-Original-URI}), Traefik ForwardAuth ({@code X-Forwarded-Uri}) and
  * Envoy ext_authz over HTTP (the original path appended: {@code /auth/v1/chat/completions}).
- * 200 with identity headers, 401 with a Bearer challenge, 403 for a path off the allow-list,
+ * 200 with identity headers, 401 with a Bearer challenge, 403 for a path off the allow-list (or
+ * none given) and for a key limited to certain models (the body, so the model, is never seen),
  * 429 when the caller's rate limit is reached (Traefik and Envoy pass it on as it is; nginx turns
  * any status but 2xx, 401 and 403 into 500), 503 when the credential cannot be checked. The request body is never seen here, so model
- * scopes cannot be enforced in this mode.
+ * scopes cannot be checked: such keys are refused.
  */
 public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
 
@@ -50,7 +51,11 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
         RequestRecord record = new RequestRecord(request.method().name(), request.path());
         record.route = "forward_auth";
         String original = originalPath(request);
-        if (original != null && !policy.allowsPath(original)) {
+        if (original == null) { // a proxy configured without the original URI: refuse, never guess
+            send(request, record, OpenAiError.pathNotAllowed("(no X-Original-URI, X-Forwarded-Uri or /auth/<path>)"));
+            return;
+        }
+        if (!policy.allowsPath(original)) {
             send(request, record, OpenAiError.pathNotAllowed(original));
             return;
         }
@@ -61,6 +66,11 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
                 record.identity = identity;
                 record.authMethod = identity.method();
                 record.authOutcome = "authenticated";
+                if (!identity.allowedModels().isEmpty()) {
+                    // The body, and so the model, is never seen here: a model-scoped key fails closed.
+                    send(request, record, OpenAiError.modelNotAllowed("(not checkable in forward-auth mode)"));
+                    return;
+                }
                 admit(request, record, identity);
             } else if (result instanceof AuthResult.Rejected rejected) {
                 record.authOutcome = "rejected";

@@ -161,6 +161,11 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         if (json == null) {
             return reply(ctx, OpenAiError.invalidJson());
         }
+        if (json.fieldNames().stream().anyMatch(field -> !field.equals("model") && field.equalsIgnoreCase("model"))) {
+            // Some upstreams (Go's encoding/json) match keys case-insensitively and could read a
+            // different model than the one checked against the key's scope here.
+            return reply(ctx, OpenAiError.ambiguousModel());
+        }
         Object model = json.getValue("model");
         if (!(model instanceof String name) || name.isBlank()) {
             return reply(ctx, OpenAiError.missingModel());

@@ -173,6 +173,25 @@ class AuthLifecycleTest {
         }
 
         @Test
+        @DisplayName("a feed that re-sends its freshest entries (cursor unchanged) is read once per round, not in a loop")
+        void replayedEntriesEndTheRound() throws Exception {
+            FakeKeycloak.Key key = keycloak.mintKey("rita");
+            assertThat(models(key.token())).isEqualTo(200);
+            keycloak.setFeedSilent(false);
+            keycloak.revokeKey(key);
+            within(Duration.ofSeconds(2), () -> models(key.token()) == 401);
+            keycloak.setFeedReplaying(true);
+            try {
+                int before = keycloak.feedReads();
+                gateway.server().pollRevocations().await(5, java.util.concurrent.TimeUnit.SECONDS);
+
+                assertThat(keycloak.feedReads() - before).isBetween(1, 4); // this round, plus perhaps a timer round or two
+            } finally {
+                keycloak.setFeedReplaying(false);
+            }
+        }
+
+        @Test
         @DisplayName("with the feed failing, the batch re-check still finds revoked keys within 2 s")
         void recheckWithoutFeed() throws Exception {
             FakeKeycloak.Key key = keycloak.mintKey("gus");

@@ -31,7 +31,7 @@ class OpsAndForwardAuthTest {
         keycloak = new FakeKeycloak(vertx).start();
         DemoUpstream upstream = new DemoUpstream(vertx, List.of("model-a"), Duration.ZERO).start("127.0.0.1", 0).await();
         gateway = GatewayFixture.start(vertx, GatewayFixture.env(keycloak.issuer(), upstream.baseUrl(), Map.of()));
-        key = keycloak.mintKey("olga", "model:model-a");
+        key = keycloak.mintKey("olga");
     }
 
     @AfterEach
@@ -130,11 +130,27 @@ class OpsAndForwardAuthTest {
         }
 
         @Test
+        @DisplayName("fails closed: 403 without the original path, and for a model-scoped key whose model it cannot see")
+        void failsClosed() {
+            FakeKeycloak.Key scoped = keycloak.mintKey("olga", "model:model-a");
+
+            HttpResponse<String> noPath = gateway.get("/auth", "authorization", "Bearer " + key.token());
+            HttpResponse<String> scopedKey = gateway.get("/auth", "x-original-uri", "/v1/chat/completions",
+                    "authorization", "Bearer " + scoped.token());
+
+            assertThat(noPath.statusCode()).isEqualTo(403);
+            assertThat(new JsonObject(noPath.body()).getJsonObject("error").getString("code")).isEqualTo("path_not_allowed");
+            assertThat(scopedKey.statusCode()).isEqualTo(403);
+            assertThat(new JsonObject(scopedKey.body()).getJsonObject("error").getString("code")).isEqualTo("model_not_allowed");
+        }
+
+        @Test
         @DisplayName("503 with retry-after when Keycloak cannot be asked about an unknown key")
         void unavailable() {
             keycloak.setDown(true);
 
-            HttpResponse<String> response = gateway.get("/auth", "authorization", "Bearer " + key.token());
+            HttpResponse<String> response = gateway.get("/auth", "x-original-uri", "/v1/models",
+                    "authorization", "Bearer " + key.token());
 
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.headers().firstValue("retry-after")).isPresent();

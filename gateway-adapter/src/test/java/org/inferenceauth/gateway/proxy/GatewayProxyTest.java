@@ -110,6 +110,20 @@ class GatewayProxyTest {
         }
 
         @Test
+        @DisplayName("a body naming a second model under a differently-cased key is refused, not forwarded")
+        void caseVariantModelKey() {
+            FakeKeycloak.Key scoped = keycloak.mintKey("bob", "model:model-b");
+            int before = alpha.received().size() + beta.received().size();
+
+            HttpResponse<String> smuggled = gateway.post("/v1/chat/completions",
+                    "{\"model\":\"model-b\",\"MODEL\":\"model-a\",\"messages\":[]}", "x-api-key", scoped.token());
+
+            assertThat(smuggled.statusCode()).isEqualTo(400);
+            assertThat(error(smuggled).getString("param")).isEqualTo("model");
+            assertThat(alpha.received().size() + beta.received().size()).isEqualTo(before);
+        }
+
+        @Test
         @DisplayName("GET /v1/models/{id} answers one model")
         void oneModel() {
             HttpResponse<String> model = gateway.get("/v1/models/model-b", "authorization", bearer(key));

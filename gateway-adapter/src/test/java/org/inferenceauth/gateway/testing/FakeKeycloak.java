@@ -55,6 +55,8 @@ public final class FakeKeycloak implements AutoCloseable {
     private volatile boolean down;
     private volatile boolean feedSilent;
     private volatile boolean feedBroken;
+    private volatile boolean feedReplaying;
+    private final AtomicInteger feedReads = new AtomicInteger();
     private volatile boolean checkBroken;
     private volatile Duration introspectionDelay = Duration.ZERO;
     private HttpServer server;
@@ -99,6 +101,15 @@ public final class FakeKeycloak implements AutoCloseable {
     }
 
     /** The feed endpoint answers 500 (e.g. an older extension without it); the other endpoints work. */
+    /** The real feed re-sends its freshest entries without moving the cursor (at-least-once). */
+    public void setFeedReplaying(boolean replaying) {
+        this.feedReplaying = replaying;
+    }
+
+    public int feedReads() {
+        return feedReads.get();
+    }
+
     public void setFeedBroken(boolean broken) {
         this.feedBroken = broken;
     }
@@ -223,6 +234,12 @@ public final class FakeKeycloak implements AutoCloseable {
     private void feed(HttpServerRequest request) {
         String since = request.getParam("since");
         int from = since == null ? events.size() : Math.min(Integer.parseInt(since), events.size());
+        feedReads.incrementAndGet();
+        if (feedReplaying && since != null && from > 0) {
+            List<JsonObject> fresh = new ArrayList<>(events.subList(Math.max(0, from - 1), from));
+            json(request, new JsonObject().put("cursor", since).put("events", new JsonArray(fresh)));
+            return;
+        }
         int to = Math.min(events.size(), from + FEED_PAGE);
         List<JsonObject> page = new ArrayList<>(events.subList(from, to));
         json(request, new JsonObject().put("cursor", Integer.toString(to)).put("events", new JsonArray(page)));

@@ -111,12 +111,15 @@ public final class RevocationPoller {
     }
 
     private Future<Void> readFeedPage(int pagesLeft) {
-        boolean starting = cursor == null;
-        return keycloak.revocations(cursor).compose(batch -> {
+        String sent = cursor;
+        return keycloak.revocations(sent).compose(batch -> {
             apply(batch.events());
             cursor = batch.cursor();
-            // Without a cursor the realm only tells where to start; the rest waits for the next round.
-            return starting || batch.events().isEmpty() || pagesLeft <= 1
+            // Without a cursor the realm only tells where to start. A cursor that did not move means
+            // the realm re-sent its freshest entries (delivery is at-least-once): asking again in
+            // this round would only get them once more. Either way, the rest waits for the next round.
+            boolean moved = sent != null && !sent.equals(batch.cursor());
+            return !moved || batch.events().isEmpty() || pagesLeft <= 1
                     ? Future.succeededFuture() : readFeedPage(pagesLeft - 1);
         });
     }
