@@ -104,9 +104,11 @@ class AdminApiKeysIT {
         }
 
         @Test
-        @DisplayName("paging limits are checked: 400 for max out of range")
+        @DisplayName("paging limits are checked: 400 for max out of range or a page parameter that is not a number")
         void paging() {
             asAdmin().queryParam("max", 0).get(adminBase()).then().statusCode(400);
+            asAdmin().queryParam("first", "abc").get(adminBase()).then().statusCode(400)
+                    .body("error", equalTo("invalid_request"));
             asAdmin().queryParam("max", 1).get(adminBase()).then().statusCode(200).body("keys.size()", equalTo(1));
         }
 

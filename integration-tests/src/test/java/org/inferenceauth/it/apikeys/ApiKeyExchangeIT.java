@@ -93,6 +93,16 @@ class ApiKeyExchangeIT {
     }
 
     @Test
+    @DisplayName("a key limited to certain models is not exchanged (the token could not carry the limit): 400 invalid_grant")
+    void modelScopedKey() {
+        String scoped = api.create(api.login(user), ApiKeysApi.body("name", "one-model", "scopes", java.util.List.of("model:llama")))
+                .then().statusCode(201).extract().path("key");
+
+        exchange(scoped).then().statusCode(400).body("error", equalTo("invalid_grant"))
+                .body("error_description", org.hamcrest.Matchers.containsString("limited to certain models"));
+    }
+
+    @Test
     @DisplayName("a missing api_key parameter is 400 invalid_request")
     void missingKey() {
         given().formParam("grant_type", GRANT_TYPE)

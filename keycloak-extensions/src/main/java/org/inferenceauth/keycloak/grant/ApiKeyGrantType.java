@@ -72,6 +72,14 @@ final class ApiKeyGrantType extends OAuth2GrantTypeBase {
         }
         UserModel user = key.get().user();
         event.user(user).detail(Details.USERNAME, user.getUsername()).detail("api_key_id", key.get().keyId());
+        if (key.get().scopes().stream().anyMatch(scope -> scope.startsWith("model:"))) {
+            // The access token's own scope claim would not carry the key's model limits, so a
+            // gateway verifying the token offline would let it use every model: refuse instead.
+            event.error(Errors.INVALID_REQUEST);
+            throw new CorsErrorResponseException(cors, OAuthErrorException.INVALID_GRANT,
+                    "A key limited to certain models cannot be exchanged for a token; send the key itself.",
+                    Response.Status.BAD_REQUEST);
+        }
 
         String scope = getRequestedScopes();
         RootAuthenticationSessionModel root = new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);

@@ -72,7 +72,7 @@ final class GatewayEndpoints {
         } catch (NumberFormatException e) {
             throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST, "since must be a cursor of this feed.");
         }
-        FeedRetention.purgeNowAndThen(feed, keys.settings().feedRetention());
+        FeedRetention.purgeNowAndThen(feed, realm.getId(), keys.settings().feedRetention());
         List<RevocationEventEntity> events = feed.since(realm.getId(), cursor, MAX_FEED_PAGE);
         long next = cursor;
         for (RevocationEventEntity event : events) {
@@ -157,15 +157,17 @@ final class GatewayEndpoints {
         return Response.ok(entity).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
     }
 
-    /** Deletes old feed entries at most once a minute per node, on a read (no scheduler needed). */
+    /** Deletes a realm's old feed entries at most once a minute per node, on a read (no scheduler needed). */
     static final class FeedRetention {
-        private static volatile long lastPurge;
+        private static final java.util.concurrent.ConcurrentMap<String, Long> LAST_PURGE =
+                new java.util.concurrent.ConcurrentHashMap<>();
 
-        static void purgeNowAndThen(RevocationFeedStore feed, int retentionSeconds) {
+        static void purgeNowAndThen(RevocationFeedStore feed, String realmId, int retentionSeconds) {
             long now = Time.currentTime();
-            if (now - lastPurge >= 60) {
-                lastPurge = now;
-                feed.purge(now - retentionSeconds);
+            Long last = LAST_PURGE.get(realmId);
+            if (last == null || now - last >= 60) { // two nodes purging at once is harmless
+                LAST_PURGE.put(realmId, now);
+                feed.purge(realmId, now - retentionSeconds);
             }
         }
     }

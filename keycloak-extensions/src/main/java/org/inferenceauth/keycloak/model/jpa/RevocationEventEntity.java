@@ -18,7 +18,7 @@ import jakarta.persistence.Table;
     @NamedQuery(name = "RevocationEventEntity.latest",
             query = "select max(e.id) from RevocationEventEntity e where e.createdAt <= :settledBy"),
     @NamedQuery(name = "RevocationEventEntity.purge",
-            query = "delete from RevocationEventEntity e where e.createdAt < :before"),
+            query = "delete from RevocationEventEntity e where e.realmId = :realmId and e.createdAt < :before"),
 })
 public class RevocationEventEntity {
 

@@ -33,7 +33,9 @@ public final class RevocationFeedStore {
     }
 
     /** Drops entries older than {@code beforeSeconds}; gateways further behind re-check their cache. */
-    public int purge(long beforeSeconds) {
-        return em.createNamedQuery("RevocationEventEntity.purge").setParameter("before", beforeSeconds).executeUpdate();
+    /** Deletes one realm's entries older than {@code beforeSeconds}: each realm keeps its own retention. */
+    public int purge(String realmId, long beforeSeconds) {
+        return em.createNamedQuery("RevocationEventEntity.purge")
+                .setParameter("realmId", realmId).setParameter("before", beforeSeconds).executeUpdate();
     }
 }

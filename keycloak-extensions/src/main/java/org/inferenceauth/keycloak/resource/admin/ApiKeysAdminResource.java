@@ -48,9 +48,12 @@ public final class ApiKeysAdminResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> search(@QueryParam("user") String user, @QueryParam("project") String project,
                                       @QueryParam("keyId") String keyId, @QueryParam("name") String name,
-                                      @QueryParam("first") @DefaultValue("0") int first,
-                                      @QueryParam("max") @DefaultValue("100") int max) {
+                                      @QueryParam("first") @DefaultValue("0") String firstParam,
+                                      @QueryParam("max") @DefaultValue("100") String maxParam) {
         auth.users().requireView();
+        // Taken as text: JAX-RS answers 404 for a query parameter that is not a number.
+        int first = pageParameter(firstParam);
+        int max = pageParameter(maxParam);
         if (first < 0 || max < 1 || max > MAX_PAGE) {
             throw ApiErrors.error(400, "invalid_request", "first >= 0 and 1 <= max <= " + MAX_PAGE);
         }
@@ -91,6 +94,14 @@ public final class ApiKeysAdminResource {
         json.put("username", owned.owner().getUsername());
         json.put("createdBy", owned.createdBy());
         return json;
+    }
+
+    private static int pageParameter(String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw ApiErrors.error(400, "invalid_request", "first and max must be whole numbers.");
+        }
     }
 
     private static String blankToNull(String value) {
