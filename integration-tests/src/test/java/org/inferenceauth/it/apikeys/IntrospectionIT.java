@@ -194,6 +194,39 @@ class IntrospectionIT {
         }
 
         @Test
+        @DisplayName("a session-less service-account token revoked at the realm's /revoke endpoint (RFC 7009), "
+                + "or whose client is disabled, is {\"active\":false}")
+        void revokedOrDisabledClientToken(KeycloakServer keycloak) {
+            String tokenEndpoint = keycloak.getIssuer(TestRealm.REALM) + "/protocol/openid-connect/token";
+            java.util.function.Supplier<String> serviceToken = () -> given().formParam("grant_type", "client_credentials")
+                    .formParam("client_id", TestRealm.EXAMPLE_SERVICE_CLIENT)
+                    .formParam("client_secret", TestRealm.EXAMPLE_SERVICE_SECRET)
+                    .post(tokenEndpoint).then().statusCode(200).extract().path("access_token");
+            String revoked = serviceToken.get();
+            api.introspect(revoked).then().statusCode(200).body("active", equalTo(true));
+
+            given().formParam("client_id", TestRealm.EXAMPLE_SERVICE_CLIENT)
+                    .formParam("client_secret", TestRealm.EXAMPLE_SERVICE_SECRET)
+                    .formParam("token", revoked).formParam("token_type_hint", "access_token")
+                    .post(keycloak.getIssuer(TestRealm.REALM) + "/protocol/openid-connect/revoke")
+                    .then().statusCode(200);
+            assertThat(api.introspect(revoked).then().extract().jsonPath().getMap("")).isEqualTo(INACTIVE);
+
+            String other = serviceToken.get();
+            var clients = realm.clients();
+            var client = clients.get(clients.findByClientId(TestRealm.EXAMPLE_SERVICE_CLIENT).get(0).getId());
+            var rep = client.toRepresentation();
+            rep.setEnabled(false);
+            client.update(rep);
+            try {
+                assertThat(api.introspect(other).then().extract().jsonPath().getMap("")).isEqualTo(INACTIVE);
+            } finally {
+                rep.setEnabled(true);
+                client.update(rep);
+            }
+        }
+
+        @Test
         @DisplayName("a token from the key exchange (no stored session) is active")
         void exchangedToken(KeycloakServer keycloak) {
             String key = api.mint(token, "exchanged");

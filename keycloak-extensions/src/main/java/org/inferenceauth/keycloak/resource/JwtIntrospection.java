@@ -3,8 +3,10 @@ package org.inferenceauth.keycloak.resource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.UserModel;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.Urls;
@@ -13,8 +15,9 @@ import org.keycloak.util.TokenUtil;
 /**
  * Lets a gateway send whatever bearer credential it got to one endpoint: a Keycloak access token
  * of this realm is answered too. Active means: signature by a realm key, issuer of this realm,
- * type Bearer, not expired, not before the realm's not-before, owner present and enabled, and,
- * when the token names a session, that session still exists (tokens of the key exchange have none).
+ * type Bearer, not expired, not before the realm's or the client's not-before, client and owner
+ * present and enabled, not revoked (RFC 7009), and, when the token names a session, that session
+ * still exists (tokens of the key exchange have none).
  */
 final class JwtIntrospection {
 
@@ -40,7 +43,7 @@ final class JwtIntrospection {
             return Optional.empty();
         }
         UserModel user = token.getSubject() == null ? null : session.users().getUserById(realm, token.getSubject());
-        if (user == null || !user.isEnabled() || !sessionAlive(token)) {
+        if (user == null || !user.isEnabled() || !sessionAlive(token) || revoked(token) || !clientEnabled(token)) {
             return Optional.empty();
         }
         Map<String, Object> json = new LinkedHashMap<>();
@@ -59,6 +62,17 @@ final class JwtIntrospection {
         }
         json.put("token_type", "Bearer");
         return Optional.of(json);
+    }
+
+    /** Revoked at the realm's revocation endpoint (RFC 7009): the only revocation a session-less token can see. */
+    private boolean revoked(AccessToken token) {
+        return token.getId() != null && session.singleUseObjects().contains(token.getId() + SingleUseObjectProvider.REVOKED_KEY);
+    }
+
+    /** A disabled or deleted client's tokens stop counting, as Keycloak's own introspection has it. */
+    private boolean clientEnabled(AccessToken token) {
+        ClientModel client = token.getIssuedFor() == null ? null : realm.getClientByClientId(token.getIssuedFor());
+        return client != null && client.isEnabled() && (token.getIat() == null || token.getIat() >= client.getNotBefore());
     }
 
     private boolean sessionAlive(AccessToken token) {
