@@ -105,13 +105,20 @@ public final class ApiKeyCache {
 
     private void refreshInBackground(String keyHash, Function<String, CompletableFuture<Introspection>> introspect,
                                      String apiKey) {
-        refreshing.computeIfAbsent(keyHash, hash -> introspect.apply(apiKey).whenComplete((result, failure) -> {
+        // Claim the refresh first, then start it: an introspection that completes at once must not
+        // remove its own claim from inside the map's compute (ConcurrentHashMap forbids that).
+        CompletableFuture<Void> claim = new CompletableFuture<>();
+        if (refreshing.putIfAbsent(keyHash, claim) != null) {
+            return;
+        }
+        introspect.apply(apiKey).whenComplete((result, failure) -> {
             if (failure == null && !(result instanceof Introspection.Unavailable)) {
-                cache.put(hash, CompletableFuture.completedFuture(new Entry(result, ticker.read())));
+                cache.put(keyHash, CompletableFuture.completedFuture(new Entry(result, ticker.read())));
             }
             // On failure the old entry stays until ttl + outageGrace.
-            refreshing.remove(hash);
-        }));
+            refreshing.remove(keyHash, claim);
+            claim.complete(null);
+        });
     }
 
     /** Key ids of the active keys currently cached (for the batch re-check). */

@@ -135,6 +135,17 @@ class ApiKeyCacheTest {
     }
 
     @Test
+    @DisplayName("every TTL period refreshes again, also when the introspection answers at once")
+    void refreshesRepeatedly() {
+        get("h", answering(active("k1", "s1")));
+        for (int period = 1; period <= 3; period++) {
+            advance(TTL.plusSeconds(1));
+            get("h", answering(active("k1", "s1")));
+            assertThat(calls).as("after period %d", period).hasValue(1 + period);
+        }
+    }
+
+    @Test
     @DisplayName("during an outage an active entry keeps serving until TTL + grace, then is gone")
     void outageGrace() {
         get("h", answering(active("k1", "s1")));
