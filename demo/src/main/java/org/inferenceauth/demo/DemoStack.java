@@ -20,7 +20,7 @@ import java.util.Properties;
 import org.inferenceauth.gateway.GatewayServer;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
 import org.inferenceauth.gateway.config.GatewayConfig;
-import org.inferenceauth.gateway.demo.DemoUpstream;
+import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakServer;
 import org.keycloak.admin.client.resource.RealmResource;

@@ -6,7 +6,7 @@ import io.vertx.core.MultiMap;
 import java.util.Optional;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyAuthenticator;
 import org.inferenceauth.gateway.auth.jwt.JwtAuthenticator;
-import org.inferenceauth.gateway.ops.GatewayMetrics;
+import org.inferenceauth.gateway.metrics.GatewayMetrics;
 
 /** Finds the credential in a request and sends it to the right verifier (JWT or API key). */
 public final class Authenticator {

@@ -69,12 +69,16 @@ public record OpenAiError(int status, String message, String type, String param,
                 "server_error", null, "auth_unavailable", headers);
     }
 
-    /** The caller's request budget is spent; the headers say how much and when to retry. */
-    public static OpenAiError rateLimited(org.inferenceauth.gateway.limit.RateDecision decision) {
-        long seconds = Math.max(1, (decision.resetIn().toMillis() + 999) / 1000);
-        return new OpenAiError(429, "Rate limit reached for requests per minute (RPM): Limit " + decision.limit()
+    /**
+     * The caller's request budget is spent.
+     *
+     * @param headers the {@code x-ratelimit-*} and {@code retry-after} headers that say how much and when to retry
+     */
+    public static OpenAiError rateLimited(long limit, Duration retryIn, Map<String, String> headers) {
+        long seconds = Math.max(1, (retryIn.toMillis() + 999) / 1000);
+        return new OpenAiError(429, "Rate limit reached for requests per minute (RPM): Limit " + limit
                 + ". Please try again in " + seconds + "s.",
-                "requests", null, "rate_limit_exceeded", decision.headers());
+                "requests", null, "rate_limit_exceeded", headers);
     }
 
     public static OpenAiError unknownUrl(String method, String path) {

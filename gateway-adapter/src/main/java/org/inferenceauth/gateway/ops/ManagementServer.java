@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import org.inferenceauth.gateway.metrics.GatewayMetrics;
 import java.util.function.Supplier;
 
 /**

@@ -22,9 +22,9 @@ import org.inferenceauth.gateway.auth.Authenticator;
 import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.errors.OpenAiError;
 import org.inferenceauth.gateway.limit.RateLimitGate;
-import org.inferenceauth.gateway.ops.GatewayMetrics;
-import org.inferenceauth.gateway.ops.RequestLogging;
-import org.inferenceauth.gateway.ops.RequestRecord;
+import org.inferenceauth.gateway.metrics.GatewayMetrics;
+import org.inferenceauth.gateway.accesslog.RequestLogging;
+import org.inferenceauth.gateway.accesslog.RequestRecord;
 import org.inferenceauth.gateway.routing.ModelCatalog;
 import org.inferenceauth.gateway.routing.PathPolicy;
 import org.inferenceauth.gateway.routing.Upstream;
@@ -102,7 +102,7 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         record.authMethod = identity.method();
         return rateLimit.admit(identity, Vertx.currentContext()).compose(decision -> {
             if (!decision.allowed()) {
-                return reply(ctx, OpenAiError.rateLimited(decision));
+                return reply(ctx, decision.refusal());
             }
             // Every answer to an admitted request tells the caller its remaining budget.
             decision.headers().forEach(ctx.request().proxiedRequest().response()::putHeader);

@@ -4,6 +4,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.httpproxy.ProxyRequest;
 import java.util.Optional;
 import org.inferenceauth.gateway.auth.Identity;
+import org.inferenceauth.gateway.auth.IdentityHeaders;
 
 /** The request headers an upstream gets: no client credential, the gateway's identity assertions, its own key. */
 final class UpstreamHeaders {

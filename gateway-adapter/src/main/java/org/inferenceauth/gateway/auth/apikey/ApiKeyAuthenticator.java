@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.inferenceauth.gateway.auth.AuthResult;
 import org.inferenceauth.gateway.auth.cache.ApiKeyCache;
 import org.inferenceauth.gateway.auth.cache.KeyHash;
-import org.inferenceauth.gateway.ops.GatewayMetrics;
+import org.inferenceauth.gateway.metrics.GatewayMetrics;
 
 /** API keys: local plausibility check, then the cache, then (on a miss) one introspection per key. */
 public final class ApiKeyAuthenticator {

@@ -13,7 +13,7 @@ import org.inferenceauth.gateway.auth.apikey.KeycloakApiKeyClient;
 import org.inferenceauth.gateway.auth.apikey.RevocationBatch;
 import org.inferenceauth.gateway.auth.cache.ApiKeyCache;
 import org.inferenceauth.gateway.auth.jwt.JwtAuthenticator;
-import org.inferenceauth.gateway.ops.GatewayMetrics;
+import org.inferenceauth.gateway.metrics.GatewayMetrics;
 
 /**
  * Keeps the caches honest. Every interval it (1) reads the realm's revocation feed and evicts what

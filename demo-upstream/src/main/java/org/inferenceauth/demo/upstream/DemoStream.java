@@ -1,4 +1,4 @@
-package org.inferenceauth.gateway.demo;
+package org.inferenceauth.demo.upstream;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;

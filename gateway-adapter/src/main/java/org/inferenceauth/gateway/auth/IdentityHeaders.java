@@ -1,4 +1,4 @@
-package org.inferenceauth.gateway.proxy;
+package org.inferenceauth.gateway.auth;
 
 import io.vertx.core.MultiMap;
 import java.util.List;

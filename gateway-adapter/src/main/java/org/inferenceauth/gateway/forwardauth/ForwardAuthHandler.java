@@ -1,4 +1,4 @@
-package org.inferenceauth.gateway.ops;
+package org.inferenceauth.gateway.forwardauth;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -7,10 +7,12 @@ import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import org.inferenceauth.gateway.auth.AuthResult;
 import org.inferenceauth.gateway.auth.Authenticator;
+import org.inferenceauth.gateway.accesslog.RequestLogging;
+import org.inferenceauth.gateway.accesslog.RequestRecord;
 import org.inferenceauth.gateway.auth.Identity;
+import org.inferenceauth.gateway.auth.IdentityHeaders;
 import org.inferenceauth.gateway.errors.OpenAiError;
 import org.inferenceauth.gateway.limit.RateLimitGate;
-import org.inferenceauth.gateway.proxy.IdentityHeaders;
 import org.inferenceauth.gateway.routing.PathPolicy;
 
 /**
@@ -88,7 +90,7 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
             if (done.failed()) {
                 send(request, record, OpenAiError.authUnavailable(retryAfter));
             } else if (!done.result().allowed()) {
-                send(request, record, OpenAiError.rateLimited(done.result()));
+                send(request, record, done.result().refusal());
             } else {
                 HttpServerResponse response = request.response().setStatusCode(200);
                 done.result().headers().forEach(response::putHeader);

@@ -1,4 +1,4 @@
-package org.inferenceauth.gateway.demo;
+package org.inferenceauth.demo.upstream;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

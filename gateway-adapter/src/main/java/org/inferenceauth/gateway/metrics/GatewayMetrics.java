@@ -1,4 +1,4 @@
-package org.inferenceauth.gateway.ops;
+package org.inferenceauth.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

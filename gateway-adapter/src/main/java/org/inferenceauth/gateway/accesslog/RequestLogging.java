@@ -1,7 +1,8 @@
-package org.inferenceauth.gateway.ops;
+package org.inferenceauth.gateway.accesslog;
 
 import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.inferenceauth.gateway.metrics.GatewayMetrics;
 
 /** Counts and logs each request exactly once: when its response ends, or when the client goes away first. */
 public final class RequestLogging {

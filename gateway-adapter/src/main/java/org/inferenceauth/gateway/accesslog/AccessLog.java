@@ -1,4 +1,4 @@
-package org.inferenceauth.gateway.ops;
+package org.inferenceauth.gateway.accesslog;
 
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;

@@ -1,4 +1,4 @@
-package org.inferenceauth.gateway.ops;
+package org.inferenceauth.gateway.accesslog;
 
 import org.inferenceauth.gateway.auth.Identity;
 
