@@ -3,10 +3,11 @@ package org.inferenceauth.gateway.accesslog;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.time.Instant;
+import org.inferenceauth.gateway.errors.ClientText;
 
 /**
  * One JSON line per request on standard output. It names the caller by user id, key id and client,
- * never by credential, header or email.
+ * never by credential, header or email; what the client chose (method, path, model) is clipped.
  */
 public final class AccessLog {
 
@@ -25,14 +26,15 @@ public final class AccessLog {
         JsonObject line = new JsonObject()
                 .put("ts", Instant.now().toString())
                 .put("type", "access")
-                .put("method", record.method)
-                .put("path", record.path)
+                .put("request_id", record.requestId)
+                .put("method", ClientText.clip(record.method))
+                .put("path", ClientText.clip(record.path))
                 .put("status", status)
                 .put("duration_ms", (System.nanoTime() - record.startedNanos) / 1_000_000.0)
                 .put("route", record.route)
                 .put("auth", record.authMethod);
         putIfPresent(line, "auth_outcome", record.authOutcome);
-        putIfPresent(line, "model", record.model);
+        putIfPresent(line, "model", ClientText.clip(record.model));
         putIfPresent(line, "upstream", record.upstream);
         putIfPresent(line, "error", record.errorCode);
         if (record.identity != null) {

@@ -11,7 +11,8 @@ import java.util.function.Supplier;
 
 /**
  * The gateway's Prometheus metrics. Labels are low-cardinality by construction: no user, key or
- * model ids (those belong in the access log and in usage reports).
+ * model ids (those belong in the access log and in usage reports). It sits at the bottom of the
+ * package graph: everything may record here, and it imports nothing of the gateway's.
  */
 public final class GatewayMetrics {
 
@@ -34,7 +35,7 @@ public final class GatewayMetrics {
                 .register(registry).increment();
     }
 
-    /** {@code method}: api_key, jwt or none; {@code outcome}: authenticated, rejected, unavailable, forbidden. */
+    /** {@code method}: api_key, jwt or none; {@code outcome}: authenticated, rejected, unavailable, throttled, forbidden. */
     public void auth(String method, String outcome) {
         Counter.builder("gateway_auth")
                 .description("Authentication decisions, by credential kind and outcome")
@@ -54,6 +55,13 @@ public final class GatewayMetrics {
     public void rateLimitStoreError() {
         Counter.builder("gateway_rate_limit_store_errors")
                 .description("Rate-limit store failures (requests were let through)")
+                .register(registry).increment();
+    }
+
+    /** Keycloak answered one of the gateway's calls with 401/403: its client credentials are refused. */
+    public void keycloakRefusal() {
+        Counter.builder("gateway_keycloak_refusals")
+                .description("Keycloak calls refused for the gateway's client credentials (a configuration error)")
                 .register(registry).increment();
     }
 

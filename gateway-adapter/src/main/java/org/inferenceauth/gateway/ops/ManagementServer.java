@@ -14,13 +14,6 @@ import java.util.function.Supplier;
  */
 public final class ManagementServer {
 
-    /** The readiness verdict: JWKS loaded and Keycloak reachable. */
-    public record Readiness(boolean jwksLoaded, boolean keycloakReachable) {
-        boolean ready() {
-            return jwksLoaded && keycloakReachable;
-        }
-    }
-
     private final Vertx vertx;
     private final GatewayMetrics metrics;
     private final Supplier<Future<Readiness>> readiness;
@@ -49,12 +42,8 @@ public final class ManagementServer {
         switch (request.path()) {
             case "/healthz" -> json(request, 200, new JsonObject().put("status", "UP"));
             case "/readyz" -> readiness.get().onComplete(done -> {
-                Readiness r = done.succeeded() ? done.result() : new Readiness(false, false);
-                json(request, r.ready() ? 200 : 503, new JsonObject()
-                        .put("status", r.ready() ? "UP" : "DOWN")
-                        .put("checks", new JsonObject()
-                                .put("jwks", r.jwksLoaded() ? "UP" : "DOWN")
-                                .put("keycloak", r.keycloakReachable() ? "UP" : "DOWN")));
+                Readiness r = done.succeeded() ? done.result() : new Readiness(false, Readiness.Keycloak.UNREACHABLE, 0);
+                json(request, r.ready() ? 200 : 503, r.toJson());
             });
             case "/metrics" -> request.response()
                     .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class RunnableJarIT {
 
-    private static final Pattern LISTENING = Pattern.compile("Gateway listening on \\S+:(\\d+) \\(management (\\d+)\\)");
+    private static final Pattern LISTENING = Pattern.compile("Gateway listening on \\S+:(\\d+) \\(management \\S+:(\\d+)\\)");
 
     private final Path jar = Path.of(System.getProperty("gateway.jar", "target/inference-gateway.jar"));
     private Vertx vertx;

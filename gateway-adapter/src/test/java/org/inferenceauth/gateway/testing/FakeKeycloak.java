@@ -58,6 +58,7 @@ public final class FakeKeycloak implements AutoCloseable {
     private volatile boolean feedReplaying;
     private final AtomicInteger feedReads = new AtomicInteger();
     private volatile boolean checkBroken;
+    private volatile boolean refusingGateway;
     private volatile Duration introspectionDelay = Duration.ZERO;
     private HttpServer server;
 
@@ -119,6 +120,16 @@ public final class FakeKeycloak implements AutoCloseable {
         this.checkBroken = broken;
     }
 
+    /** Every gateway call gets 401, as after the gateway's client secret was rotated or its client disabled. */
+    public void setRefusingGateway(boolean refusing) {
+        this.refusingGateway = refusing;
+    }
+
+    /** The realm's public signing key (for forging tokens in the ways attackers try). */
+    public RSAKey publicKey() {
+        return signingKey.toPublicJWK();
+    }
+
     public void setIntrospectionDelay(Duration delay) {
         this.introspectionDelay = delay;
     }
@@ -176,7 +187,7 @@ public final class FakeKeycloak implements AutoCloseable {
                     .end(new JWKSet(signingKey.toPublicJWK()).toString());
             return;
         }
-        if (!authorized(request)) {
+        if (refusingGateway || !authorized(request)) {
             request.response().setStatusCode(401).end("{\"error\":\"unauthorized_client\"}");
             return;
         }
