@@ -100,16 +100,7 @@ public final class GatewayServer {
         KeycloakHealth keycloakHealth = new KeycloakHealth(metrics);
         KeycloakApiKeyClient keycloak = new KeycloakApiKeyClient(keycloakClient, config.keycloak(), keycloakHealth);
         keyCache = new ApiKeyCache(config.keyCache(), Ticker.systemTicker());
-        metrics.gauge("gateway_key_cache_size", "API-key identities currently cached", keyCache::size);
-        metrics.gauge("gateway_key_negative_cache_size", "API keys cached as inactive", keyCache::inactiveSize);
-        GatewayConfig.AuthProtection protection = config.authProtection();
-        IntrospectionQueue introspections = new IntrospectionQueue(protection.maxConcurrentIntrospections(),
-                protection.introspectionQueue(), config.keycloak().timeout());
-        metrics.gauge("gateway_introspections_pending", "Introspections running or waiting for Keycloak", introspections::pending);
-        Authenticator authenticator = new Authenticator(jwts,
-                new ApiKeyAuthenticator(precheck, keyCache, keycloak, introspections,
-                        new SourceBudget(protection.failureBudget(), protection.failureRefill()), keycloakHealth,
-                        metrics, clock), metrics);
+        Authenticator authenticator = new Authenticator(jwts, apiKeys(keycloak, keycloakHealth, clock), metrics);
         poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revokedSubjects, metrics,
                 config.keycloak().revocationPollInterval(), config.keycloak().timeout());
 
@@ -140,6 +131,7 @@ public final class GatewayServer {
                         // gzip would hold back small SSE chunks; curl sends Expect: 100-continue for bodies > 1 KiB.
                         .setCompressionSupported(false).setHandle100ContinueAutomatically(true)
                         .setHttp2ClearTextEnabled(config.h2c())
+                        // Connections nobody uses are closed; longer than the upstream's, so a slow prefill is not cut.
                         .setIdleTimeout((int) config.clientIdleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
                         .requestHandler(request -> {
                             if (forwardAuth != null && ForwardAuthHandler.matches(request.path())) {
@@ -154,6 +146,18 @@ public final class GatewayServer {
                     return management.start(config.managementHost(), config.managementPort());
                 })
                 .map(v -> this);
+    }
+
+    /** API keys: the caches, and what keeps unknown keys from becoming unbounded Keycloak load. */
+    private ApiKeyAuthenticator apiKeys(KeycloakApiKeyClient keycloak, KeycloakHealth health, Clock clock) {
+        metrics.gauge("gateway_key_cache_size", "API-key identities currently cached", keyCache::size);
+        metrics.gauge("gateway_key_negative_cache_size", "API keys cached as inactive", keyCache::inactiveSize);
+        GatewayConfig.AuthProtection protection = config.authProtection();
+        IntrospectionQueue introspections = new IntrospectionQueue(protection.maxConcurrentIntrospections(),
+                protection.introspectionQueue(), config.keycloak().timeout());
+        metrics.gauge("gateway_introspections_pending", "Introspections running or waiting for Keycloak", introspections::pending);
+        return new ApiKeyAuthenticator(precheck, keyCache, keycloak, introspections,
+                new SourceBudget(protection.failureBudget(), protection.failureRefill()), health, metrics, clock);
     }
 
     private RateLimiter rateLimiter(GatewayConfig.RateLimit settings) {

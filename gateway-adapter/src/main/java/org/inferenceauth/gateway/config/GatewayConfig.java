@@ -43,7 +43,14 @@ public record GatewayConfig(
             Duration idleTimeout,
             Duration modelsRefreshInterval,
             int maxConnections,
-            Duration keepAliveTimeout) {}
+            Duration keepAliveTimeout) {
+
+        @Override
+        public String toString() { // never print the upstream key
+            return "Upstreams[baseUrls=" + baseUrls + ", defaultUpstream=" + defaultUpstream
+                    + ", apiKey=" + (apiKey.isPresent() ? "(set)" : "(none)") + "]";
+        }
+    }
 
     /**
      * Where and as whom the gateway talks to Keycloak. {@code issuer} is what tokens say (the public

@@ -38,6 +38,7 @@ class GatewayConfigTest {
         assertThat(config.keycloak().revocationPollInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.keyCache().allowedPrefixes()).containsExactly("ik");
         assertThat(config.keycloak().toString()).doesNotContain("s3cret");
+        assertThat(GatewayConfig.fromEnv(withUpstreamKey()).toString()).doesNotContain("upstream-s3cret");
         assertThat(config.keycloak().realmUrl()).isEqualTo(config.keycloak().issuer());
         assertThat(config.rateLimit().enabled()).isFalse();
     }
@@ -118,6 +119,12 @@ class GatewayConfigTest {
         env.put("GATEWAY_DEFAULT_UPSTREAM", "http://elsewhere:1/v1");
 
         assertThatThrownBy(() -> GatewayConfig.fromEnv(env)).hasMessageContaining("GATEWAY_DEFAULT_UPSTREAM");
+    }
+
+    static Map<String, String> withUpstreamKey() {
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_UPSTREAM_API_KEY", "upstream-s3cret");
+        return env;
     }
 
     @Test

@@ -63,6 +63,11 @@ final class GatewayUnderTest implements AutoCloseable {
         return "http://127.0.0.1:" + gateway.managementPort();
     }
 
+    /** The last call a client made through the gateway to {@code upstream} (not the gateway's own model-list refreshes). */
+    DemoUpstream.Received lastProxiedTo(DemoUpstream upstream) {
+        return upstream.received().stream().filter(r -> r.headers().contains("x-auth-subject")).findFirst().orElseThrow();
+    }
+
     String accessLog() {
         return log.toString(StandardCharsets.UTF_8);
     }
