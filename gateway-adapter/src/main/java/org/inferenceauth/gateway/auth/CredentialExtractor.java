@@ -1,10 +1,9 @@
 package org.inferenceauth.gateway.auth;
 
 import io.vertx.core.MultiMap;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Finds the caller's credential in the request headers, where the various OpenAI-compatible SDKs
@@ -32,22 +31,35 @@ public final class CredentialExtractor {
     }
 
     public static Found find(MultiMap headers) {
-        Set<String> credentials = new LinkedHashSet<>();
-        for (String authorization : headers.getAll("authorization")) {
-            String value = authorization.trim();
-            if (value.length() > BEARER.length() && value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-                nonBlank(value.substring(BEARER.length())).ifPresent(credentials::add);
+        // One pass, no collections: this runs on every request.
+        String found = null;
+        for (Map.Entry<String, String> header : headers) {
+            String candidate = credentialIn(header.getKey(), header.getValue());
+            if (candidate == null) {
+                continue;
             }
+            if (found == null) {
+                found = candidate;
+            } else if (!found.equals(candidate)) {
+                return new Found.Ambiguous();
+            }
+        }
+        return found == null ? new Found.None() : new Found.One(found);
+    }
+
+    private static String credentialIn(String name, String value) {
+        if (name.equalsIgnoreCase("authorization")) {
+            String trimmed = value.trim();
             // Another scheme (Basic, …) is not ours: the API-key headers may still carry one.
+            return trimmed.length() > BEARER.length() && trimmed.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                    ? nonBlank(trimmed.substring(BEARER.length())).orElse(null) : null;
         }
-        for (String name : CREDENTIAL_HEADERS.subList(1, CREDENTIAL_HEADERS.size())) {
-            headers.getAll(name).forEach(value -> nonBlank(value).ifPresent(credentials::add));
+        for (int i = 1; i < CREDENTIAL_HEADERS.size(); i++) {
+            if (name.equalsIgnoreCase(CREDENTIAL_HEADERS.get(i))) {
+                return nonBlank(value).orElse(null);
+            }
         }
-        return switch (credentials.size()) {
-            case 0 -> new Found.None();
-            case 1 -> new Found.One(credentials.iterator().next());
-            default -> new Found.Ambiguous();
-        };
+        return null;
     }
 
     /** Keycloak access tokens are JWS compact serialisations: three base64url parts. */

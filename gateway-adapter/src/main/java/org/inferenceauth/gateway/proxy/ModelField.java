@@ -5,10 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import org.inferenceauth.gateway.admission.Refusal;
 import org.inferenceauth.gateway.errors.OpenAiError;
 
@@ -27,8 +23,7 @@ final class ModelField {
 
     /** @throws Refusal with the 400 the client gets */
     static String read(Buffer body) {
-        CharBuffer text = utf8(body);
-        try (JsonParser parser = JSON.createParser(text.array(), text.arrayOffset() + text.position(), text.remaining())) {
+        try (JsonParser parser = JSON.createParser(utf8(body))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new Refusal(OpenAiError.invalidJson());
             }
@@ -59,18 +54,21 @@ final class ModelField {
         }
     }
 
-    private static CharBuffer utf8(Buffer body) {
-        try {
-            CharBuffer text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(body.getBytes()));
-            if (text.hasRemaining() && text.get(text.position()) == '\uFEFF') {
-                throw new Refusal(OpenAiError.invalidJson()); // a BOM: some parsers skip it, some fail
+    /**
+     * The body's bytes if they are strict UTF-8 (RFC 8259 §8.1) that Jackson will read as UTF-8:
+     * no BOM, and no zero byte up front, from which Jackson (like Python's json) would guess UTF-16/32.
+     */
+    private static byte[] utf8(Buffer body) {
+        byte[] bytes = body.getBytes();
+        boolean bom = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF;
+        for (int i = 0; i < Math.min(4, bytes.length); i++) {
+            if (bytes[i] == 0) {
+                throw new Refusal(OpenAiError.invalidJson());
             }
-            return text;
-        } catch (CharacterCodingException e) {
+        }
+        if (bom || !Utf8.isValid(bytes)) {
             throw new Refusal(OpenAiError.invalidJson());
         }
+        return bytes;
     }
 }
