@@ -47,7 +47,7 @@ public final class Admission {
                                  Supplier<Future<ModelClaim>> model) {
         Context context = Vertx.currentContext();
         String source = ClientAddress.network(clientAddress.resolve(
-                peer == null ? null : peer.hostAddress(), headers.getAll("x-forwarded-for")));
+                peer == null ? null : peer.hostAddress(), () -> headers.getAll("x-forwarded-for")));
         return authenticator.authenticate(headers, source, context)
                 .compose(result -> afterAuthentication(result, record, model, context))
                 .recover(failure -> Future.succeededFuture(refuse(record, failure instanceof Refusal refusal

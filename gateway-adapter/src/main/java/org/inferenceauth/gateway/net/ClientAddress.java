@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Who is on the other end: the connection's peer, unless that peer is a trusted proxy; then the
@@ -19,16 +20,22 @@ public final class ClientAddress {
     }
 
     /**
-     * @param peer          the connection's remote address (literal IP), or null if unknown
-     * @param forwardedFor  every {@code X-Forwarded-For} header value, in the order received
+     * @param peer         the connection's remote address (literal IP), or null if unknown
+     * @param forwardedFor every {@code X-Forwarded-For} header value, in the order received (asked only behind a trusted proxy)
      */
-    public String resolve(String peer, List<String> forwardedFor) {
-        Optional<InetAddress> current = literal(peer);
-        if (current.isEmpty()) {
+    public String resolve(String peer, Supplier<List<String>> forwardedFor) {
+        if (peer == null) {
             return "unknown";
         }
+        if (trustedProxies.isEmpty()) {
+            return peer; // the common case, on every request: nothing to parse
+        }
+        Optional<InetAddress> current = literal(peer);
+        if (current.isEmpty()) {
+            return peer;
+        }
         List<String> hops = new ArrayList<>();
-        forwardedFor.forEach(value -> {
+        forwardedFor.get().forEach(value -> {
             for (String hop : value.split(",")) {
                 hops.add(hop.trim());
             }
@@ -48,6 +55,9 @@ public final class ClientAddress {
      * commonly holds a whole /64, so counting single IPv6 addresses would be no limit at all).
      */
     public static String network(String address) {
+        if (address.indexOf(':') < 0) {
+            return address;
+        }
         Optional<InetAddress> parsed = literal(address);
         if (parsed.isEmpty() || parsed.get().getAddress().length == 4) {
             return address;
