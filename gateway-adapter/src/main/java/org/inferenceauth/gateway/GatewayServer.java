@@ -99,7 +99,7 @@ public final class GatewayServer {
                 config.keycloak().timeout(), clock);
         KeycloakHealth keycloakHealth = new KeycloakHealth(metrics);
         KeycloakApiKeyClient keycloak = new KeycloakApiKeyClient(keycloakClient, config.keycloak(), keycloakHealth);
-        keyCache = new ApiKeyCache(config.keyCache(), Ticker.systemTicker());
+        keyCache = new ApiKeyCache(config.keyCache(), Ticker.systemTicker(), clock);
         Authenticator authenticator = new Authenticator(jwts, apiKeys(keycloak, keycloakHealth, clock), metrics);
         poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revokedSubjects, metrics,
                 config.keycloak().revocationPollInterval(), config.keycloak().timeout());
