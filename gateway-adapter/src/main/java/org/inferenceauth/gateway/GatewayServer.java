@@ -45,6 +45,7 @@ import org.inferenceauth.gateway.proxy.UpstreamOrigin;
 import org.inferenceauth.gateway.routing.ModelCatalog;
 import org.inferenceauth.gateway.routing.PathPolicy;
 import org.inferenceauth.gateway.routing.Upstream;
+import org.inferenceauth.gateway.routing.UpstreamAuth;
 
 /** Wires the gateway together and runs its two listeners: the API port and the management port. */
 public final class GatewayServer {
@@ -90,8 +91,9 @@ public final class GatewayServer {
                 .build();
 
         List<Upstream> upstreams = up.baseUrls().stream().map(Upstream::of).toList();
+        UpstreamAuth upstreamAuth = new UpstreamAuth(metrics);
         catalog = new ModelCatalog(vertx, upstreamClient, upstreams, up.defaultUpstream().map(Upstream::of),
-                up.apiKey(), up.connectTimeout().plus(Duration.ofSeconds(5)));
+                up.apiKey(), upstreamAuth, up.connectTimeout().plus(Duration.ofSeconds(5)));
 
         Clock clock = Clock.systemUTC();
         RevokedSubjects revokedSubjects = new RevokedSubjects(Duration.ofHours(24), clock);
@@ -114,7 +116,7 @@ public final class GatewayServer {
         HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), upstreamClient)
                 .origin(new UpstreamOrigin(up.connectTimeout(), up.idleTimeout()))
                 .addInterceptor(new GatewayInterceptor(policy, admission, catalog,
-                        new GatewayInterceptor.UpstreamSettings(up.apiKey(), clientAddress), metrics, logging,
+                        new GatewayInterceptor.UpstreamSettings(up.apiKey(), clientAddress, upstreamAuth), metrics, logging,
                         config.maxBodyBytes()));
         ForwardAuthHandler forwardAuth = config.forwardAuth()
                 .map(type -> new ForwardAuthHandler(type, policy, admission, logging)).orElse(null);

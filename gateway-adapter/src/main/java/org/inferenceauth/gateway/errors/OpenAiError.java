@@ -146,6 +146,16 @@ public record OpenAiError(int status, String message, String type, String param,
                 "server_error", null, "upstream_disconnected", Map.of());
     }
 
+    /**
+     * The upstream refused the gateway's own upstream key: a misconfiguration of the service, which
+     * retrying does not mend (the OpenAI SDKs honour {@code x-should-retry: false}).
+     */
+    public static OpenAiError upstreamAuthFailed() {
+        return new OpenAiError(502, "The inference server refused this gateway's own credentials. This is a configuration "
+                + "problem of the service, not of your API key; please tell its operators.",
+                "server_error", null, "upstream_auth_failed", Map.of("x-should-retry", "false"));
+    }
+
     public static OpenAiError upstreamTimeout() {
         return new OpenAiError(504, "The inference server did not answer in time.",
                 "server_error", null, "upstream_timeout", Map.of());
