@@ -111,7 +111,7 @@ public final class GatewayServer {
         RequestLogging logging = new RequestLogging(metrics, new AccessLog(config.accessLogEnabled(), logOut));
         ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
         Admission admission = new Admission(authenticator, new RateLimitGate(rateLimiter, metrics), clientAddress,
-                metrics, config.keycloak().retryAfter());
+                metrics, config.keycloak().retryAfter(), config.keycloak().realmName());
         // WebSocket upgrades off on purpose: an interceptor that does not opt in is skipped for them.
         HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), upstreamClient)
                 .origin(new UpstreamOrigin(up.connectTimeout(), up.idleTimeout()))

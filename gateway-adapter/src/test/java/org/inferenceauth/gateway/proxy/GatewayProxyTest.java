@@ -241,6 +241,22 @@ class GatewayProxyTest {
         }
 
         @Test
+        @DisplayName("the challenge names the realm of the configured issuer (here one the fake realm URL is not named after)")
+        void realmFromIssuer() {
+            try (GatewayFixture physics = GatewayFixture.start(vertx, GatewayFixture.env("https://sso.example.edu/realms/physics",
+                    alpha.baseUrl(), Map.of("GATEWAY_KEYCLOAK_REALM_URL", keycloak.issuer(),
+                            "GATEWAY_UPSTREAM_API_KEY", "upstream-own-key")))) {
+                HttpResponse<String> missing = physics.post("/v1/chat/completions", chat("model-a"));
+                HttpResponse<String> unknown = physics.get("/v1/models", "authorization",
+                        "Bearer " + org.inferenceauth.apikey.format.ApiKeyFormat.defaultFormat().generate().token());
+
+                assertThat(missing.headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"physics\"");
+                assertThat(unknown.headers().firstValue("www-authenticate").orElseThrow()).startsWith("Bearer realm=\"physics\", ");
+                assertThat(physics.get("/v1/models", "authorization", bearer(key)).statusCode()).isEqualTo(200);
+            }
+        }
+
+        @Test
         @DisplayName("a key with a bad checksum is refused without asking Keycloak, and never echoed")
         void badChecksum() {
             String typo = key.token().substring(0, key.token().length() - 1)
