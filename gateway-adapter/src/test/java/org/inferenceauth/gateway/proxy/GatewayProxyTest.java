@@ -359,15 +359,17 @@ class GatewayProxyTest {
             try (ServerSocket socket = new ServerSocket(0)) {
                 closedPort = socket.getLocalPort();
             }
+            // A refused connection must answer at once, not after the connect timeout: make that timeout
+            // so long that telling the two apart needs no tight deadline.
             try (GatewayFixture toNowhere = GatewayFixture.start(vertx, GatewayFixture.env(keycloak.issuer(),
-                    "http://127.0.0.1:" + closedPort + "/v1", Map.of()))) {
+                    "http://127.0.0.1:" + closedPort + "/v1", Map.of("GATEWAY_UPSTREAM_CONNECT_TIMEOUT", "2m")))) {
                 long started = System.nanoTime();
                 HttpResponse<String> response = toNowhere.post("/v1/chat/completions", chat("model-a"), "authorization", bearer(key));
 
                 assertThat(response.statusCode()).isEqualTo(502);
                 assertThat(error(response).getString("type")).isEqualTo("server_error");
                 assertThat(error(response).getString("code")).isEqualTo("upstream_unavailable");
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMinutes(1));
             }
         }
 
