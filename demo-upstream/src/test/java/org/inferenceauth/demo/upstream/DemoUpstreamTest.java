@@ -241,13 +241,21 @@ class DemoUpstreamTest {
     @DisplayName("keep-alive, as uvicorn")
     class KeepAliveConnections {
 
+        DemoUpstream keptAlive;
+
+        /** A connection to a demo upstream with this keep-alive timeout and close delay. */
+        Socket connection(Duration timeout, Duration closeLateBy) throws IOException {
+            DemoUpstream demo = demo(new DemoUpstream(vertx, List.of("model-a"), Duration.ZERO).keepAlive(timeout, closeLateBy));
+            keptAlive = demo;
+            Socket socket = new Socket("127.0.0.1", demo.port());
+            socket.setSoTimeout(20_000);
+            return socket;
+        }
+
         @Test
         @DisplayName("an idle keep-alive connection is closed after the keep-alive timeout")
         void closedWhenIdle() throws Exception {
-            DemoUpstream demo = demo(new DemoUpstream(vertx, List.of("model-a"), Duration.ZERO)
-                    .keepAlive(Duration.ofMillis(300), Duration.ZERO));
-            try (Socket socket = new Socket("127.0.0.1", demo.port())) {
-                socket.setSoTimeout(20_000);
+            try (Socket socket = connection(Duration.ofMillis(300), Duration.ZERO)) {
                 assertThat(exchange(socket)).startsWith("HTTP/1.1 200");
 
                 assertThat(socket.getInputStream().read()).as("end of stream: the server closed").isEqualTo(-1);
@@ -257,10 +265,7 @@ class DemoUpstreamTest {
         @Test
         @DisplayName("a request reusing a connection within the timeout is served on it")
         void reusedInTime() throws Exception {
-            DemoUpstream demo = demo(new DemoUpstream(vertx, List.of("model-a"), Duration.ZERO)
-                    .keepAlive(Duration.ofMinutes(5), Duration.ZERO));
-            try (Socket socket = new Socket("127.0.0.1", demo.port())) {
-                socket.setSoTimeout(20_000);
+            try (Socket socket = connection(Duration.ofMinutes(5), Duration.ZERO)) {
                 assertThat(exchange(socket)).startsWith("HTTP/1.1 200");
                 assertThat(exchange(socket)).startsWith("HTTP/1.1 200");
             }
@@ -269,15 +274,12 @@ class DemoUpstreamTest {
         @Test
         @DisplayName("a request that crosses the close (sent after the timeout, before the close arrived) is dropped unanswered")
         void crossingRequestDropped() throws Exception {
-            DemoUpstream demo = demo(new DemoUpstream(vertx, List.of("model-a"), Duration.ZERO)
-                    .keepAlive(Duration.ofMillis(300), Duration.ofMinutes(5)));
-            try (Socket socket = new Socket("127.0.0.1", demo.port())) {
-                socket.setSoTimeout(20_000);
+            try (Socket socket = connection(Duration.ofMillis(300), Duration.ofMinutes(5))) {
                 assertThat(exchange(socket)).startsWith("HTTP/1.1 200");
                 Thread.sleep(600);
 
                 assertThat(exchange(socket)).as("no answer, the connection closed").isEmpty();
-                assertThat(demo.droppedByKeepAlive()).isEqualTo(1);
+                assertThat(keptAlive.droppedByKeepAlive()).isEqualTo(1);
             }
         }
 
