@@ -29,7 +29,9 @@ public final class Admission {
     private final ClientAddress clientAddress;
     private final GatewayMetrics metrics;
     private final Duration retryAfter;
-    private final String realm;
+    private final OpenAiError missingCredential;
+    private final OpenAiError ambiguousCredential;
+    private final OpenAiError invalidCredential;
 
     /** @param realm the Keycloak realm's name, named in every {@code WWW-Authenticate} challenge */
     public Admission(Authenticator authenticator, RateLimitGate rateLimit, ClientAddress clientAddress,
@@ -39,7 +41,9 @@ public final class Admission {
         this.clientAddress = clientAddress;
         this.metrics = metrics;
         this.retryAfter = retryAfter;
-        this.realm = realm;
+        this.missingCredential = OpenAiError.missingCredential(realm);
+        this.ambiguousCredential = OpenAiError.ambiguousCredential(realm);
+        this.invalidCredential = OpenAiError.invalidCredential(realm);
     }
 
     /**
@@ -86,9 +90,9 @@ public final class Admission {
     private OpenAiError authenticationError(AuthResult result) {
         if (result instanceof AuthResult.Rejected rejected) {
             return switch (rejected.reason()) {
-                case AuthResult.MISSING -> OpenAiError.missingCredential(realm);
-                case AuthResult.AMBIGUOUS -> OpenAiError.ambiguousCredential(realm);
-                default -> OpenAiError.invalidCredential(realm);
+                case AuthResult.MISSING -> missingCredential;
+                case AuthResult.AMBIGUOUS -> ambiguousCredential;
+                default -> invalidCredential;
             };
         }
         if (result instanceof AuthResult.Throttled throttled) {

@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
@@ -18,6 +19,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
@@ -287,7 +289,7 @@ public final class FakeKeycloak implements AutoCloseable {
     /** A key that expires at {@code expiresAt} ({@code null}: never, as in a realm with maxLifetimeDays=0). */
     public Key mintKeyExpiringAt(Instant expiresAt, String username, String... scopes) {
         ParsedApiKey parsed = ApiKeyFormat.defaultFormat().generate();
-        Instant exp = expiresAt == null ? null : expiresAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant exp = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.SECONDS);
         Key key = new Key(parsed.token(), parsed.keyId(), "sub-" + username, username, "personal", Set.of(scopes), exp);
         activeKeys.put(key.token(), key);
         return key;
@@ -322,7 +324,7 @@ public final class FakeKeycloak implements AutoCloseable {
 
     private void jwks(HttpServerRequest request) {
         jwksReads.incrementAndGet();
-        List<com.nimbusds.jose.jwk.JWK> keys = publishedKeys.stream().map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK()).toList();
+        List<JWK> keys = publishedKeys.stream().map(k -> (JWK) k.toPublicJWK()).toList();
         request.response().putHeader("content-type", "application/json").end(new JWKSet(keys).toString());
     }
 
