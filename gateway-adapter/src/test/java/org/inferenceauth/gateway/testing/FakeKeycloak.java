@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -78,6 +79,7 @@ public final class FakeKeycloak implements AutoCloseable {
     private volatile boolean checkBroken;
     private volatile boolean refusingGateway;
     private volatile Duration introspectionDelay = Duration.ZERO;
+    private volatile Clock clock = Clock.systemUTC();
     private HttpServer server;
 
     public FakeKeycloak(Vertx vertx) throws Exception {
@@ -158,7 +160,7 @@ public final class FakeKeycloak implements AutoCloseable {
 
     /** A key with the realm's default lifetime (365 days), as when the owner names no expiry. */
     public Key mintKey(String username, String... scopes) {
-        return mintKeyExpiringAt(Instant.now().plus(DEFAULT_LIFETIME), username, scopes);
+        return mintKeyExpiringAt(clock.instant().plus(DEFAULT_LIFETIME), username, scopes);
     }
 
     public void revokeKey(Key key) {
@@ -241,7 +243,7 @@ public final class FakeKeycloak implements AutoCloseable {
 
     private JsonObject introspect(String token) {
         Key key = activeKeys.get(token);
-        if (key == null || (key.expiresAt() != null && !Instant.now().isBefore(key.expiresAt()))) {
+        if (key == null || !unexpired(key)) {
             return new JsonObject().put("active", false);
         }
         JsonObject answer = new JsonObject().put("active", true).put("sub", key.subject()).put("username", key.username())
@@ -295,6 +297,15 @@ public final class FakeKeycloak implements AutoCloseable {
         return key;
     }
 
+    /** The realm's clock (key expiry, the feed's replay window); the machine's unless a test sets one. */
+    public void setClock(Clock clock) {
+        this.clock = clock;
+    }
+
+    private boolean unexpired(Key key) {
+        return key.expiresAt() == null || clock.instant().isBefore(key.expiresAt());
+    }
+
     /** 400 answers the fake gave (a missing or repeated token, an oversized re-check): gateway bugs, all of them. */
     public int badRequests() {
         return badRequests.get();
@@ -329,7 +340,7 @@ public final class FakeKeycloak implements AutoCloseable {
     }
 
     private void addEvent(JsonObject event) {
-        events.add(new FeedEntry(event, Instant.now()));
+        events.add(new FeedEntry(event, clock.instant()));
     }
 
     /**
@@ -339,7 +350,7 @@ public final class FakeKeycloak implements AutoCloseable {
      */
     private void feed(HttpServerRequest request) {
         feedReads.incrementAndGet();
-        Instant settledBy = Instant.now().minus(REPLAY);
+        Instant settledBy = clock.instant().minus(REPLAY);
         List<FeedEntry> all = List.copyOf(events);
         String since = request.getParam("since");
         if (since == null) {
@@ -387,8 +398,7 @@ public final class FakeKeycloak implements AutoCloseable {
             badRequest(request, "The body must be {\"key_ids\":[...]} with at most " + MAX_CHECK_IDS + " ids.");
             return;
         }
-        Set<String> activeIds = Set.copyOf(activeKeys.values().stream()
-                .filter(k -> k.expiresAt() == null || Instant.now().isBefore(k.expiresAt())).map(Key::keyId).toList());
+        Set<String> activeIds = Set.copyOf(activeKeys.values().stream().filter(this::unexpired).map(Key::keyId).toList());
         JsonArray inactive = new JsonArray();
         ids.stream().distinct().filter(id -> !activeIds.contains(id)).forEach(inactive::add);
         json(request, new JsonObject().put("inactive", inactive));
