@@ -1,0 +1,69 @@
+package org.inferenceauth.keycloak.broker;
+
+import java.util.List;
+import org.keycloak.broker.oidc.KeycloakOIDCIdentityProviderFactory;
+import org.keycloak.broker.oidc.OIDCIdentityProviderFactory;
+import org.keycloak.broker.oidc.mappers.AbstractClaimMapper;
+import org.keycloak.broker.provider.AbstractIdentityProviderMapper;
+import org.keycloak.broker.provider.BrokeredIdentityContext;
+import org.keycloak.models.IdentityProviderMapperModel;
+import org.keycloak.models.IdentityProviderSyncMode;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+
+/**
+ * Names a new account after the person's eppn (see {@link BrokeredUsername}). Unlike Keycloak's
+ * "Username Template Importer", it never renames an existing account and never yields an empty
+ * name when an institution releases no eppn.
+ */
+public final class BrokeredUsernameMapper extends AbstractIdentityProviderMapper {
+
+    public static final String PROVIDER_ID = "inference-brokered-username";
+
+    private static final String[] COMPATIBLE_PROVIDERS = {
+            OIDCIdentityProviderFactory.PROVIDER_ID, KeycloakOIDCIdentityProviderFactory.PROVIDER_ID};
+
+    @Override
+    public void preprocessFederatedIdentity(KeycloakSession session, RealmModel realm, IdentityProviderMapperModel mapperModel,
+                                            BrokeredIdentityContext context) {
+        Object eppn = AbstractClaimMapper.getClaimValue(context, "eppn");
+        context.setModelUsername(BrokeredUsername.of(eppn == null ? null : eppn.toString(), context.getId()));
+    }
+
+    @Override
+    public boolean supportsSyncMode(IdentityProviderSyncMode syncMode) {
+        return true; // the name is chosen once, at the first login, whatever the sync mode
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String[] getCompatibleProviders() {
+        return COMPATIBLE_PROVIDERS;
+    }
+
+    @Override
+    public String getDisplayCategory() {
+        return "Preprocessor";
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "Username from eppn (inference)";
+    }
+
+    @Override
+    public String getHelpText() {
+        return "A new account's username: the eppn claim, lower-cased, when usable; otherwise derived from the "
+                + "provider's subject (for CILogon a URL it never reassigns). Existing accounts keep their name.";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return List.of();
+    }
+}
