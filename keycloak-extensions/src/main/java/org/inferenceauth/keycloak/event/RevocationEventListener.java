@@ -23,8 +23,10 @@ import org.keycloak.models.UserModel;
  * Feeds the revocation table from Keycloak's own events, inside the transaction that caused them:
  * a key deleted in the account console ({@code REMOVE_CREDENTIAL}) or the admin console (admin
  * {@code ACTION} on {@code users/{id}/credentials/{id}}), a user disabled (admin {@code UPDATE}),
- * and a user leaving a project group (admin {@code DELETE} of a group membership: the keys of
- * projects the user no longer belongs to stop validating, so they are announced as revoked).
+ * a user leaving a project group (admin {@code DELETE} of a group membership: the keys of
+ * projects the user no longer belongs to stop validating, so they are announced as revoked), and an
+ * operator removing a user's identity-provider link (admin {@code DELETE} of
+ * {@code users/{id}/federated-identity/{alias}}: every key of the user is revoked).
  * User deletion is caught by {@link RevocationEventListenerFactory} from the provider event, which
  * every deletion path publishes. Revocations through our REST API are recorded by ApiKeyService.
  */
@@ -33,6 +35,7 @@ final class RevocationEventListener implements EventListenerProvider {
     private static final Pattern USER_CREDENTIAL = Pattern.compile("users/([^/]+)/credentials/([^/]+)");
     private static final Pattern USER = Pattern.compile("users/([^/]+)");
     private static final Pattern USER_GROUP = Pattern.compile("users/([^/]+)/groups/([^/]+)");
+    private static final Pattern USER_LINK = Pattern.compile("users/([^/]+)/federated-identity/([^/]+)");
 
     private final KeycloakSession session;
 
@@ -77,6 +80,11 @@ final class RevocationEventListener implements EventListenerProvider {
             revokeKeysOutsideProjects(event.getRealmId(), membership.group(1));
             return;
         }
+        Matcher link = USER_LINK.matcher(path);
+        if (event.getOperationType() == OperationType.DELETE && link.matches()) {
+            revokeAllKeys(event.getRealmId(), link.group(1));
+            return;
+        }
         Matcher user = USER.matcher(path);
         if (event.getOperationType() == OperationType.UPDATE && user.matches()) {
             RealmModel realm = session.realms().getRealm(event.getRealmId());
@@ -94,6 +102,20 @@ final class RevocationEventListener implements EventListenerProvider {
         if (user != null) {
             new ApiKeyService(session, realm).keysOutsideProjects(user).forEach(keyId ->
                     feed().append(realmId, RevocationEventEntity.KEY_REVOKED, keyId, userId));
+        }
+    }
+
+    /**
+     * An operator unlinked an institution from the account: the keys were minted by whoever logged in
+     * through that link, which may not be the account's owner (a wrong link is the usual reason to
+     * remove one). A person who still has another way in mints new keys.
+     */
+    private void revokeAllKeys(String realmId, String userId) {
+        RealmModel realm = session.realms().getRealm(realmId);
+        UserModel user = realm == null ? null : session.users().getUserById(realm, userId);
+        if (user != null) {
+            ApiKeyService keys = new ApiKeyService(session, realm);
+            keys.list(user).forEach(key -> keys.revoke(user, key.keyId()));
         }
     }
 
