@@ -20,9 +20,9 @@ import org.inferenceauth.testkit.TestRealm;
 /**
  * The gateway in-process on a free port, in front of two demo upstreams ("model-a" on one,
  * "model-b" and "model-c" on the other), authenticating against the shared real Keycloak as the
- * realm's {@code inference-gateway} client.
+ * realm's {@code inference-gateway} client. Public for the browser tests, whose keys end at a gateway.
  */
-final class GatewayUnderTest implements AutoCloseable {
+public final class GatewayUnderTest implements AutoCloseable {
 
     static final Duration CHUNK_DELAY = Duration.ofMillis(100);
 
@@ -32,7 +32,7 @@ final class GatewayUnderTest implements AutoCloseable {
     final GatewayServer gateway;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
-    GatewayUnderTest(KeycloakServer keycloak, Map<String, String> overrides) {
+    public GatewayUnderTest(KeycloakServer keycloak, Map<String, String> overrides) {
         alpha = new DemoUpstream(vertx, List.of("model-a"), CHUNK_DELAY).start("127.0.0.1", 0).await();
         beta = new DemoUpstream(vertx, List.of("model-b", "model-c"), Duration.ZERO).start("127.0.0.1", 0).await();
         Map<String, String> env = new HashMap<>();
@@ -68,7 +68,7 @@ final class GatewayUnderTest implements AutoCloseable {
     }
 
     /** An OpenAI SDK client pointed at the gateway, as a user would configure it; retries off so failures show. */
-    OpenAIClient sdk(String credential) {
+    public OpenAIClient sdk(String credential) {
         return OpenAIOkHttpClient.builder()
                 .baseUrl(baseUrl())
                 .apiKey(credential)
