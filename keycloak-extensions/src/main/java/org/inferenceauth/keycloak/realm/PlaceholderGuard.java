@@ -20,8 +20,8 @@ import org.keycloak.protocol.oidc.OIDCConfigAttributes;
  * A realm never runs with a literal placeholder from its import file. At every start:
  * <ul>
  *   <li>an enabled identity provider whose configuration still holds {@code ${VAR}}, or has an empty
- *       client id, is disabled: logging in through it could only fail, or worse, reach a provider
- *       with credentials nobody chose;</li>
+ *       client id or secret (what a Compose file's {@code ${VAR:-}} yields), is disabled: logging in
+ *       through it could only fail, or worse, reach a provider with credentials nobody chose;</li>
  *   <li>a confidential client whose secret is a literal {@code ${VAR}} or empty gets a random secret,
  *       so that the placeholder text (public, it is in the repository) never authenticates. Failing
  *       the start was rejected: a site without a web UI must still be able to run Keycloak;</li>
@@ -56,7 +56,7 @@ final class PlaceholderGuard {
         }
     }
 
-    /** Why a provider's configuration cannot work: an unresolved variable (first by key), or no client id. */
+    /** Why a provider's configuration cannot work: an unresolved variable (first by key), or no client id or secret. */
     static Optional<String> problem(Map<String, String> config) {
         for (Map.Entry<String, String> entry : new TreeMap<>(config).entrySet()) {
             Optional<String> variable = Placeholders.unresolvedVariable(entry.getValue());
@@ -65,10 +65,17 @@ final class PlaceholderGuard {
                         + " in Keycloak's environment before the realm is first imported, or edit the provider in the admin console");
             }
         }
-        if (config.containsKey("clientId") && config.get("clientId").isBlank()) {
+        if (blank(config, "clientId")) {
             return Optional.of("its clientId is empty (an empty variable?)");
         }
+        if (blank(config, "clientSecret") && config.getOrDefault("clientAuthMethod", "client_secret_post").startsWith("client_secret")) {
+            return Optional.of("its clientSecret is empty (an empty variable?)");
+        }
         return Optional.empty();
+    }
+
+    private static boolean blank(Map<String, String> config, String key) {
+        return config.containsKey(key) && (config.get(key) == null || config.get(key).isBlank());
     }
 
     private void disable(RealmModel realm, IdentityProviderModel provider, String reason) {

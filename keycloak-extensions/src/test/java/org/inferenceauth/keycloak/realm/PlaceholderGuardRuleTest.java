@@ -59,6 +59,15 @@ class PlaceholderGuardRuleTest {
     }
 
     @Test
+    @DisplayName("given a provider whose client secret is empty, then it is reported, unless it authenticates otherwise")
+    void emptyClientSecret() {
+        assertThat(PlaceholderGuard.problem(Map.of("clientId", "cilogon:/client_id/abc", "clientSecret", "")))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("clientSecret is empty"));
+        assertThat(PlaceholderGuard.problem(Map.of("clientId", "cilogon:/client_id/abc", "clientSecret", "",
+                "clientAuthMethod", "private_key_jwt"))).isEmpty();
+    }
+
+    @Test
     @DisplayName("given a fully resolved provider, or one whose secret is a vault reference, then it stays enabled")
     void resolvedProvider() {
         assertThat(PlaceholderGuard.problem(Map.of("clientId", "cilogon:/client_id/abc", "clientSecret", "s3cret",
