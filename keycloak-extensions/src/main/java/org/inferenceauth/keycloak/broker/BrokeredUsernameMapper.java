@@ -1,28 +1,22 @@
 package org.inferenceauth.keycloak.broker;
 
 import java.util.List;
-import org.keycloak.broker.oidc.KeycloakOIDCIdentityProviderFactory;
-import org.keycloak.broker.oidc.OIDCIdentityProviderFactory;
 import org.keycloak.broker.oidc.mappers.AbstractClaimMapper;
-import org.keycloak.broker.provider.AbstractIdentityProviderMapper;
 import org.keycloak.broker.provider.BrokeredIdentityContext;
 import org.keycloak.models.IdentityProviderMapperModel;
-import org.keycloak.models.IdentityProviderSyncMode;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 
 /**
  * Names a new account after the person's eppn (see {@link BrokeredUsername}). Unlike Keycloak's
- * "Username Template Importer", it never renames an existing account and never yields an empty
- * name when an institution releases no eppn.
+ * "Username Template Importer", it never renames an existing account (whatever the sync mode: the
+ * name is chosen once, at the first login) and never yields an empty name when an institution
+ * releases no eppn.
  */
-public final class BrokeredUsernameMapper extends AbstractIdentityProviderMapper {
+public final class BrokeredUsernameMapper extends BrokerMapper {
 
     public static final String PROVIDER_ID = "inference-brokered-username";
-
-    private static final String[] COMPATIBLE_PROVIDERS = {
-            OIDCIdentityProviderFactory.PROVIDER_ID, KeycloakOIDCIdentityProviderFactory.PROVIDER_ID};
 
     @Override
     public void preprocessFederatedIdentity(KeycloakSession session, RealmModel realm, IdentityProviderMapperModel mapperModel,
@@ -32,18 +26,8 @@ public final class BrokeredUsernameMapper extends AbstractIdentityProviderMapper
     }
 
     @Override
-    public boolean supportsSyncMode(IdentityProviderSyncMode syncMode) {
-        return true; // the name is chosen once, at the first login, whatever the sync mode
-    }
-
-    @Override
     public String getId() {
         return PROVIDER_ID;
-    }
-
-    @Override
-    public String[] getCompatibleProviders() {
-        return COMPATIBLE_PROVIDERS;
     }
 
     @Override

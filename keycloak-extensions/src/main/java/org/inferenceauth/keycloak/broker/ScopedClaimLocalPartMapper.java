@@ -2,13 +2,9 @@ package org.inferenceauth.keycloak.broker;
 
 import java.util.List;
 import java.util.Optional;
-import org.keycloak.broker.oidc.KeycloakOIDCIdentityProviderFactory;
-import org.keycloak.broker.oidc.OIDCIdentityProviderFactory;
 import org.keycloak.broker.oidc.mappers.AbstractClaimMapper;
-import org.keycloak.broker.provider.AbstractIdentityProviderMapper;
 import org.keycloak.broker.provider.BrokeredIdentityContext;
 import org.keycloak.models.IdentityProviderMapperModel;
-import org.keycloak.models.IdentityProviderSyncMode;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -19,15 +15,12 @@ import org.keycloak.provider.ProviderConfigProperty;
  * scope: the ACCESS username {@code jdoe} from {@code eppn=jdoe@access-ci.org}. Absent otherwise
  * (and removed at the next login when the claim no longer has the scope, under sync mode force).
  */
-public final class ScopedClaimLocalPartMapper extends AbstractIdentityProviderMapper {
+public final class ScopedClaimLocalPartMapper extends BrokerMapper {
 
     public static final String PROVIDER_ID = "inference-scoped-claim-local-part";
     static final String CLAIM = "claim";
     static final String SCOPE = "scope";
     static final String USER_ATTRIBUTE = "user.attribute";
-
-    private static final String[] COMPATIBLE_PROVIDERS = {
-            OIDCIdentityProviderFactory.PROVIDER_ID, KeycloakOIDCIdentityProviderFactory.PROVIDER_ID};
 
     private static final List<ProviderConfigProperty> CONFIG = List.of(
             property(CLAIM, "Claim", "The scoped claim, e.g. eppn."),
@@ -70,18 +63,8 @@ public final class ScopedClaimLocalPartMapper extends AbstractIdentityProviderMa
     }
 
     @Override
-    public boolean supportsSyncMode(IdentityProviderSyncMode syncMode) {
-        return true;
-    }
-
-    @Override
     public String getId() {
         return PROVIDER_ID;
-    }
-
-    @Override
-    public String[] getCompatibleProviders() {
-        return COMPATIBLE_PROVIDERS;
     }
 
     @Override
