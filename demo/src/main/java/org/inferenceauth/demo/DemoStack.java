@@ -25,8 +25,8 @@ import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.FreePorts;
 import org.inferenceauth.testkit.KeycloakServer;
 import org.inferenceauth.testkit.SimulatedCilogon;
+import org.inferenceauth.testkit.TestUsers;
 import org.keycloak.admin.client.resource.RealmResource;
-import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 /**
@@ -138,11 +138,7 @@ public final class DemoStack {
         user.setFirstName("Demo");
         user.setLastName("User");
         user.setEnabled(true);
-        CredentialRepresentation password = new CredentialRepresentation();
-        password.setType(CredentialRepresentation.PASSWORD);
-        password.setValue(DEMO_PASSWORD);
-        password.setTemporary(false);
-        user.setCredentials(List.of(password));
+        user.setCredentials(List.of(TestUsers.password(DEMO_PASSWORD)));
         try (Response response = realm.users().create(user)) {
             if (response.getStatus() != 201) {
                 throw new IllegalStateException("Could not create the demo user: HTTP " + response.getStatus());

@@ -8,7 +8,6 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.resource.RealmResource;
-import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 /**
@@ -153,11 +152,7 @@ public final class SimulatedCilogon {
                     attributes.put("acr", List.of(acr));
                 }
                 user.setAttributes(attributes);
-                CredentialRepresentation password = new CredentialRepresentation();
-                password.setType(CredentialRepresentation.PASSWORD);
-                password.setValue(DEMO_PASSWORD);
-                password.setTemporary(false);
-                user.setCredentials(List.of(password));
+                user.setCredentials(List.of(TestUsers.password(DEMO_PASSWORD)));
                 try (Response response = realm.users().create(user)) {
                     CreatedResponseUtil.getCreatedId(response);
                 }
