@@ -3,10 +3,13 @@ package org.inferenceauth.it.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +63,14 @@ class CilogonBrokeringIT {
 
     List<UserRepresentation> accountsOf(Person person) {
         return inference().users().search(person.eppn(), true);
+    }
+
+    String keycloakLog() {
+        try {
+            return Files.readString(keycloak.getLogFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static Map<String, String> query(URI uri) {
@@ -130,8 +141,10 @@ class CilogonBrokeringIT {
                     .containsEntry("acr", List.of(SimulatedCilogon.MFA))
                     .containsEntry("affiliation", List.of("member@access-ci.org"));
             assertThat(inference().users().get(account.getId()).getFederatedIdentity())
-                    .extracting(FederatedIdentityRepresentation::getIdentityProvider, FederatedIdentityRepresentation::getUserId)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("access", person.sub()));
+                    .extracting(FederatedIdentityRepresentation::getIdentityProvider, FederatedIdentityRepresentation::getUserId,
+                            FederatedIdentityRepresentation::getUserName)
+                    .as("the link's username is CILogon's subject (lower-cased by Keycloak), never the email")
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("access", person.sub(), person.sub().toLowerCase()));
             var claims = SignedJWT.parse(trip.tokens().accessToken()).getJWTClaimsSet();
             assertThat(claims.getSubject()).isEqualTo(account.getId());
             assertThat(claims.getStringClaim("preferred_username")).isEqualTo(person.eppn());
@@ -307,6 +320,9 @@ class CilogonBrokeringIT {
                         .contains("id=\"inference-broker-try-again\"");
                 assertThat(accountsOf(person)).isEmpty();
                 assertThat(login("cilogon", accessPerson).succeeded()).as("an ACCESS person through the same button").isTrue();
+                assertThat(keycloakLog()).as("Keycloak logs the refusal event, with CILogon's subject, not the email")
+                        .contains("reason=\"institution_not_allowed\"").contains(person.sub().toLowerCase())
+                        .doesNotContain(person.email());
             });
         }
 

@@ -12,7 +12,8 @@ import org.keycloak.provider.ProviderConfigProperty;
  * Names a new account after the person's eppn (see {@link BrokeredUsername}). Unlike Keycloak's
  * "Username Template Importer", it never renames an existing account (whatever the sync mode: the
  * name is chosen once, at the first login) and never yields an empty name when an institution
- * releases no eppn.
+ * releases no eppn. The identity link's username (Keycloak's "broker username") becomes the
+ * provider's subject.
  */
 public final class BrokeredUsernameMapper extends BrokerMapper {
 
@@ -23,6 +24,9 @@ public final class BrokeredUsernameMapper extends BrokerMapper {
                                             BrokeredIdentityContext context) {
         Object eppn = AbstractClaimMapper.getClaimValue(context, "eppn");
         context.setModelUsername(BrokeredUsername.of(eppn == null ? null : eppn.toString(), context.getId()));
+        // The "broker username" would otherwise be the email (CILogon sends no preferred_username),
+        // and Keycloak writes it into its event log and the account's link: the subject is pseudonymous.
+        context.setUsername(context.getId());
     }
 
     @Override
@@ -43,7 +47,8 @@ public final class BrokeredUsernameMapper extends BrokerMapper {
     @Override
     public String getHelpText() {
         return "A new account's username: the eppn claim, lower-cased, when usable; otherwise derived from the "
-                + "provider's subject (for CILogon a URL it never reassigns). Existing accounts keep their name.";
+                + "provider's subject (for CILogon a URL it never reassigns). Existing accounts keep their name. "
+                + "The link's username is the subject, never the email, so Keycloak's event log shows no email.";
     }
 
     @Override
