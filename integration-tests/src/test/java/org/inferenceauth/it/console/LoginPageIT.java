@@ -2,7 +2,6 @@ package org.inferenceauth.it.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.inferenceauth.testkit.KeycloakExtension;
 import org.inferenceauth.testkit.KeycloakServer;
 import org.inferenceauth.testkit.TestRealm;
