@@ -24,13 +24,17 @@ public final class Authenticator {
     public Future<AuthResult> authenticate(MultiMap headers, Context context) {
         Optional<String> credential = CredentialExtractor.extract(headers);
         if (credential.isEmpty()) {
-            metrics.auth("none", "rejected");
+            metrics.auth("none", "none", "rejected");
             return Future.succeededFuture(new AuthResult.Rejected(AuthResult.MISSING));
         }
         boolean jwt = CredentialExtractor.looksLikeJwt(credential.get());
         Future<AuthResult> result = jwt ? jwts.authenticate(credential.get(), context)
                 : apiKeys.authenticate(credential.get(), context);
-        return result.andThen(done -> metrics.auth(jwt ? "jwt" : "api_key", outcome(done.result())));
+        return result.andThen(done -> metrics.auth(jwt ? "jwt" : "api_key", channel(done.result()), outcome(done.result())));
+    }
+
+    private static String channel(AuthResult result) {
+        return result instanceof AuthResult.Authenticated authenticated ? authenticated.identity().channel().label() : "none";
     }
 
     private static String outcome(AuthResult result) {

@@ -172,7 +172,7 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         }
         ctx.get(RECORD, RequestRecord.class).model = name;
         if (!identity.mayUseModel(name)) {
-            metrics.auth(identity.method(), "forbidden");
+            metrics.auth(identity.method(), identity.channel().label(), "forbidden");
             return reply(ctx, OpenAiError.modelNotAllowed(name));
         }
         return forward(ctx, identity, name);
