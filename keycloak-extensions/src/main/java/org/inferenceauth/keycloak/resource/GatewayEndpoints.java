@@ -2,7 +2,6 @@ package org.inferenceauth.keycloak.resource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +14,6 @@ import org.inferenceauth.keycloak.keys.RevocationFeed;
 import org.inferenceauth.keycloak.keys.ValidatedKey;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.util.JsonSerialization;
 
 /** What gateways call: introspection (RFC 7662 shape), the revocation feed and the batch re-check. */
 final class GatewayEndpoints {
@@ -61,7 +59,7 @@ final class GatewayEndpoints {
         }
     }
 
-    Response check(String body) {
+    Response check(byte[] body) {
         auth.authenticate();
         List<String> keyIds = keyIds(body);
         List<String> inactive = keyIds.stream().distinct().filter(id -> !keys.isActive(id)).toList();
@@ -108,13 +106,8 @@ final class GatewayEndpoints {
      * The ids of {@code {"key_ids":[…]}}; 400 for anything else, too many, or a string that is not
      * a key id (the answer repeats ids, so it must never repeat a whole key sent by mistake).
      */
-    private static List<String> keyIds(String body) {
-        JsonNode ids;
-        try {
-            ids = body == null || body.isBlank() ? null : JsonSerialization.mapper.readTree(body).get("key_ids");
-        } catch (IOException malformed) {
-            ids = null;
-        }
+    private static List<String> keyIds(byte[] body) {
+        JsonNode ids = JsonBodies.object(body).map(json -> json.get("key_ids")).orElse(null);
         boolean valid = ids != null && ids.isArray() && ids.size() <= MAX_CHECK_IDS;
         List<String> out = new ArrayList<>();
         if (valid) {
