@@ -58,8 +58,8 @@ class KeyValidityIT {
                 .queryParam("keyId", keyId).get(keycloak.getAuthServerUrl() + "/admin/realms/" + TestRealm.REALM + "/api-keys")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(listed.getList("keys")).as("the listing shows inactive keys too").hasSize(1);
-        return new Answers(introspected, !inactive.contains(keyId), exchange, listed.getBoolean("keys[0].active"),
-                listed.getString("keys[0].status"));
+        return new Answers(introspected, !inactive.contains(keyId), exchange,
+                Boolean.TRUE.equals(listed.get("keys[0].active")), listed.getString("keys[0].status"));
     }
 
     static Answers inactiveBecause(String status) {
