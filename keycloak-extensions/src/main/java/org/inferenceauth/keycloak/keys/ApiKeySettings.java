@@ -2,6 +2,8 @@ package org.inferenceauth.keycloak.keys;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.inferenceauth.apikey.format.ApiKeyFormat;
 import org.jboss.logging.Logger;
@@ -44,6 +46,8 @@ public record ApiKeySettings(String keyPrefix, int maxKeys, int maxLifetimeDays,
     public static final String EXCHANGE_CLIENT_ATTRIBUTE = PREFIX + "exchangeEnabled";
 
     private static final Logger LOG = Logger.getLogger(ApiKeySettings.class);
+    /** Realms already told, once per node, that their required role is missing. */
+    private static final Set<String> MISSING_ROLE_REPORTED = ConcurrentHashMap.newKeySet();
 
     public static ApiKeySettings of(RealmModel realm) {
         return new ApiKeySettings(
@@ -100,7 +104,8 @@ public record ApiKeySettings(String keyPrefix, int maxKeys, int maxLifetimeDays,
 
     /** Whether {@code user} holds the minting role (directly, through a group or a composite). */
     public static boolean mayMint(RealmModel realm, UserModel user) {
-        return holds(realm, user, MINT_ROLE);
+        RoleModel role = realm.getRole(MINT_ROLE);
+        return role != null && user.hasRole(role);
     }
 
     /**
@@ -108,17 +113,20 @@ public record ApiKeySettings(String keyPrefix, int maxKeys, int maxLifetimeDays,
      * through a group or a composite (the default roles, unless an operator took it out of them).
      */
     public boolean mayUseApi(RealmModel realm, UserModel user) {
-        return holds(realm, user, requiredRole);
+        RoleModel role = realm.getRole(requiredRole);
+        if (role == null) { // fail closed, and say why once per realm and node
+            if (MISSING_ROLE_REPORTED.add(realm.getId() + "/" + requiredRole)) {
+                LOG.warnf("Realm %s has no role %s (%srequiredRole): no API key or token of this realm is active"
+                        + " until the role exists and users hold it", realm.getName(), requiredRole, PREFIX);
+            }
+            return false;
+        }
+        return user.hasRole(role);
     }
 
     /** Whether an operator enabled this client for the key-for-token exchange; public clients never are. */
     public static boolean mayExchangeKeys(ClientModel client) {
         return !client.isPublicClient() && !client.isBearerOnly()
                 && "true".equalsIgnoreCase(client.getAttribute(EXCHANGE_CLIENT_ATTRIBUTE));
-    }
-
-    private static boolean holds(RealmModel realm, UserModel user, String roleName) {
-        RoleModel role = realm.getRole(roleName);
-        return role != null && user.hasRole(role);
     }
 }
