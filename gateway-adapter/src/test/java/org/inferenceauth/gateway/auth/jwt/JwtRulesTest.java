@@ -1,6 +1,7 @@
 package org.inferenceauth.gateway.auth.jwt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.inferenceauth.gateway.testing.Eventually.within;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +13,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.inferenceauth.gateway.demo.DemoUpstream;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
@@ -52,13 +52,6 @@ class JwtRulesTest {
                 .issueTime(Date.from(Instant.now().minusSeconds(5))));
     }
 
-    static void within(Duration limit, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.call()) {
-            assertThat(System.nanoTime()).as("condition within " + limit).isLessThan(deadline);
-            Thread.sleep(25);
-        }
-    }
 
     @Nested
     @DisplayName("the realm role the inference API needs (GATEWAY_REQUIRED_ROLE)")
