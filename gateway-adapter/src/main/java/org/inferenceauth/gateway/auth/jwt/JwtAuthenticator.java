@@ -51,12 +51,12 @@ import org.inferenceauth.gateway.config.GatewayConfig;
  */
 public final class JwtAuthenticator {
 
-    private final Vertx vertx;
-    private final JWKSource<SecurityContext> jwks;
-    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     /** The claim naming the API key a token was obtained with (Keycloak's key-for-token grant). */
     static final String KEY_ID_CLAIM = "api_key_id";
 
+    private final Vertx vertx;
+    private final JWKSource<SecurityContext> jwks;
+    private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final Set<String> authorizedParties;
     private final Optional<String> requiredRole;
     private final Set<String> webUiClients;
