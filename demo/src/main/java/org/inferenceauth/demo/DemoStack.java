@@ -29,7 +29,7 @@ import org.keycloak.representations.idm.UserRepresentation;
 
 /**
  * DEMO ONLY. One command brings up the whole thing on this machine: the real Keycloak (embedded
- * H2, our realm import, extension and theme jars, bootstrap admin), two demo upstreams standing in
+ * H2, our realm import plus its dev overlay, extension and theme jars, bootstrap admin), two demo upstreams standing in
  * for vLLM servers, and the gateway in front of them. Prints the URLs and writes them to
  * {@code demo/target/demo.env}. Secrets here are demo values; never use them in production.
  */
@@ -54,6 +54,7 @@ public final class DemoStack {
         KeycloakServer.Builder builder = KeycloakServer.builder()
                 .distribution(Path.of(paths.getProperty("keycloak.dist")))
                 .realmImport(Path.of(paths.getProperty("realm")))
+                .realmOverlay(Path.of(paths.getProperty("overlay"))) // example-service: demo only
                 .env(DEMO_SECRETS)
                 .admin("admin", "admin")
                 .logFile(logDir.resolve("keycloak-demo.log"));

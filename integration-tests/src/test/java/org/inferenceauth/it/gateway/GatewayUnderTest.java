@@ -4,7 +4,13 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -70,6 +76,20 @@ final class GatewayUnderTest implements AutoCloseable {
 
     String accessLog() {
         return log.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The HTTP status of {@code GET /v1/models} with this credential as a bearer token. */
+    int status(String credential) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/models"))
+                            .header("authorization", "Bearer " + credential).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An OpenAI SDK client pointed at the gateway, as a user would configure it; retries off so failures show. */
