@@ -12,7 +12,7 @@ CONNECTIONS=${2:-32}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)"; exit 1; }
 CP_FILE=target/bench.classpath
 # In the reactor, so the sibling api-key-format resolves to its classes without an install.
-(cd .. && mvn -o -q -pl api-key-format,gateway-adapter test-compile dependency:build-classpath \
+(cd .. && mvn -o -q -pl api-key-format,demo-upstream,gateway-adapter test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null)
 CP="target/classes:target/test-classes:$(cat "$CP_FILE")"
 

@@ -20,7 +20,7 @@ import java.util.Properties;
 import org.inferenceauth.gateway.GatewayServer;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
 import org.inferenceauth.gateway.config.GatewayConfig;
-import org.inferenceauth.gateway.demo.DemoUpstream;
+import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.FreePorts;
 import org.inferenceauth.testkit.KeycloakServer;
@@ -31,10 +31,10 @@ import org.keycloak.representations.idm.UserRepresentation;
 
 /**
  * DEMO ONLY. One command brings up the whole thing on this machine: the real Keycloak (embedded
- * H2, our realm import, extension and theme jars, bootstrap admin) with a simulated CILogon realm
- * behind its ACCESS-CI, IU and CILogon buttons, two demo upstreams standing in for vLLM servers,
- * and the gateway in front of them. Prints the URLs and writes them to {@code demo/target/demo.env}.
- * Secrets here are demo values; never use them in production.
+ * H2, our realm import plus its dev overlay, extension and theme jars, bootstrap admin) with a
+ * simulated CILogon realm behind its ACCESS-CI, IU and CILogon buttons, two demo upstreams standing
+ * in for vLLM servers, and the gateway in front of them. Prints the URLs and writes them to
+ * {@code demo/target/demo.env}. Secrets here are demo values; never use them in production.
  */
 public final class DemoStack {
 
@@ -61,6 +61,7 @@ public final class DemoStack {
                 .httpPort(keycloakPort)
                 .realmImport(Path.of(paths.getProperty("realm")))
                 .realmImport(Path.of(paths.getProperty("realm.simulatedCilogon")))
+                .realmOverlay(Path.of(paths.getProperty("overlay"))) // example-service: demo only
                 .env(DEMO_SECRETS)
                 .env(SimulatedCilogon.environment("http://localhost:" + keycloakPort))
                 .admin("admin", "admin")

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
 import org.inferenceauth.gateway.config.ConfigException;
 import org.inferenceauth.gateway.config.GatewayConfig;
+import org.inferenceauth.gateway.routing.Upstream;
 
 /** {@code java -jar gateway-adapter.jar}: configuration from {@code GATEWAY_*} environment variables. */
 public final class GatewayMain {
@@ -24,7 +25,9 @@ public final class GatewayMain {
                 new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()), System.out);
         gateway.start()
                 .onSuccess(g -> System.err.println("Gateway listening on " + config.host() + ":" + g.port()
-                        + " (management " + g.managementPort() + "), upstreams " + config.upstreams().baseUrls()
+                        + " (management " + config.managementHost() + ":" + g.managementPort() + "), upstreams "
+                        // Labels (host:port/path): a URL is never printed whole, in case it carries more than that.
+                        + config.upstreams().baseUrls().stream().map(url -> Upstream.of(url).label()).toList()
                         + ", Keycloak " + config.keycloak().issuer()))
                 .onFailure(e -> {
                     System.err.println("Gateway failed to start: " + e.getMessage());

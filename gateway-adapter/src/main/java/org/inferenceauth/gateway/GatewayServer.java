@@ -9,29 +9,37 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyOptions;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.inferenceauth.gateway.accesslog.AccessLog;
+import org.inferenceauth.gateway.accesslog.RequestLogging;
+import org.inferenceauth.gateway.admission.Admission;
 import org.inferenceauth.gateway.auth.Authenticator;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyAuthenticator;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyPrecheck;
+import org.inferenceauth.gateway.auth.apikey.IntrospectionQueue;
 import org.inferenceauth.gateway.auth.apikey.KeycloakApiKeyClient;
+import org.inferenceauth.gateway.auth.apikey.KeycloakHealth;
+import org.inferenceauth.gateway.auth.apikey.SourceBudget;
 import org.inferenceauth.gateway.auth.cache.ApiKeyCache;
 import org.inferenceauth.gateway.auth.jwt.JwtAuthenticator;
 import org.inferenceauth.gateway.auth.revocation.RevocationPoller;
-import org.inferenceauth.gateway.auth.revocation.RevokedSubjects;
+import org.inferenceauth.gateway.auth.revocation.RevokedIdentities;
 import org.inferenceauth.gateway.config.GatewayConfig;
 import org.inferenceauth.gateway.limit.LocalRateLimiter;
 import org.inferenceauth.gateway.limit.RateLimitGate;
 import org.inferenceauth.gateway.limit.RateLimitPolicy;
 import org.inferenceauth.gateway.limit.RateLimiter;
 import org.inferenceauth.gateway.limit.RedisRateLimiter;
-import org.inferenceauth.gateway.ops.AccessLog;
-import org.inferenceauth.gateway.ops.ForwardAuthHandler;
-import org.inferenceauth.gateway.ops.GatewayMetrics;
+import org.inferenceauth.gateway.forwardauth.ForwardAuthHandler;
+import org.inferenceauth.gateway.metrics.GatewayMetrics;
+import org.inferenceauth.gateway.net.ClientAddress;
 import org.inferenceauth.gateway.ops.ManagementServer;
-import org.inferenceauth.gateway.ops.RequestLogging;
+import org.inferenceauth.gateway.ops.Readiness;
 import org.inferenceauth.gateway.proxy.GatewayInterceptor;
 import org.inferenceauth.gateway.proxy.UpstreamOrigin;
 import org.inferenceauth.gateway.routing.ModelCatalog;
@@ -86,40 +94,47 @@ public final class GatewayServer {
                 up.apiKey(), up.connectTimeout().plus(Duration.ofSeconds(5)));
 
         Clock clock = Clock.systemUTC();
-        RevokedSubjects revokedSubjects = new RevokedSubjects(Duration.ofHours(24), clock);
-        jwts = new JwtAuthenticator(vertx, config.jwt(), config.keycloak().issuer().toString(), revokedSubjects,
+        RevokedIdentities revoked = new RevokedIdentities(Duration.ofHours(24), config.jwt().clockSkew(), clock);
+        jwts = new JwtAuthenticator(vertx, config.jwt(), config.keycloak().issuer().toString(), revoked,
                 config.keycloak().timeout(), clock);
-        KeycloakApiKeyClient keycloak = new KeycloakApiKeyClient(keycloakClient, config.keycloak());
+        KeycloakHealth keycloakHealth = new KeycloakHealth(metrics);
+        KeycloakApiKeyClient keycloak = new KeycloakApiKeyClient(keycloakClient, config.keycloak(), keycloakHealth);
         keyCache = new ApiKeyCache(config.keyCache(), Ticker.systemTicker());
-        metrics.gauge("gateway_key_cache_size", "API-key identities currently cached", keyCache::size);
-        Authenticator authenticator = new Authenticator(jwts,
-                new ApiKeyAuthenticator(precheck, keyCache, keycloak, metrics, clock), metrics);
-        poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revokedSubjects, metrics,
+        Authenticator authenticator = new Authenticator(jwts, apiKeys(keycloak, keycloakHealth, clock), metrics);
+        poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revoked, metrics,
                 config.keycloak().revocationPollInterval(), config.keycloak().timeout());
 
         rateLimiter = rateLimiter(config.rateLimit());
-        RateLimitGate rateLimit = new RateLimitGate(rateLimiter, metrics);
         PathPolicy policy = new PathPolicy(config.extraPaths());
         RequestLogging logging = new RequestLogging(metrics, new AccessLog(config.accessLogEnabled(), logOut));
-        Duration retryAfter = config.keycloak().retryAfter();
-        HttpProxy proxy = HttpProxy.reverseProxy(upstreamClient)
+        ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
+        Admission admission = new Admission(authenticator, new RateLimitGate(rateLimiter, metrics), clientAddress,
+                metrics, config.keycloak().retryAfter());
+        // WebSocket upgrades off on purpose: an interceptor that does not opt in is skipped for them.
+        HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), upstreamClient)
                 .origin(new UpstreamOrigin(up.connectTimeout(), up.idleTimeout()))
-                .addInterceptor(new GatewayInterceptor(policy, authenticator, rateLimit, catalog,
-                        new GatewayInterceptor.UpstreamSettings(up.apiKey()), metrics, logging,
-                        config.maxBodyBytes(), retryAfter));
-        ForwardAuthHandler forwardAuth = new ForwardAuthHandler(authenticator, rateLimit, policy, logging, retryAfter);
+                .addInterceptor(new GatewayInterceptor(policy, admission, catalog,
+                        new GatewayInterceptor.UpstreamSettings(up.apiKey(), clientAddress), metrics, logging,
+                        config.maxBodyBytes()));
+        ForwardAuthHandler forwardAuth = config.forwardAuth()
+                .map(type -> new ForwardAuthHandler(type, policy, admission, logging)).orElse(null);
 
         management = new ManagementServer(vertx, metrics, () -> jwts.checkJwks()
-                .map(jwks -> new ManagementServer.Readiness(jwks, poller.keycloakReachable())));
+                .map(jwks -> new Readiness(jwks, keycloakHealth.refusing() ? Readiness.Keycloak.REFUSED
+                        : poller.keycloakReachable() ? Readiness.Keycloak.UP : Readiness.Keycloak.UNREACHABLE,
+                        keyCache.size())));
 
         Duration firstRoundLimit = up.connectTimeout().plus(config.keycloak().timeout()).plusSeconds(5);
         return boundedWait("first model-list refresh", catalog.start(up.modelsRefreshInterval()), firstRoundLimit)
                 .compose(v -> boundedWait("first revocation round", poller.start(), firstRoundLimit))
                 .compose(v -> vertx.createHttpServer(new HttpServerOptions()
                         // gzip would hold back small SSE chunks; curl sends Expect: 100-continue for bodies > 1 KiB.
-                        .setCompressionSupported(false).setHandle100ContinueAutomatically(true))
+                        .setCompressionSupported(false).setHandle100ContinueAutomatically(true)
+                        .setHttp2ClearTextEnabled(config.h2c())
+                        // Connections nobody uses are closed; longer than the upstream's, so a slow prefill is not cut.
+                        .setIdleTimeout((int) config.clientIdleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
                         .requestHandler(request -> {
-                            if (config.forwardAuthEnabled() && ForwardAuthHandler.matches(request.path())) {
+                            if (forwardAuth != null && ForwardAuthHandler.matches(request.path())) {
                                 forwardAuth.handle(request);
                             } else {
                                 proxy.handle(request);
@@ -128,9 +143,21 @@ public final class GatewayServer {
                         .listen(config.port(), config.host()))
                 .compose(server -> {
                     api = server;
-                    return management.start(config.host(), config.managementPort());
+                    return management.start(config.managementHost(), config.managementPort());
                 })
                 .map(v -> this);
+    }
+
+    /** API keys: the caches, and what keeps unknown keys from becoming unbounded Keycloak load. */
+    private ApiKeyAuthenticator apiKeys(KeycloakApiKeyClient keycloak, KeycloakHealth health, Clock clock) {
+        metrics.gauge("gateway_key_cache_size", "API-key identities currently cached", keyCache::size);
+        metrics.gauge("gateway_key_negative_cache_size", "API keys cached as inactive", keyCache::inactiveSize);
+        GatewayConfig.AuthProtection protection = config.authProtection();
+        IntrospectionQueue introspections = new IntrospectionQueue(protection.maxConcurrentIntrospections(),
+                protection.introspectionQueue(), config.keycloak().timeout());
+        metrics.gauge("gateway_introspections_pending", "Introspections running or waiting for Keycloak", introspections::pending);
+        return new ApiKeyAuthenticator(precheck, keyCache, keycloak, introspections,
+                new SourceBudget(protection.failureBudget(), protection.failureRefill()), health, metrics, clock);
     }
 
     private RateLimiter rateLimiter(GatewayConfig.RateLimit settings) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   <li>{@code keycloak.providers}: provider and theme jars, separated by the path separator</li>
  *   <li>{@code keycloak.realm-imports}: realm JSON files to import (the shipped realm, and
  *       {@link SimulatedCilogon}'s realm, which the environment of the server points at)</li>
+ *   <li>{@code keycloak.realm-overlays}: partial imports applied after the first start ({@link RealmOverlay})</li>
  *   <li>{@code keycloak.db}: {@code h2} (default) or {@code postgres}</li>
  *   <li>{@code keycloak.log}: where the server's log goes</li>
  *   <li>{@code keycloak.java.home}: the JDK that runs Keycloak (default: the current one)</li>
@@ -67,6 +68,7 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
                 .env(TestRealm.environment())
                 .env(SimulatedCilogon.environment("http://localhost:" + port));
         realmImports().forEach(builder::realmImport);
+        paths("keycloak.realm-overlays").forEach(builder::realmOverlay);
         String log = System.getProperty("keycloak.log");
         if (log != null && !log.isBlank()) {
             builder.logFile(Path.of(log));

@@ -1,6 +1,6 @@
 package org.inferenceauth.gateway.auth;
 
-/** The answer to "who is this?": an identity, a refusal, or "cannot tell right now". */
+/** The answer to "who is this?": an identity, a refusal, "cannot tell right now", or "not asking for you now". */
 public sealed interface AuthResult {
 
     /** The credential is valid. */
@@ -12,6 +12,12 @@ public sealed interface AuthResult {
     /** Keycloak could not be asked and nothing usable is cached: 503, the client should retry. */
     record Unavailable(String reason) implements AuthResult {}
 
+    /** The request's source has spent its budget of failed authentications; an unknown key is not checked: 429. */
+    record Throttled(java.time.Duration retryAfter) implements AuthResult {}
+
     /** The reason given when no credential was sent (answered with a challenge without error code). */
     String MISSING = "no credential";
+
+    /** The reason given when the request carried several different credentials. */
+    String AMBIGUOUS = "more than one credential";
 }

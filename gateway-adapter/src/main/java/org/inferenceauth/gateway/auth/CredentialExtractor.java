@@ -2,12 +2,14 @@ package org.inferenceauth.gateway.auth;
 
 import io.vertx.core.MultiMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Finds the caller's credential in the request headers, where the various OpenAI-compatible SDKs
  * put it: {@code Authorization: Bearer} (OpenAI), {@code x-api-key} (Anthropic style),
- * {@code api-key} (Azure OpenAI) and {@code apikey} (some gateways). The first one present wins.
+ * {@code api-key} (Azure OpenAI) and {@code apikey} (some gateways). The same credential may come in
+ * several of them; different ones are refused, since an upstream or a proxy could pick another.
  */
 public final class CredentialExtractor {
 
@@ -18,22 +20,46 @@ public final class CredentialExtractor {
 
     private CredentialExtractor() {}
 
-    public static Optional<String> extract(MultiMap headers) {
-        String authorization = headers.get("authorization");
-        if (authorization != null) {
-            String value = authorization.trim();
-            if (value.length() > BEARER.length() && value.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-                return nonBlank(value.substring(BEARER.length()));
+    /** What a request's headers hold: no credential, exactly one (perhaps repeated), or several different ones. */
+    public sealed interface Found {
+        record None() implements Found {}
+
+        record One(String credential) implements Found {}
+
+        /** Different credentials in one request: which one counts would be a guess, so none does. */
+        record Ambiguous() implements Found {}
+    }
+
+    public static Found find(MultiMap headers) {
+        // One pass, no collections: this runs on every request.
+        String found = null;
+        for (Map.Entry<String, String> header : headers) {
+            String candidate = credentialIn(header.getKey(), header.getValue());
+            if (candidate == null) {
+                continue;
             }
-            // Another scheme (Basic, …) is not ours: fall through to the API-key headers.
-        }
-        for (String name : CREDENTIAL_HEADERS.subList(1, CREDENTIAL_HEADERS.size())) {
-            Optional<String> value = nonBlank(headers.get(name));
-            if (value.isPresent()) {
-                return value;
+            if (found == null) {
+                found = candidate;
+            } else if (!found.equals(candidate)) {
+                return new Found.Ambiguous();
             }
         }
-        return Optional.empty();
+        return found == null ? new Found.None() : new Found.One(found);
+    }
+
+    private static String credentialIn(String name, String value) {
+        if (name.equalsIgnoreCase("authorization")) {
+            String trimmed = value.trim();
+            // Another scheme (Basic, …) is not ours: the API-key headers may still carry one.
+            return trimmed.length() > BEARER.length() && trimmed.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                    ? nonBlank(trimmed.substring(BEARER.length())).orElse(null) : null;
+        }
+        for (int i = 1; i < CREDENTIAL_HEADERS.size(); i++) {
+            if (name.equalsIgnoreCase(CREDENTIAL_HEADERS.get(i))) {
+                return nonBlank(value).orElse(null);
+            }
+        }
+        return null;
     }
 
     /** Keycloak access tokens are JWS compact serialisations: three base64url parts. */

@@ -134,11 +134,18 @@ final class EnvReader {
         return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
-    /** An absolute http(s) URL without query or fragment; trailing slashes removed. */
+    /** An absolute http(s) URL without credentials, query or fragment; trailing slashes removed. */
     URI httpUrl(String name, String value) {
         try {
             URI uri = URI.create(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (uri.getRawUserInfo() != null) {
+                // Never echo it: the user info is the credential.
+                problems.add(name + " must not carry credentials in the URL, got '" + withoutUserInfo(value) + "' ("
+                        + (name.contains("UPSTREAM") ? "an upstream's key goes in GATEWAY_UPSTREAM_API_KEY"
+                        : "the gateway's Keycloak credentials go in GATEWAY_KEYCLOAK_CLIENT_ID/_SECRET") + ")");
+                return null;
+            }
             if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
                     && uri.getRawQuery() == null && uri.getRawFragment() == null) {
                 String text = uri.toString();
@@ -150,7 +157,28 @@ final class EnvReader {
         } catch (IllegalArgumentException ignored) {
             // reported below
         }
-        problems.add(name + " must hold absolute http(s) URLs without query, got '" + value + "'");
+        problems.add(name + " must hold absolute http(s) URLs without query, got '" + withoutUserInfo(value) + "'");
         return null;
+    }
+
+    /** {@code http://user:secret@host/…} → {@code http://***@host/…}, for messages. */
+    static String withoutUserInfo(String url) {
+        return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1***@");
+    }
+
+    /** One of {@code choices} (case-insensitive), or empty when unset; a problem when it is none of them. */
+    <E extends Enum<E>> java.util.Optional<E> choice(String name, Class<E> type, String none) {
+        String value = string(name, null);
+        if (value == null || value.equalsIgnoreCase(none)) {
+            return java.util.Optional.empty();
+        }
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value)) {
+                return java.util.Optional.of(constant);
+            }
+        }
+        problems.add(name + " must be one of " + String.join(", ", Arrays.stream(type.getEnumConstants())
+                .map(c -> c.name().toLowerCase(Locale.ROOT)).toList()) + " or " + none + ", got '" + value + "'");
+        return java.util.Optional.empty();
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.inferenceauth.apikey.format.ApiKeyFormat;
+import org.inferenceauth.gateway.net.Cidr;
 
 /**
  * Everything the gateway reads from its environment ({@code GATEWAY_*} variables), validated at
@@ -17,8 +18,12 @@ import org.inferenceauth.apikey.format.ApiKeyFormat;
 public record GatewayConfig(
         String host,
         int port,
+        String managementHost,
         int managementPort,
-        boolean forwardAuthEnabled,
+        Optional<ForwardAuthProxy> forwardAuth,
+        boolean h2c,
+        Duration clientIdleTimeout,
+        List<Cidr> trustedProxies,
         boolean accessLogEnabled,
         long maxBodyBytes,
         Set<String> extraPaths,
@@ -26,6 +31,7 @@ public record GatewayConfig(
         Keycloak keycloak,
         Jwt jwt,
         KeyCache keyCache,
+        AuthProtection authProtection,
         RateLimit rateLimit) {
 
     /** The inference servers behind the gateway. */
@@ -37,7 +43,14 @@ public record GatewayConfig(
             Duration idleTimeout,
             Duration modelsRefreshInterval,
             int maxConnections,
-            Duration keepAliveTimeout) {}
+            Duration keepAliveTimeout) {
+
+        @Override
+        public String toString() { // never print the upstream key
+            return "Upstreams[baseUrls=" + baseUrls + ", defaultUpstream=" + defaultUpstream
+                    + ", apiKey=" + (apiKey.isPresent() ? "(set)" : "(none)") + "]";
+        }
+    }
 
     /**
      * Where and as whom the gateway talks to Keycloak. {@code issuer} is what tokens say (the public
@@ -59,12 +72,26 @@ public record GatewayConfig(
         }
     }
 
-    /** Local verification of Keycloak access tokens. */
-    public record Jwt(URI jwksUrl, Set<String> audiences, Set<String> authorizedParties, Duration clockSkew) {}
+    /**
+     * Local verification of Keycloak access tokens.
+     *
+     * @param requiredRole realm role ({@code realm_access.roles}) every token must carry; empty = none required
+     * @param webUiClients {@code azp} values whose user tokens count as the web UI's channel
+     */
+    public record Jwt(URI jwksUrl, Set<String> audiences, Set<String> authorizedParties, Duration clockSkew,
+                      Optional<String> requiredRole, Set<String> webUiClients) {}
 
-    /** The API-key identity cache. */
+    /** The API-key identity caches: valid identities, and apart from them the keys Keycloak called inactive. */
     public record KeyCache(Duration ttl, Duration negativeTtl, Duration outageGrace, long maxEntries,
-                           Set<String> allowedPrefixes) {}
+                           long negativeMaxEntries, Set<String> allowedPrefixes) {}
+
+    /**
+     * What keeps forged keys from becoming Keycloak load: each source (client address) may cause
+     * {@code failureBudget} failed introspections, refilled over {@code failureRefill}; at most
+     * {@code maxConcurrentIntrospections} run at once and {@code introspectionQueue} more wait.
+     */
+    public record AuthProtection(long failureBudget, Duration failureRefill, int maxConcurrentIntrospections,
+                                 int introspectionQueue) {}
 
     /**
      * Requests per minute per caller; {@code requestsPerMinute == 0} switches limiting off. With a
@@ -88,11 +115,23 @@ public record GatewayConfig(
 
         String host = r.string("GATEWAY_HOST", "0.0.0.0");
         int port = r.port("GATEWAY_PORT", 8000);
+        // Metrics carry no authentication: only on loopback unless an operator says otherwise.
+        String managementHost = r.string("GATEWAY_MANAGEMENT_HOST", "127.0.0.1");
         int managementPort = r.port("GATEWAY_MANAGEMENT_PORT", 9000);
         if (port != 0 && port == managementPort) {
             r.problem("GATEWAY_PORT and GATEWAY_MANAGEMENT_PORT must differ (both are " + port + ")");
         }
-        boolean forwardAuth = r.bool("GATEWAY_FORWARD_AUTH", true);
+        if (r.bool("GATEWAY_FORWARD_AUTH", false)) {
+            r.problem("GATEWAY_FORWARD_AUTH was replaced by GATEWAY_FORWARD_AUTH_PROXY=nginx|traefik|envoy "
+                    + "(the proxy in front decides which headers carry the original request)");
+        }
+        Optional<ForwardAuthProxy> forwardAuth = r.choice("GATEWAY_FORWARD_AUTH_PROXY", ForwardAuthProxy.class, "none");
+        boolean h2c = r.bool("GATEWAY_H2C", false);
+        List<Cidr> trustedProxies = new ArrayList<>();
+        for (String entry : r.list("GATEWAY_TRUSTED_PROXIES")) {
+            Cidr.parse(entry).ifPresentOrElse(trustedProxies::add, () -> r.problem(
+                    "GATEWAY_TRUSTED_PROXIES entries must be IP addresses or CIDRs such as 10.0.0.0/8, got '" + entry + "'"));
+        }
         boolean accessLog = r.bool("GATEWAY_ACCESS_LOG", true);
         long maxBody = r.positiveLong("GATEWAY_MAX_BODY_BYTES", 4L * 1024 * 1024);
         Set<String> extraPaths = new LinkedHashSet<>();
@@ -108,13 +147,30 @@ public record GatewayConfig(
         Keycloak keycloak = keycloak(r);
         Jwt jwt = jwt(r, keycloak);
         KeyCache keyCache = keyCache(r);
+        AuthProtection authProtection = authProtection(r);
         RateLimit rateLimit = rateLimit(r);
+        // A connection waiting for a long prefill is silent too: it must outlast the upstream's own timeout.
+        Duration clientIdle = r.duration("GATEWAY_CLIENT_IDLE_TIMEOUT", upstreams.idleTimeout().plusSeconds(30),
+                Duration.ofMillis(100), Duration.ofHours(3));
+        if (clientIdle.compareTo(upstreams.idleTimeout()) <= 0) {
+            r.problem("GATEWAY_CLIENT_IDLE_TIMEOUT must be longer than GATEWAY_UPSTREAM_IDLE_TIMEOUT ("
+                    + upstreams.idleTimeout() + "), or streams waiting for a slow upstream are cut");
+        }
 
         if (!r.problems().isEmpty()) {
             throw new ConfigException(r.problems());
         }
-        return new GatewayConfig(host, port, managementPort, forwardAuth, accessLog, maxBody, Set.copyOf(extraPaths),
-                upstreams, keycloak, jwt, keyCache, rateLimit);
+        return new GatewayConfig(host, port, managementHost, managementPort, forwardAuth, h2c, clientIdle,
+                List.copyOf(trustedProxies), accessLog, maxBody, Set.copyOf(extraPaths),
+                upstreams, keycloak, jwt, keyCache, authProtection, rateLimit);
+    }
+
+    private static AuthProtection authProtection(EnvReader r) {
+        return new AuthProtection(
+                r.positiveLong("GATEWAY_AUTH_FAILURE_BUDGET", 100),
+                r.duration("GATEWAY_AUTH_FAILURE_REFILL", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofDays(1)),
+                (int) Math.min(10_000, r.positiveLong("GATEWAY_KEYCLOAK_MAX_CONCURRENT_INTROSPECTIONS", 16)),
+                (int) Math.min(1_000_000, r.nonNegativeLong("GATEWAY_KEYCLOAK_INTROSPECTION_QUEUE", 256)));
     }
 
     private static Upstreams upstreams(EnvReader r) {
@@ -177,9 +233,14 @@ public record GatewayConfig(
         } else if (audiences.contains("*")) {
             audiences = List.of();
         }
+        // The realm's role for the inference API; "none" for a realm that does not gate by role.
+        String role = r.string("GATEWAY_REQUIRED_ROLE", "inference-user");
+        List<String> webUiClients = r.list("GATEWAY_WEB_UI_CLIENTS");
         return new Jwt(jwks, Set.copyOf(audiences),
                 Set.copyOf(r.list("GATEWAY_JWT_AUTHORIZED_PARTIES")),
-                r.duration("GATEWAY_JWT_CLOCK_SKEW", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10)));
+                r.duration("GATEWAY_JWT_CLOCK_SKEW", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10)),
+                role.equalsIgnoreCase("none") ? Optional.empty() : Optional.of(role),
+                Set.copyOf(webUiClients.isEmpty() ? List.of("open-webui") : webUiClients));
     }
 
     private static RateLimit rateLimit(EnvReader r) {
@@ -198,6 +259,7 @@ public record GatewayConfig(
         Duration negative = r.duration("GATEWAY_KEY_NEGATIVE_TTL", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofHours(1));
         Duration grace = r.duration("GATEWAY_OUTAGE_GRACE", Duration.ofMinutes(15), Duration.ZERO, Duration.ofDays(1));
         long max = r.positiveLong("GATEWAY_KEY_CACHE_MAX_ENTRIES", 100_000);
+        long negativeMax = r.positiveLong("GATEWAY_KEY_NEGATIVE_CACHE_MAX_ENTRIES", 100_000);
         List<String> prefixes = r.list("GATEWAY_API_KEY_PREFIXES");
         if (prefixes.isEmpty()) {
             prefixes = List.of(ApiKeyFormat.DEFAULT_PREFIX);
@@ -208,6 +270,6 @@ public record GatewayConfig(
                         + prefix + "'");
             }
         }
-        return new KeyCache(ttl, negative, grace, max, Set.copyOf(prefixes));
+        return new KeyCache(ttl, negative, grace, max, negativeMax, Set.copyOf(prefixes));
     }
 }

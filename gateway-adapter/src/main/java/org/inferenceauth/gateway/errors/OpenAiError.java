@@ -50,6 +50,30 @@ public record OpenAiError(int status, String message, String type, String param,
                         + "error_description=\"The access token is invalid, revoked or expired\""));
     }
 
+    /** Different credentials in one request (RFC 6750 §3.1: invalid_request is a 400). */
+    public static OpenAiError ambiguousCredential() {
+        return new OpenAiError(400, "The request carries more than one credential. Send exactly one API key or token.",
+                "invalid_request_error", null, "multiple_credentials",
+                Map.of("www-authenticate", "Bearer realm=\"" + REALM + "\", error=\"invalid_request\", "
+                        + "error_description=\"More than one credential\""));
+    }
+
+    /** The request's source presented too many keys Keycloak refused: unknown keys are not checked for a while. */
+    public static OpenAiError tooManyFailedAuthentications(Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("retry-after", Long.toString(seconds));
+        headers.put("retry-after-ms", Long.toString(Math.max(1, retryAfter.toMillis())));
+        return new OpenAiError(429, "Too many failed authentications from your address. Please try again in " + seconds + "s.",
+                "requests", null, "too_many_failed_authentications", headers);
+    }
+
+    /** A path the gateway cannot read: a malformed %-escape. */
+    public static OpenAiError invalidPath() {
+        return new OpenAiError(400, "The request path is not a valid URL path (a malformed %-escape).",
+                "invalid_request_error", null, "invalid_path", Map.of());
+    }
+
     public static OpenAiError modelNotAllowed(String model) {
         return new OpenAiError(403, "This API key may not use the model '" + safe(model) + "'.",
                 "invalid_request_error", "model", "model_not_allowed", Map.of());
@@ -69,12 +93,16 @@ public record OpenAiError(int status, String message, String type, String param,
                 "server_error", null, "auth_unavailable", headers);
     }
 
-    /** The caller's request budget is spent; the headers say how much and when to retry. */
-    public static OpenAiError rateLimited(org.inferenceauth.gateway.limit.RateDecision decision) {
-        long seconds = Math.max(1, (decision.resetIn().toMillis() + 999) / 1000);
-        return new OpenAiError(429, "Rate limit reached for requests per minute (RPM): Limit " + decision.limit()
+    /**
+     * The caller's request budget is spent.
+     *
+     * @param headers the {@code x-ratelimit-*} and {@code retry-after} headers that say how much and when to retry
+     */
+    public static OpenAiError rateLimited(long limit, Duration retryIn, Map<String, String> headers) {
+        long seconds = Math.max(1, (retryIn.toMillis() + 999) / 1000);
+        return new OpenAiError(429, "Rate limit reached for requests per minute (RPM): Limit " + limit
                 + ". Please try again in " + seconds + "s.",
-                "requests", null, "rate_limit_exceeded", decision.headers());
+                "requests", null, "rate_limit_exceeded", headers);
     }
 
     public static OpenAiError unknownUrl(String method, String path) {
@@ -93,7 +121,7 @@ public record OpenAiError(int status, String message, String type, String param,
     }
 
     public static OpenAiError ambiguousModel() {
-        return new OpenAiError(400, "The request names its model more than once (keys differing only in case).",
+        return new OpenAiError(400, "The request names its model more than once (a repeated or differently-cased 'model' key).",
                 "invalid_request_error", "model", "invalid_value", Map.of());
     }
 
@@ -128,12 +156,7 @@ public record OpenAiError(int status, String message, String type, String param,
                 "server_error", null, "upstream_unavailable", Map.of("retry-after", "5"));
     }
 
-    /** Cuts user-supplied text that goes into messages to a harmless size and character set. */
     private static String safe(String text) {
-        if (text == null) {
-            return "";
-        }
-        String cut = text.length() > 200 ? text.substring(0, 200) + "…" : text;
-        return cut.replaceAll("[\\p{Cntrl}]", "?");
+        return text == null ? "" : ClientText.clip(text);
     }
 }

@@ -3,6 +3,7 @@ package org.inferenceauth.gateway.limit;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.inferenceauth.gateway.errors.OpenAiError;
 
 /**
  * The outcome of spending one request from a caller's bucket, and the headers that tell the
@@ -34,6 +35,11 @@ public record RateDecision(boolean allowed, long limit, long remaining, Duration
             headers.put("retry-after-ms", Long.toString(Math.max(1, resetIn.toMillis())));
         }
         return headers;
+    }
+
+    /** The 429 answer for a refused decision. */
+    public OpenAiError refusal() {
+        return OpenAiError.rateLimited(limit, resetIn, headers());
     }
 
     /** OpenAI's reset format: {@code 20ms}, {@code 1s}, {@code 6m0s}, {@code 1h2m3s}. */

@@ -3,7 +3,7 @@ package org.inferenceauth.gateway.limit;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import org.inferenceauth.gateway.auth.Identity;
-import org.inferenceauth.gateway.ops.GatewayMetrics;
+import org.inferenceauth.gateway.metrics.GatewayMetrics;
 
 /**
  * Where authenticated requests spend from their caller's budget: the proxy and forward-auth both

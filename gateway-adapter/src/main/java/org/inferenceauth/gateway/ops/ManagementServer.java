@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import org.inferenceauth.gateway.metrics.GatewayMetrics;
 import java.util.function.Supplier;
 
 /**
@@ -12,13 +13,6 @@ import java.util.function.Supplier;
  * {@code /metrics} must be 404) and can be kept off the public network.
  */
 public final class ManagementServer {
-
-    /** The readiness verdict: JWKS loaded and Keycloak reachable. */
-    public record Readiness(boolean jwksLoaded, boolean keycloakReachable) {
-        boolean ready() {
-            return jwksLoaded && keycloakReachable;
-        }
-    }
 
     private final Vertx vertx;
     private final GatewayMetrics metrics;
@@ -48,12 +42,8 @@ public final class ManagementServer {
         switch (request.path()) {
             case "/healthz" -> json(request, 200, new JsonObject().put("status", "UP"));
             case "/readyz" -> readiness.get().onComplete(done -> {
-                Readiness r = done.succeeded() ? done.result() : new Readiness(false, false);
-                json(request, r.ready() ? 200 : 503, new JsonObject()
-                        .put("status", r.ready() ? "UP" : "DOWN")
-                        .put("checks", new JsonObject()
-                                .put("jwks", r.jwksLoaded() ? "UP" : "DOWN")
-                                .put("keycloak", r.keycloakReachable() ? "UP" : "DOWN")));
+                Readiness r = done.succeeded() ? done.result() : new Readiness(false, Readiness.Keycloak.UNREACHABLE, 0);
+                json(request, r.ready() ? 200 : 503, r.toJson());
             });
             case "/metrics" -> request.response()
                     .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")

@@ -15,10 +15,10 @@ public record Upstream(URI baseUrl, String host, int port, boolean ssl, String b
         return new Upstream(baseUrl, baseUrl.getHost(), port, ssl, path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
     }
 
-    /** Maps a client URI under {@code /v1} (path and query) onto this upstream. */
-    public String uriFor(String clientUri) {
-        String tail = clientUri.startsWith("/v1") ? clientUri.substring(3) : clientUri;
-        return basePath + tail;
+    /** Maps a client path under {@code /v1} (and its query, if any) onto this upstream. */
+    public String uriFor(String clientPath, String query) {
+        String tail = clientPath.startsWith("/v1") ? clientPath.substring(3) : clientPath;
+        return basePath + tail + (query == null ? "" : "?" + query);
     }
 
     /** A short label for logs and metrics; never contains credentials (URLs are validated without user info). */

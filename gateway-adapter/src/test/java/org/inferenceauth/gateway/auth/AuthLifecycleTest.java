@@ -1,6 +1,7 @@
 package org.inferenceauth.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.inferenceauth.gateway.testing.Eventually.within;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.vertx.core.Vertx;
@@ -11,11 +12,10 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.inferenceauth.gateway.demo.DemoUpstream;
+import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
 import org.junit.jupiter.api.AfterEach;
@@ -49,13 +49,6 @@ class AuthLifecycleTest {
         return gateway.get("/v1/models", "authorization", "Bearer " + credential).statusCode();
     }
 
-    static void within(Duration limit, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.call()) {
-            assertThat(System.nanoTime()).as("condition within " + limit).isLessThan(deadline);
-            Thread.sleep(25);
-        }
-    }
 
     @Nested
     @DisplayName("JWT access tokens")

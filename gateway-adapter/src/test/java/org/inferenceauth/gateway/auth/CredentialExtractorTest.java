@@ -28,29 +28,37 @@ class CredentialExtractorTest {
             "api-key, ik_abc, ik_abc",
             "apikey, ik_abc, ik_abc"})
     void found(String header, String value, String expected) {
-        assertThat(CredentialExtractor.extract(headers(header, value))).hasValue(expected);
+        assertThat(CredentialExtractor.find(headers(header, value))).isEqualTo(new CredentialExtractor.Found.One(expected));
     }
 
     @Test
-    @DisplayName("Bearer wins over the other headers")
-    void precedence() {
-        assertThat(CredentialExtractor.extract(headers("x-api-key", "second", "authorization", "Bearer first")))
-                .hasValue("first");
+    @DisplayName("the same credential in several headers is one; different ones are ambiguous, in any header or repetition")
+    void severalHeaders() {
+        assertThat(CredentialExtractor.find(headers("x-api-key", "k", "authorization", "Bearer k")))
+                .isEqualTo(new CredentialExtractor.Found.One("k"));
+        assertThat(CredentialExtractor.find(headers("x-api-key", "second", "authorization", "Bearer first")))
+                .isInstanceOf(CredentialExtractor.Found.Ambiguous.class);
+        assertThat(CredentialExtractor.find(headers("authorization", "Bearer a", "authorization", "Bearer b")))
+                .isInstanceOf(CredentialExtractor.Found.Ambiguous.class);
+        assertThat(CredentialExtractor.find(headers("apikey", "a", "apikey", "b")))
+                .isInstanceOf(CredentialExtractor.Found.Ambiguous.class);
     }
 
     @Test
     @DisplayName("a non-Bearer Authorization falls through to x-api-key")
     void basicIgnored() {
-        assertThat(CredentialExtractor.extract(headers("authorization", "Basic dXNlcjpwdw==", "x-api-key", "k")))
-                .hasValue("k");
-        assertThat(CredentialExtractor.extract(headers("authorization", "Basic dXNlcjpwdw=="))).isEmpty();
+        assertThat(CredentialExtractor.find(headers("authorization", "Basic dXNlcjpwdw==", "x-api-key", "k")))
+                .isEqualTo(new CredentialExtractor.Found.One("k"));
+        assertThat(CredentialExtractor.find(headers("authorization", "Basic dXNlcjpwdw==")))
+                .isInstanceOf(CredentialExtractor.Found.None.class);
     }
 
     @Test
     @DisplayName("empty or blank values are no credential")
     void blank() {
-        assertThat(CredentialExtractor.extract(headers("authorization", "Bearer ", "x-api-key", "  "))).isEmpty();
-        assertThat(CredentialExtractor.extract(headers())).isEmpty();
+        assertThat(CredentialExtractor.find(headers("authorization", "Bearer ", "x-api-key", "  ")))
+                .isInstanceOf(CredentialExtractor.Found.None.class);
+        assertThat(CredentialExtractor.find(headers())).isInstanceOf(CredentialExtractor.Found.None.class);
     }
 
     @ParameterizedTest(name = "''{0}'' looks like a JWT: {1}")

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.inferenceauth.gateway.GatewayServer;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
 import org.inferenceauth.gateway.config.GatewayConfig;
-import org.inferenceauth.gateway.demo.DemoUpstream;
+import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
 

@@ -34,10 +34,13 @@ class GatewayConfigTest {
         assertThat(config.upstreams().defaultUpstream()).hasValue(URI.create("http://10.0.0.5:8001/v1"));
         assertThat(config.jwt().jwksUrl()).hasToString("https://sso.example.edu/realms/inference/protocol/openid-connect/certs");
         assertThat(config.jwt().audiences()).containsExactly("inference-gateway");
+        assertThat(config.jwt().requiredRole()).hasValue("inference-user");
+        assertThat(config.jwt().webUiClients()).containsExactly("open-webui");
         assertThat(config.keycloak().clientId()).isEqualTo("inference-gateway");
         assertThat(config.keycloak().revocationPollInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.keyCache().allowedPrefixes()).containsExactly("ik");
         assertThat(config.keycloak().toString()).doesNotContain("s3cret");
+        assertThat(GatewayConfig.fromEnv(withUpstreamKey()).toString()).doesNotContain("upstream-s3cret");
         assertThat(config.keycloak().realmUrl()).isEqualTo(config.keycloak().issuer());
         assertThat(config.rateLimit().enabled()).isFalse();
     }
@@ -91,6 +94,20 @@ class GatewayConfigTest {
     }
 
     @Test
+    @DisplayName("JWT rules: the required realm role (or none) and the web-UI clients are configurable")
+    void jwtRoleAndWebUi() {
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_REQUIRED_ROLE", "campus-users");
+        env.put("GATEWAY_WEB_UI_CLIENTS", "open-webui, chat-portal");
+        GatewayConfig config = GatewayConfig.fromEnv(env);
+        assertThat(config.jwt().requiredRole()).hasValue("campus-users");
+        assertThat(config.jwt().webUiClients()).containsExactlyInAnyOrder("open-webui", "chat-portal");
+
+        env.put("GATEWAY_REQUIRED_ROLE", "none");
+        assertThat(GatewayConfig.fromEnv(env).jwt().requiredRole()).isEmpty();
+    }
+
+    @Test
     @DisplayName("every problem is reported at once, by variable name")
     void allProblems() {
         Map<String, String> env = new HashMap<>();
@@ -118,5 +135,76 @@ class GatewayConfigTest {
         env.put("GATEWAY_DEFAULT_UPSTREAM", "http://elsewhere:1/v1");
 
         assertThatThrownBy(() -> GatewayConfig.fromEnv(env)).hasMessageContaining("GATEWAY_DEFAULT_UPSTREAM");
+    }
+
+    static Map<String, String> withUpstreamKey() {
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_UPSTREAM_API_KEY", "upstream-s3cret");
+        return env;
+    }
+
+    @Test
+    @DisplayName("a URL carrying credentials is refused, and the refusal does not print them")
+    void urlsWithCredentials() {
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_UPSTREAMS", "http://vllm:hunter2@10.0.0.5:8001/v1");
+        env.put("GATEWAY_KEYCLOAK_REALM_URL", "http://gw:t0ps3cret@keycloak:8080/realms/inference");
+
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
+                .hasMessageContaining("GATEWAY_UPSTREAMS").hasMessageContaining("GATEWAY_KEYCLOAK_REALM_URL")
+                .hasMessageContaining("GATEWAY_UPSTREAM_API_KEY")
+                .hasMessageNotContaining("hunter2").hasMessageNotContaining("t0ps3cret");
+    }
+
+    @Test
+    @DisplayName("safe listeners by default: management on loopback, no /auth, no h2c, clients idle longer than upstreams")
+    void listenerDefaults() {
+        GatewayConfig config = GatewayConfig.fromEnv(minimal());
+
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.managementHost()).isEqualTo("127.0.0.1");
+        assertThat(config.forwardAuth()).isEmpty();
+        assertThat(config.h2c()).isFalse();
+        assertThat(config.clientIdleTimeout()).isGreaterThan(config.upstreams().idleTimeout());
+        assertThat(config.trustedProxies()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("forward-auth names its proxy; trusted proxies are CIDRs; a client idle timeout must outlast the upstream's")
+    void proxiesAndTimeouts() {
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_FORWARD_AUTH_PROXY", "Traefik");
+        env.put("GATEWAY_TRUSTED_PROXIES", "10.0.0.0/8, 2001:db8::/32, 192.0.2.7");
+        GatewayConfig config = GatewayConfig.fromEnv(env);
+        assertThat(config.forwardAuth()).hasValue(ForwardAuthProxy.TRAEFIK);
+        assertThat(config.trustedProxies()).hasSize(3);
+
+        env.put("GATEWAY_FORWARD_AUTH_PROXY", "haproxy");
+        env.put("GATEWAY_TRUSTED_PROXIES", "10.0.0.0/33, example.org");
+        env.put("GATEWAY_CLIENT_IDLE_TIMEOUT", "1m");
+        env.put("GATEWAY_FORWARD_AUTH", "true");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(5))
+                .hasMessageContaining("GATEWAY_FORWARD_AUTH_PROXY must be one of nginx, traefik, envoy")
+                .hasMessageContaining("10.0.0.0/33").hasMessageContaining("example.org")
+                .hasMessageContaining("GATEWAY_CLIENT_IDLE_TIMEOUT")
+                .hasMessageContaining("GATEWAY_FORWARD_AUTH was replaced by GATEWAY_FORWARD_AUTH_PROXY");
+    }
+
+    @Test
+    @DisplayName("the forged-key defences have bounded, positive settings")
+    void authProtection() {
+        GatewayConfig defaults = GatewayConfig.fromEnv(minimal());
+        assertThat(defaults.authProtection().failureBudget()).isEqualTo(100);
+        assertThat(defaults.authProtection().failureRefill()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(defaults.authProtection().maxConcurrentIntrospections()).isEqualTo(16);
+        assertThat(defaults.authProtection().introspectionQueue()).isEqualTo(256);
+        assertThat(defaults.keyCache().negativeMaxEntries()).isEqualTo(100_000);
+
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_AUTH_FAILURE_BUDGET", "0");
+        env.put("GATEWAY_KEYCLOAK_MAX_CONCURRENT_INTROSPECTIONS", "-3");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
+                .hasMessageContaining("GATEWAY_AUTH_FAILURE_BUDGET").hasMessageContaining("GATEWAY_KEYCLOAK_MAX_CONCURRENT_INTROSPECTIONS");
     }
 }

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.inferenceauth.gateway.demo.DemoUpstream;
+import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +43,8 @@ class RateLimitedGatewayTest {
     @ValueSource(strings = {"in memory", "in Redis"})
     @DisplayName("the fourth call is refused with 429 in OpenAI's shape; other keys and forward-auth callers have their own budget")
     void limits(String store) {
-        Map<String, String> limits = new HashMap<>(Map.of("GATEWAY_RATE_LIMIT_RPM", "1", "GATEWAY_RATE_LIMIT_BURST", "3"));
+        Map<String, String> limits = new HashMap<>(Map.of("GATEWAY_RATE_LIMIT_RPM", "1", "GATEWAY_RATE_LIMIT_BURST", "3",
+                "GATEWAY_FORWARD_AUTH_PROXY", "nginx"));
         if (store.equals("in Redis")) {
             limits.put("GATEWAY_REDIS_URL", "redis://127.0.0.1:6379");
         }
@@ -72,7 +73,8 @@ class RateLimitedGatewayTest {
             assertThat(upstream.received()).as("a refused call never reaches the GPU").hasSize(upstreamCallsBefore);
 
             assertThat(gateway.post("/v1/chat/completions", CHAT, "authorization", bob).statusCode()).isEqualTo(200);
-            assertThat(gateway.get("/auth", "x-original-uri", "/v1/models", "authorization", alice).statusCode())
+            assertThat(gateway.get("/auth", "x-original-uri", "/v1/models", "x-original-method", "GET",
+                    "authorization", alice).statusCode())
                     .as("forward-auth spends from the same budget").isEqualTo(429);
             assertThat(gateway.getAbsolute(gateway.managementUrl() + "/metrics").body())
                     .contains("gateway_rate_limited_total{method=\"api_key\"} 2.0");

@@ -22,7 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.inferenceauth.gateway.demo.DemoUpstream;
+import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class RunnableJarIT {
 
-    private static final Pattern LISTENING = Pattern.compile("Gateway listening on \\S+:(\\d+) \\(management (\\d+)\\)");
+    private static final Pattern LISTENING = Pattern.compile("Gateway listening on \\S+:(\\d+) \\(management \\S+:(\\d+)\\)");
 
     private final Path jar = Path.of(System.getProperty("gateway.jar", "target/inference-gateway.jar"));
     private Vertx vertx;
@@ -56,6 +56,16 @@ class RunnableJarIT {
             }
         }
         vertx.close().await();
+    }
+
+    @Test
+    void theProductionJarShipsNoDemoCode() throws Exception {
+        try (java.util.jar.JarFile contents = new java.util.jar.JarFile(jar.toFile())) {
+            assertThat(contents.stream().map(java.util.jar.JarEntry::getName))
+                    .as("classes of the demo-upstream module")
+                    .noneMatch(name -> name.startsWith("org/inferenceauth/demo/"))
+                    .anyMatch(name -> name.startsWith("org/inferenceauth/gateway/"));
+        }
     }
 
     @Test

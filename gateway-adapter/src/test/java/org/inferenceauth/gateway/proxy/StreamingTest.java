@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.inferenceauth.gateway.demo.DemoUpstream;
+import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
 import org.junit.jupiter.api.AfterAll;

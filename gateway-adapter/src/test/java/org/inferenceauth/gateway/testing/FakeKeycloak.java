@@ -58,6 +58,7 @@ public final class FakeKeycloak implements AutoCloseable {
     private volatile boolean feedReplaying;
     private final AtomicInteger feedReads = new AtomicInteger();
     private volatile boolean checkBroken;
+    private volatile boolean refusingGateway;
     private volatile Duration introspectionDelay = Duration.ZERO;
     private HttpServer server;
 
@@ -119,6 +120,16 @@ public final class FakeKeycloak implements AutoCloseable {
         this.checkBroken = broken;
     }
 
+    /** Every gateway call gets 401, as after the gateway's client secret was rotated or its client disabled. */
+    public void setRefusingGateway(boolean refusing) {
+        this.refusingGateway = refusing;
+    }
+
+    /** The realm's public signing key (for forging tokens in the ways attackers try). */
+    public RSAKey publicKey() {
+        return signingKey.toPublicJWK();
+    }
+
     public void setIntrospectionDelay(Duration delay) {
         this.introspectionDelay = delay;
     }
@@ -157,7 +168,8 @@ public final class FakeKeycloak implements AutoCloseable {
                 .issuer(issuer()).subject(subject).audience(List.of("inference-gateway", "account"))
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
                 .claim("typ", "Bearer").claim("azp", "open-webui").claim("preferred_username", "user-" + subject)
-                .claim("scope", "openid profile email");
+                .claim("scope", "openid profile email")
+                .claim("realm_access", Map.of("roles", List.of("inference-user", "offline_access")));
         customise.accept(claims);
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT)
                 .keyID(signingKey.getKeyID()).build(), claims.build());
@@ -176,7 +188,7 @@ public final class FakeKeycloak implements AutoCloseable {
                     .end(new JWKSet(signingKey.toPublicJWK()).toString());
             return;
         }
-        if (!authorized(request)) {
+        if (refusingGateway || !authorized(request)) {
             request.response().setStatusCode(401).end("{\"error\":\"unauthorized_client\"}");
             return;
         }

@@ -71,6 +71,26 @@ public final class GatewayFixture implements AutoCloseable {
         return log.toString(StandardCharsets.UTF_8);
     }
 
+    /** The last access-log line containing {@code text}, waiting for it: a line is written as the response ends, which may be just after the client read it. */
+    public String awaitAccessLogLine(String text) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            java.util.Optional<String> line = accessLog().lines().filter(l -> l.contains(text)).reduce((a, b) -> b);
+            if (line.isPresent()) {
+                return line.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no access-log line containing " + text + " within 10 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     public HttpResponse<String> get(String path, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET(), headers);
     }
@@ -79,6 +99,12 @@ public final class GatewayFixture implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
+    }
+
+    /** Any method without a body, as a forward-auth proxy sends its check requests. */
+    public HttpResponse<String> request(String method, String path, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()), headers);
     }
 
     public HttpResponse<String> getAbsolute(String url) {

@@ -9,6 +9,7 @@ import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
 import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,13 @@ class BrokeredUserGatewayIT {
         }
     }
 
+    /** The channel of each access-log line of this subject. */
+    static List<String> channelsOf(String subject) {
+        return gateway.accessLog().lines().map(JsonObject::new)
+                .filter(line -> "access".equals(line.getString("type")) && subject.equals(line.getString("sub", "")))
+                .map(line -> line.getString("channel")).toList();
+    }
+
     @Test
     @DisplayName("a brokered user mints a key and calls the gateway with the OpenAI SDK, as themselves")
     void keyWorks() throws Exception {
@@ -99,7 +107,7 @@ class BrokeredUserGatewayIT {
         var completion = gateway.sdk(minted.key()).chat().completions().create(chat("model-b"));
 
         assertThat(completion.model()).isEqualTo("model-b");
-        var headers = gateway.beta.received().get(0).headers();
+        var headers = gateway.lastProxiedTo(gateway.beta).headers();
         assertThat(headers.get("x-auth-user")).isEqualTo(minted.person().eppn());
     }
 
@@ -131,7 +139,7 @@ class BrokeredUserGatewayIT {
     }
 
     @Test
-    @DisplayName("Open WebUI's token (code flow + PKCE S256 through open-webui, kc_idp_hint=access) is accepted as the person")
+    @DisplayName("Open WebUI's token (code flow + PKCE S256 through open-webui, kc_idp_hint=access) is accepted as the person, channel ui")
     void webUiToken() throws Exception {
         Person person = SimulatedCilogon.person("webui").create(keycloak);
         // Exactly what Open WebUI sends: its scopes (OAUTH_SCOPES default) and OAUTH_AUTHORIZE_PARAMS {"kc_idp_hint":"access"}.
@@ -150,9 +158,11 @@ class BrokeredUserGatewayIT {
 
         assertThat(models).containsExactly("model-a", "model-b", "model-c");
         assertThat(completion.model()).isEqualTo("model-b");
-        var headers = gateway.beta.received().get(0).headers();
+        var headers = gateway.lastProxiedTo(gateway.beta).headers();
         assertThat(headers.get("x-auth-user")).isEqualTo(person.eppn());
         assertThat(headers.get("x-auth-client")).isEqualTo(TestRealm.WEB_UI_CLIENT);
+        GatewayApiKeyIT.until("the access log names the person", () -> !channelsOf(claims.getSubject()).isEmpty(), Duration.ofSeconds(5));
+        assertThat(channelsOf(claims.getSubject())).as("counted as the person's web-UI use").containsOnly("ui");
 
         String refreshed = given().formParam("grant_type", "refresh_token").formParam("refresh_token", trip.tokens().refreshToken())
                 .formParam("client_id", TestRealm.WEB_UI_CLIENT).formParam("client_secret", TestRealm.WEB_UI_SECRET)

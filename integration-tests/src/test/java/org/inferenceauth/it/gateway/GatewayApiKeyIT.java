@@ -141,7 +141,7 @@ class GatewayApiKeyIT {
         assertThat(models).containsExactly("model-a", "model-b", "model-c");
         assertThat(completion.model()).isEqualTo("model-c");
         assertThat(chunks).hasSizeGreaterThan(5);
-        var seen = gateway.beta.received().get(0).headers();
+        var seen = gateway.lastProxiedTo(gateway.beta).headers();
         assertThat(seen.get("x-auth-key-id")).isEqualTo(minted.keyId());
         assertThat(seen.get("x-auth-user")).isEqualTo(minted.user().getUsername());
         assertThat(seen.get("x-auth-project")).isEqualTo("personal");

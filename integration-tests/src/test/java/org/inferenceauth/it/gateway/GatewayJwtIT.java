@@ -79,7 +79,7 @@ class GatewayJwtIT {
 
         List<String> models = sdk.models().list().data().stream().map(Model::id).toList();
         ChatCompletion completion = sdk.chat().completions().create(chat("model-b"));
-        var seen = gateway.beta.received().get(0).headers();
+        var seen = gateway.lastProxiedTo(gateway.beta).headers();
         StringBuilder streamed = new StringBuilder();
         try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(chat("model-c"))) {
             stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(streamed::append)));

@@ -4,7 +4,13 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -13,7 +19,7 @@ import java.util.Map;
 import org.inferenceauth.gateway.GatewayServer;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
 import org.inferenceauth.gateway.config.GatewayConfig;
-import org.inferenceauth.gateway.demo.DemoUpstream;
+import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.testkit.KeycloakServer;
 import org.inferenceauth.testkit.TestRealm;
 
@@ -63,8 +69,27 @@ public final class GatewayUnderTest implements AutoCloseable {
         return "http://127.0.0.1:" + gateway.managementPort();
     }
 
+    /** The last call a client made through the gateway to {@code upstream} (not the gateway's own model-list refreshes). */
+    DemoUpstream.Received lastProxiedTo(DemoUpstream upstream) {
+        return upstream.received().stream().filter(r -> r.headers().contains("x-auth-subject")).findFirst().orElseThrow();
+    }
+
     String accessLog() {
         return log.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The HTTP status of {@code GET /v1/models} with this credential as a bearer token. */
+    int status(String credential) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/models"))
+                            .header("authorization", "Bearer " + credential).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An OpenAI SDK client pointed at the gateway, as a user would configure it; retries off so failures show. */

@@ -30,9 +30,11 @@ public final class KeycloakApiKeyClient {
     private final String base;
     private final String authorization;
     private final long timeoutMillis;
+    private final KeycloakHealth health;
 
-    public KeycloakApiKeyClient(HttpClient http, GatewayConfig.Keycloak config) {
+    public KeycloakApiKeyClient(HttpClient http, GatewayConfig.Keycloak config, KeycloakHealth health) {
         this.http = http;
+        this.health = health;
         this.base = config.realmUrl() + "/api-keys";
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
                 (urlEncode(config.clientId()) + ":" + urlEncode(config.clientSecret())).getBytes(StandardCharsets.UTF_8));
@@ -82,14 +84,16 @@ public final class KeycloakApiKeyClient {
                         ? failure : new KeycloakUnavailableException(what + " failed", failure)));
     }
 
-    private static JsonObject parse(String what, HttpClientResponse response, Buffer body) {
+    private JsonObject parse(String what, HttpClientResponse response, Buffer body) {
         if (response.statusCode() == 401 || response.statusCode() == 403) {
+            health.refused(what, response.statusCode());
             throw new KeycloakUnavailableException(what + " refused the gateway's client credentials (HTTP "
                     + response.statusCode() + "); check GATEWAY_KEYCLOAK_CLIENT_ID/SECRET");
         }
         if (response.statusCode() != 200) {
             throw new KeycloakUnavailableException(what + " answered HTTP " + response.statusCode());
         }
+        health.accepted();
         try {
             return body.toJsonObject();
         } catch (RuntimeException e) {

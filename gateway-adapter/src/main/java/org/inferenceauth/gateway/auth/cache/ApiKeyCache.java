@@ -1,6 +1,6 @@
 package org.inferenceauth.gateway.auth.cache;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -20,28 +20,36 @@ import org.inferenceauth.gateway.auth.apikey.Introspection;
 import org.inferenceauth.gateway.config.GatewayConfig;
 
 /**
- * Introspection answers by key hash.
+ * Introspection answers by key hash, in two bounded caches: valid identities, and apart from them
+ * the keys Keycloak called inactive, so a flood of forged keys can never push a valid identity out.
  *
  * <ul>
  *   <li>A miss loads once per key: concurrent requests with the same unknown key share one
- *       introspection call (Caffeine's in-flight future). A failed load ({@link Introspection.Unavailable}
- *       or a failed future) is not cached.</li>
- *   <li>"Inactive" answers live {@code negativeTtl}, so a flood of bad keys costs one call each.</li>
+ *       introspection. A failed load ({@link Introspection.Unavailable} or a failed future) is not cached.</li>
+ *   <li>"Inactive" answers live {@code negativeTtl}, so a repeated bad key costs one call.</li>
  *   <li>"Active" answers are fresh for {@code ttl}; after that the first request triggers one
- *       background re-introspection and keeps being served meanwhile. If Keycloak cannot answer,
- *       the entry keeps serving until {@code ttl + outageGrace}, then expires: that bounds how
- *       long an outage is bridged.</li>
+ *       background re-introspection and keeps being served meanwhile (the lookup says it is stale). If
+ *       Keycloak cannot answer, the entry keeps serving until {@code ttl + outageGrace}, then expires:
+ *       that bounds how long an outage is bridged.</li>
  *   <li>Revocations remove entries directly ({@link #invalidateKeyIds}, {@link #invalidateSubject}).</li>
  * </ul>
  */
 public final class ApiKeyCache {
 
-    /** The cached answer and whether it came from the cache. */
-    public record Lookup(Introspection result, boolean hit) {}
+    /**
+     * A cached or loaded answer.
+     *
+     * @param hit          it came from a cache, without waiting for Keycloak
+     * @param stale        an active answer older than the TTL (a refresh is under way)
+     * @param introspected this lookup started the introspection that answered it
+     */
+    public record Lookup(Introspection result, boolean hit, boolean stale, boolean introspected) {}
 
-    private record Entry(Introspection result, long loadedAtNanos) {}
+    private record Entry(Introspection.Active result, long loadedAtNanos) {}
 
-    private final AsyncCache<String, Entry> cache;
+    private final Cache<String, Entry> valid;
+    private final Cache<String, Boolean> inactive;
+    private final Map<String, CompletableFuture<Introspection>> loading = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<?>> refreshing = new ConcurrentHashMap<>();
     private final Ticker ticker;
     private final long ttlNanos;
@@ -49,73 +57,116 @@ public final class ApiKeyCache {
     public ApiKeyCache(GatewayConfig.KeyCache config, Ticker ticker) {
         this.ticker = ticker;
         this.ttlNanos = config.ttl().toNanos();
-        long positiveLifetime = config.ttl().plus(config.outageGrace()).toNanos();
-        long negativeLifetime = config.negativeTtl().toNanos();
-        this.cache = Caffeine.newBuilder()
+        long lifetime = config.ttl().plus(config.outageGrace()).toNanos();
+        this.valid = Caffeine.newBuilder()
                 .maximumSize(config.maxEntries())
                 .ticker(ticker)
                 .expireAfter(new Expiry<String, Entry>() {
                     @Override
-                    public long expireAfterCreate(String key, Entry entry, long now) {
-                        return lifetime(entry, positiveLifetime, negativeLifetime);
+                    public long expireAfterCreate(String hash, Entry entry, long now) {
+                        return lifetime(entry, lifetime);
                     }
 
                     @Override
-                    public long expireAfterUpdate(String key, Entry entry, long now, long remaining) {
-                        return lifetime(entry, positiveLifetime, negativeLifetime);
+                    public long expireAfterUpdate(String hash, Entry entry, long now, long remaining) {
+                        return lifetime(entry, lifetime); // a refresh starts the clock again
                     }
 
                     @Override
-                    public long expireAfterRead(String key, Entry entry, long now, long remaining) {
+                    public long expireAfterRead(String hash, Entry entry, long now, long remaining) {
                         return remaining;
                     }
                 })
-                .buildAsync();
+                .build();
+        this.inactive = Caffeine.newBuilder()
+                .maximumSize(config.negativeMaxEntries())
+                .ticker(ticker)
+                .expireAfterWrite(config.negativeTtl())
+                .build();
     }
 
-    private static long lifetime(Entry entry, long positive, long negative) {
-        if (entry.result() instanceof Introspection.Unavailable) {
-            return 0; // gone at once: the next request asks Keycloak again
+    private static long lifetime(Entry entry, long lifetime) {
+        Instant expiresAt = entry.result().identity().expiresAt();
+        if (expiresAt == null) {
+            return lifetime;
         }
-        if (entry.result() instanceof Introspection.Active active && active.identity().expiresAt() != null) {
-            long untilExpiry = Duration.between(Instant.now(), active.identity().expiresAt()).toNanos();
-            return Math.max(0, Math.min(positive, untilExpiry));
-        }
-        return entry.result() instanceof Introspection.Active ? positive : negative;
+        return Math.max(0, Math.min(lifetime, Duration.between(Instant.now(), expiresAt).toNanos()));
+    }
+
+    /** The answer for a key, loading it with {@code introspect} on a miss. */
+    public CompletableFuture<Lookup> get(String keyHash, Function<String, CompletableFuture<Introspection>> introspect,
+                                         String apiKey) {
+        return cached(keyHash, introspect, apiKey).orElseGet(() -> load(keyHash, introspect, apiKey));
     }
 
     /**
-     * The answer for a key, loading it with {@code introspect} on a miss (one call per key at a
-     * time) and refreshing a stale active answer in the background.
+     * What is known without a new introspection: a cached answer (a stale active one also starts a
+     * background refresh with {@code refresh}), or the load another request already started.
      */
-    public CompletableFuture<Lookup> get(String keyHash, Function<String, CompletableFuture<Introspection>> introspect,
-                                         String apiKey) {
-        AtomicBoolean loaded = new AtomicBoolean();
-        CompletableFuture<Entry> entry = cache.get(keyHash, (hash, executor) -> {
-            loaded.set(true);
-            return introspect.apply(apiKey).thenApply(result -> new Entry(result, ticker.read()));
-        });
-        return entry.thenApply(e -> {
-            if (e.result() instanceof Introspection.Active && ticker.read() - e.loadedAtNanos() > ttlNanos) {
-                refreshInBackground(keyHash, introspect, apiKey);
+    public Optional<CompletableFuture<Lookup>> cached(String keyHash,
+                                                      Function<String, CompletableFuture<Introspection>> refresh,
+                                                      String apiKey) {
+        if (inactive.getIfPresent(keyHash) != null) {
+            return Optional.of(CompletableFuture.completedFuture(new Lookup(Introspection.INACTIVE, true, false, false)));
+        }
+        Entry entry = valid.getIfPresent(keyHash);
+        if (entry != null) {
+            boolean stale = ticker.read() - entry.loadedAtNanos() > ttlNanos;
+            if (stale) {
+                refreshInBackground(keyHash, refresh, apiKey);
             }
-            return new Lookup(e.result(), !loaded.get());
+            return Optional.of(CompletableFuture.completedFuture(new Lookup(entry.result(), true, stale, false)));
+        }
+        CompletableFuture<Introspection> inFlight = loading.get(keyHash);
+        return inFlight == null ? Optional.empty()
+                : Optional.of(inFlight.thenApply(result -> new Lookup(result, false, false, false)));
+    }
+
+    /** Introspects a key nothing is known about; concurrent loads of the same key share one call. */
+    public CompletableFuture<Lookup> load(String keyHash, Function<String, CompletableFuture<Introspection>> introspect,
+                                          String apiKey) {
+        // Claim the load first, then start it: an introspection that completes at once must not
+        // remove its own claim before anyone could see it.
+        CompletableFuture<Introspection> mine = new CompletableFuture<>();
+        CompletableFuture<Introspection> other = loading.putIfAbsent(keyHash, mine);
+        if (other != null) {
+            return other.thenApply(result -> new Lookup(result, false, false, false));
+        }
+        introspect.apply(apiKey).whenComplete((result, failure) -> {
+            if (failure == null) {
+                store(keyHash, result); // before the claim goes, so no request finds neither
+            }
+            loading.remove(keyHash, mine);
+            if (failure != null) {
+                mine.completeExceptionally(failure);
+            } else {
+                mine.complete(result);
+            }
         });
+        return mine.thenApply(result -> new Lookup(result, false, false, true));
+    }
+
+    private void store(String keyHash, Introspection result) {
+        if (result instanceof Introspection.Active active) {
+            inactive.invalidate(keyHash);
+            valid.put(keyHash, new Entry(active, ticker.read()));
+        } else if (result instanceof Introspection.Inactive) {
+            valid.invalidate(keyHash);
+            inactive.put(keyHash, Boolean.TRUE);
+        }
+        // Unavailable: nothing learnt, nothing kept.
     }
 
     private void refreshInBackground(String keyHash, Function<String, CompletableFuture<Introspection>> introspect,
                                      String apiKey) {
-        // Claim the refresh first, then start it: an introspection that completes at once must not
-        // remove its own claim from inside the map's compute (ConcurrentHashMap forbids that).
         CompletableFuture<Void> claim = new CompletableFuture<>();
         if (refreshing.putIfAbsent(keyHash, claim) != null) {
             return;
         }
         introspect.apply(apiKey).whenComplete((result, failure) -> {
-            if (failure == null && !(result instanceof Introspection.Unavailable)) {
-                cache.put(keyHash, CompletableFuture.completedFuture(new Entry(result, ticker.read())));
+            if (failure == null) {
+                store(keyHash, result); // on failure the old entry stays until ttl + outageGrace
             }
-            // On failure the old entry stays until ttl + outageGrace.
             refreshing.remove(keyHash, claim);
             claim.complete(null);
         });
@@ -136,22 +187,27 @@ public final class ApiKeyCache {
         return invalidate(identity -> subject.equals(identity.subject()));
     }
 
+    /** Valid identities cached. */
     public long size() {
-        return cache.synchronous().estimatedSize();
+        valid.cleanUp();
+        return valid.estimatedSize();
+    }
+
+    /** Keys cached as inactive. */
+    public long inactiveSize() {
+        inactive.cleanUp();
+        return inactive.estimatedSize();
     }
 
     private int invalidate(Predicate<Identity> which) {
         Set<String> hashes = activeIdentities(which).keySet();
-        cache.synchronous().invalidateAll(hashes);
+        valid.invalidateAll(hashes);
         return hashes.size();
     }
 
     private Map<String, Identity> activeIdentities(Predicate<Identity> which) {
-        // Only completed loads: an in-flight one is checked by the next round.
-        return cache.asMap().entrySet().stream()
-                .filter(e -> e.getValue().isDone() && !e.getValue().isCompletedExceptionally())
-                .filter(e -> e.getValue().join().result() instanceof Introspection.Active a && which.test(a.identity()))
-                .collect(Collectors.toMap(Map.Entry::getKey,
-                        e -> ((Introspection.Active) e.getValue().join().result()).identity()));
+        return valid.asMap().entrySet().stream()
+                .filter(e -> which.test(e.getValue().result().identity()))
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().result().identity()));
     }
 }

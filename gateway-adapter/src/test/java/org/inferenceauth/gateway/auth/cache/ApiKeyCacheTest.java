@@ -27,7 +27,7 @@ class ApiKeyCacheTest {
 
     final AtomicLong now = new AtomicLong(1);
     final Ticker ticker = now::get;
-    final ApiKeyCache cache = new ApiKeyCache(new GatewayConfig.KeyCache(TTL, NEGATIVE_TTL, GRACE, 1000, Set.of("ik")), ticker);
+    final ApiKeyCache cache = new ApiKeyCache(new GatewayConfig.KeyCache(TTL, NEGATIVE_TTL, GRACE, 1000, 1000, Set.of("ik")), ticker);
     final AtomicInteger calls = new AtomicInteger();
 
     static Introspection active(String keyId, String subject) {

@@ -1,0 +1,104 @@
+package org.inferenceauth.demo.upstream;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * DEMO ONLY. One streamed answer in vLLM's SSE framing: a role chunk (chat), a chunk per word
+ * paced by the chunk delay, a finish chunk, an optional usage chunk, {@code data: [DONE]}.
+ * Stops as soon as the client goes away, like vLLM aborting a generation.
+ */
+final class DemoStream {
+
+    private final Vertx vertx;
+    private final HttpServerResponse response;
+    private final Duration chunkDelay;
+    private final boolean chat;
+    private final String model;
+    private final List<String> words;
+    private final int promptTokens;
+    private final boolean includeUsage;
+    private final int failAfterChunks;
+    private final Consumer<Boolean> onEnd;
+    private final String id;
+    private final long created = Instant.now().getEpochSecond();
+    private int next;
+    private boolean closed;
+
+    /**
+     * @param failAfterChunks after this many words the stream breaks off (for tests); negative never
+     * @param onEnd called once with {@code true} if the client went away first, {@code false} when the stream completed */
+    DemoStream(Vertx vertx, HttpServerResponse response, Duration chunkDelay, boolean chat, String model,
+               List<String> words, int promptTokens, boolean includeUsage, int failAfterChunks, Consumer<Boolean> onEnd) {
+        this.vertx = vertx;
+        this.response = response;
+        this.chunkDelay = chunkDelay;
+        this.chat = chat;
+        this.model = model;
+        this.words = words;
+        this.promptTokens = promptTokens;
+        this.includeUsage = includeUsage;
+        this.failAfterChunks = failAfterChunks;
+        this.onEnd = onEnd;
+        this.id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    void start() {
+        response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
+        response.closeHandler(v -> {
+            if (!closed) {
+                closed = true;
+                onEnd.accept(true);
+            }
+        });
+        if (chat) {
+            send(DemoResponses.chatChunk(id, created, model, new JsonObject().put("role", "assistant").put("content", ""), null));
+        }
+        schedule();
+    }
+
+    private void schedule() {
+        if (chunkDelay.isZero()) {
+            vertx.runOnContext(v -> step());
+        } else {
+            vertx.setTimer(chunkDelay.toMillis(), t -> step());
+        }
+    }
+
+    private void step() {
+        if (closed) {
+            return;
+        }
+        if (next == failAfterChunks) {
+            // Simulates a crashed inference server: half an event, then the connection drops.
+            response.write("data: {\"id\":\"" + id + "\",\"obj");
+            vertx.setTimer(20, t -> response.reset());
+            return;
+        }
+        if (next < words.size()) {
+            String text = (next == 0 ? "" : " ") + words.get(next++);
+            send(chat ? DemoResponses.chatChunk(id, created, model, new JsonObject().put("content", text), null)
+                    : DemoResponses.textChunk(id, created, model, text, null));
+            schedule();
+            return;
+        }
+        send(chat ? DemoResponses.chatChunk(id, created, model, new JsonObject(), "stop")
+                : DemoResponses.textChunk(id, created, model, "", "stop"));
+        if (includeUsage) {
+            send(DemoResponses.usageChunk(id, created, model, chat, promptTokens, words.size()));
+        }
+        closed = true;
+        onEnd.accept(false);
+        response.end("data: [DONE]\n\n");
+    }
+
+    private void send(JsonObject event) {
+        response.write("data: " + event.encode() + "\n\n");
+    }
+}

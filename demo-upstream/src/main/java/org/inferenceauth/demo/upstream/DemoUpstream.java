@@ -1,0 +1,209 @@
+package org.inferenceauth.demo.upstream;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * DEMO ONLY — not an inference server. A tiny OpenAI-compatible upstream that answers with canned
+ * text, for the demo stack, tests and benchmarks. It mimics vLLM's wire format exactly: SSE events
+ * {@code data: {...}\n\n}, a first chunk with the assistant role, one chunk per word, a final chunk
+ * with {@code finish_reason}, an optional usage chunk with {@code "choices":[]}, then
+ * {@code data: [DONE]\n\n}. Like vLLM it also exposes unprotected extras (/metrics, /health,
+ * /tokenize) so the gateway's allow-list can be shown to hide them.
+ */
+public final class DemoUpstream {
+
+    /** A request the demo received (for tests: which headers reached the upstream). */
+    public record Received(HttpMethod method, String uri, MultiMap headers, JsonObject body) {}
+
+    private static final int RECORDED = 200;
+
+    private final Vertx vertx;
+    private final List<String> models;
+    private final Duration chunkDelay;
+    private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger abortedStreams = new AtomicInteger();
+    private final AtomicInteger completedStreams = new AtomicInteger();
+    private HttpServer server;
+
+    public DemoUpstream(Vertx vertx, List<String> models, Duration chunkDelay) {
+        this.vertx = vertx;
+        this.models = List.copyOf(models);
+        this.chunkDelay = chunkDelay;
+    }
+
+    public Future<DemoUpstream> start(String host, int port) {
+        return vertx.createHttpServer().requestHandler(this::handle).listen(port, host).map(s -> {
+            server = s;
+            return this;
+        });
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    public Future<Void> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    /** Most recent first. */
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    public int abortedStreams() {
+        return abortedStreams.get();
+    }
+
+    public int completedStreams() {
+        return completedStreams.get();
+    }
+
+    private void handle(HttpServerRequest request) {
+        String path = request.path();
+        if (request.method() == HttpMethod.GET && path.equals("/v1/models")) {
+            record(request, null);
+            json(request.response(), 200, modelList());
+            return;
+        }
+        if (request.method() == HttpMethod.GET && (path.equals("/metrics") || path.equals("/health"))) {
+            record(request, null);
+            request.response().putHeader("content-type", "text/plain").end(path.equals("/health") ? "" : "vllm:demo 1\n");
+            return;
+        }
+        if (request.method() != HttpMethod.POST) {
+            json(request.response(), 404, error("Not Found", "NotFoundError", 404));
+            return;
+        }
+        request.body().onSuccess(buffer -> {
+            JsonObject body;
+            try {
+                body = buffer.toJsonObject();
+            } catch (RuntimeException e) {
+                json(request.response(), 400, error("Invalid JSON", "BadRequestError", 400));
+                return;
+            }
+            record(request, body);
+            long headerDelay = body.getLong("demo_delay_ms", 0L);
+            Runnable answer = () -> answer(request, path, body);
+            if (headerDelay > 0) {
+                vertx.setTimer(headerDelay, id -> answer.run());
+            } else {
+                answer.run();
+            }
+        });
+    }
+
+    private void answer(HttpServerRequest request, String path, JsonObject body) {
+        switch (path) {
+            case "/v1/chat/completions", "/v1/completions" -> complete(request, body, path.endsWith("chat/completions"));
+            case "/tokenize" -> json(request.response(), 200, new JsonObject().put("tokens", new JsonArray().add(1)));
+            default -> json(request.response(), 404, error("Not Found", "NotFoundError", 404));
+        }
+    }
+
+    private void complete(HttpServerRequest request, JsonObject body, boolean chat) {
+        String model = body.getString("model");
+        if (model == null || !models.contains(model)) {
+            json(request.response(), 404, error("The model `" + model + "` does not exist.", "NotFoundError", 404));
+            return;
+        }
+        List<String> words = replyWords(model, body.getInteger("max_tokens", Integer.MAX_VALUE));
+        int promptTokens = promptTokens(body, chat);
+        if (Boolean.TRUE.equals(body.getBoolean("stream"))) {
+            boolean includeUsage = body.getJsonObject("stream_options", new JsonObject()).getBoolean("include_usage", false);
+            int failAfter = body.getInteger("demo_fail_after_chunks", -1); // test knob: die mid-stream
+            new DemoStream(vertx, request.response(), chunkDelay, chat, model, words, promptTokens, includeUsage, failAfter,
+                    aborted -> (aborted ? abortedStreams : completedStreams).incrementAndGet()).start();
+        } else {
+            json(request.response(), 200, DemoResponses.whole(chat, model, String.join(" ", words), promptTokens, words.size()));
+        }
+    }
+
+    private JsonObject modelList() {
+        JsonArray data = new JsonArray();
+        for (String model : models) {
+            data.add(new JsonObject().put("id", model).put("object", "model").put("created", 1_700_000_000L)
+                    .put("owned_by", "demo").put("root", model).put("max_model_len", 4096));
+        }
+        return new JsonObject().put("object", "list").put("data", data);
+    }
+
+    private static List<String> replyWords(String model, int maxTokens) {
+        String text = "Hello! This is the demo upstream answering as " + model
+                + ". It is not a language model, just a fixed reply streamed one word at a time.";
+        List<String> words = List.of(text.split(" "));
+        return words.subList(0, Math.max(1, Math.min(maxTokens, words.size())));
+    }
+
+    private static int promptTokens(JsonObject body, boolean chat) {
+        StringBuilder prompt = new StringBuilder();
+        if (chat) {
+            for (Object message : body.getJsonArray("messages", new JsonArray())) {
+                if (message instanceof JsonObject m && m.getValue("content") instanceof String s) {
+                    prompt.append(s).append(' ');
+                }
+            }
+        } else if (body.getValue("prompt") instanceof String s) {
+            prompt.append(s);
+        }
+        String trimmed = prompt.toString().trim();
+        return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
+    }
+
+    private void record(HttpServerRequest request, JsonObject body) {
+        received.addFirst(new Received(request.method(), request.uri(),
+                MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body));
+        while (received.size() > RECORDED) {
+            received.pollLast();
+        }
+    }
+
+    private static JsonObject error(String message, String type, int code) {
+        return new JsonObject().put("object", "error").put("message", message).put("type", type).put("param", null)
+                .put("code", code);
+    }
+
+    private static void json(HttpServerResponse response, int status, JsonObject body) {
+        response.setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    }
+
+    /** {@code DEMO_PORT} (8001), {@code DEMO_HOST}, {@code DEMO_MODELS} (comma-separated), {@code DEMO_CHUNK_DELAY_MS} (50). */
+    public static void main(String[] args) {
+        String host = System.getenv().getOrDefault("DEMO_HOST", "127.0.0.1");
+        int port = Integer.parseInt(System.getenv().getOrDefault("DEMO_PORT", "8001"));
+        List<String> models = new ArrayList<>();
+        for (String model : System.getenv().getOrDefault("DEMO_MODELS", "demo-model").split(",")) {
+            if (!model.isBlank()) {
+                models.add(model.trim());
+            }
+        }
+        Duration delay = Duration.ofMillis(Long.parseLong(System.getenv().getOrDefault("DEMO_CHUNK_DELAY_MS", "50")));
+        new DemoUpstream(Vertx.vertx(), models, delay).start(host, port)
+                .onSuccess(d -> System.err.println("DEMO upstream (not a model) on http://" + host + ":" + d.port()
+                        + "/v1 serving " + models))
+                .onFailure(e -> {
+                    System.err.println("Demo upstream failed to start: " + e.getMessage());
+                    System.exit(1);
+                });
+    }
+}

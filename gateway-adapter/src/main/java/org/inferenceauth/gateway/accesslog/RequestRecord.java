@@ -1,0 +1,35 @@
+package org.inferenceauth.gateway.accesslog;
+
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.inferenceauth.gateway.auth.Identity;
+
+/** What the access log and the request metrics say about one request; filled in as it proceeds. */
+public final class RequestRecord {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    public final long startedNanos = System.nanoTime();
+    /** The gateway's id for this request: sent upstream as X-Request-Id (vLLM's request id) and back to the client. */
+    public final String requestId = newRequestId();
+    public final String method;
+    public final String path;
+    public String route = "rejected";
+    public String authMethod = "none";
+    public String authOutcome;
+    public Identity identity;
+    public String model;
+    public String upstream;
+    public String errorCode;
+
+    public RequestRecord(String method, String path) {
+        this.method = method;
+        this.path = path;
+    }
+
+    /** 128 random bits as 32 hex digits: unique, not a secret, so no SecureRandom on the hot path. */
+    private static String newRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return HEX.toHexDigits(random.nextLong()) + HEX.toHexDigits(random.nextLong());
+    }
+}

@@ -1,0 +1,16 @@
+package org.inferenceauth.gateway.admission;
+
+/** What a front door can tell about the model a request will use, for the scope check. */
+public sealed interface ModelClaim {
+
+    /** The request names this model (the proxy read it from the JSON body). */
+    record Named(String model) implements ModelClaim {}
+
+    /** The model cannot be seen (forward-auth never sees the body; multipart uploads are not read): a model-scoped key fails closed. */
+    record Unseen(String why) implements ModelClaim {}
+
+    /** No model is used (listing models, which is filtered by scope when answered). */
+    record NotNeeded() implements ModelClaim {}
+
+    ModelClaim NOT_NEEDED = new NotNeeded();
+}

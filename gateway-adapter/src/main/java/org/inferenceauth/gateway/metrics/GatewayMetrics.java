@@ -1,0 +1,108 @@
+package org.inferenceauth.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's Prometheus metrics. Labels are low-cardinality by construction: no user, key or
+ * model ids (those belong in the access log and in usage reports). It sits at the bottom of the
+ * package graph: everything may record here, and it imports nothing of the gateway's.
+ */
+public final class GatewayMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /**
+     * One finished request: {@code route} is proxy, models, forward_auth or rejected; {@code channel}
+     * is ui (the web UI's users), api, or none before an identity was established.
+     */
+    public void request(String route, String channel, int status) {
+        Counter.builder("gateway_requests")
+                .description("Requests answered by the gateway, by route, channel and HTTP status")
+                .tag("route", route).tag("channel", channel).tag("status", Integer.toString(status))
+                .register(registry).increment();
+    }
+
+    /**
+     * {@code method}: api_key, jwt or none; {@code channel}: ui, api, or none when no identity was
+     * established; {@code outcome}: authenticated, rejected, unavailable, throttled, forbidden.
+     */
+    public void auth(String method, String channel, String outcome) {
+        Counter.builder("gateway_auth")
+                .description("Authentication decisions, by credential kind, channel and outcome")
+                .tag("method", method).tag("channel", channel).tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    /** A request refused with 429 because its caller's budget was spent. */
+    public void rateLimited(String method) {
+        Counter.builder("gateway_rate_limited")
+                .description("Requests refused because the caller's rate limit was reached, by credential kind")
+                .tag("method", method)
+                .register(registry).increment();
+    }
+
+    /** The shared rate-limit store (Redis) failed; the request went ahead unlimited. */
+    public void rateLimitStoreError() {
+        Counter.builder("gateway_rate_limit_store_errors")
+                .description("Rate-limit store failures (requests were let through)")
+                .register(registry).increment();
+    }
+
+    /** Keycloak answered one of the gateway's calls with 401/403: its client credentials are refused. */
+    public void keycloakRefusal() {
+        Counter.builder("gateway_keycloak_refusals")
+                .description("Keycloak calls refused for the gateway's client credentials (a configuration error)")
+                .register(registry).increment();
+    }
+
+    public void keyCache(boolean hit) {
+        Counter.builder("gateway_key_cache")
+                .description("API-key cache lookups")
+                .tag("result", hit ? "hit" : "miss")
+                .register(registry).increment();
+    }
+
+    public void introspection(Duration took, boolean succeeded) {
+        Timer.builder("gateway_introspection")
+                .description("Latency of API-key introspection calls to Keycloak")
+                .tag("outcome", succeeded ? "answered" : "failed")
+                .publishPercentileHistogram()
+                .register(registry).record(took);
+    }
+
+    /** Time from sending the request upstream to receiving its response headers. */
+    public void upstream(String upstream, int status, Duration took) {
+        Timer.builder("gateway_upstream")
+                .description("Upstream latency to response headers, by upstream and status")
+                .tag("upstream", upstream).tag("status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .register(registry).record(took);
+    }
+
+    public void revocationsApplied(String kind, int evicted) {
+        Counter.builder("gateway_revocation_evictions")
+                .description("Cached identities evicted because Keycloak reported them revoked")
+                .tag("kind", kind)
+                .register(registry).increment(evicted);
+    }
+
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+}

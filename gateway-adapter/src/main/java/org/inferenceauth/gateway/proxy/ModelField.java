@@ -1,0 +1,74 @@
+package org.inferenceauth.gateway.proxy;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import org.inferenceauth.gateway.admission.Refusal;
+import org.inferenceauth.gateway.errors.OpenAiError;
+
+/**
+ * The {@code model} of a JSON request body, read the way every upstream parser would agree on:
+ * strict UTF-8 (no other encoding a lenient parser might guess), one top-level object, exactly one
+ * {@code model} key (no duplicate, which parsers resolve differently, and no case variant, which
+ * Go's encoding/json would match) holding a non-blank string. Children are skipped, not built, so
+ * a large prompt costs one pass.
+ */
+final class ModelField {
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private ModelField() {}
+
+    /** @throws Refusal with the 400 the client gets */
+    static String read(Buffer body) {
+        try (JsonParser parser = JSON.createParser(utf8(body))) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new Refusal(OpenAiError.invalidJson());
+            }
+            String model = null;
+            boolean named = false;
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String key = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (key.equalsIgnoreCase("model")) {
+                    if (named || !key.equals("model")) {
+                        throw new Refusal(OpenAiError.ambiguousModel());
+                    }
+                    named = true;
+                    model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                throw new Refusal(OpenAiError.invalidJson());
+            }
+            if (!named || model == null || model.isBlank()) {
+                throw new Refusal(OpenAiError.missingModel());
+            }
+            return model;
+        } catch (IOException e) { // malformed JSON, or nested deeper than Jackson's limit
+            throw new Refusal(OpenAiError.invalidJson());
+        }
+    }
+
+    /**
+     * The body's bytes if they are strict UTF-8 (RFC 8259 §8.1) that Jackson will read as UTF-8:
+     * no BOM, and no zero byte up front, from which Jackson (like Python's json) would guess UTF-16/32.
+     */
+    private static byte[] utf8(Buffer body) {
+        byte[] bytes = body.getBytes();
+        boolean bom = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF;
+        for (int i = 0; i < Math.min(4, bytes.length); i++) {
+            if (bytes[i] == 0) {
+                throw new Refusal(OpenAiError.invalidJson());
+            }
+        }
+        if (bom || !Utf8.isValid(bytes)) {
+            throw new Refusal(OpenAiError.invalidJson());
+        }
+        return bytes;
+    }
+}
