@@ -9,7 +9,6 @@ import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
 import io.restassured.http.ContentType;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -92,13 +91,6 @@ class BrokeredUserGatewayIT {
         }
     }
 
-    /** The channel of each access-log line of this subject. */
-    static List<String> channelsOf(String subject) {
-        return gateway.accessLog().lines().map(JsonObject::new)
-                .filter(line -> "access".equals(line.getString("type")) && subject.equals(line.getString("sub", "")))
-                .map(line -> line.getString("channel")).toList();
-    }
-
     @Test
     @DisplayName("a brokered user mints a key and calls the gateway with the OpenAI SDK, as themselves")
     void keyWorks() throws Exception {
@@ -161,8 +153,8 @@ class BrokeredUserGatewayIT {
         var headers = gateway.lastProxiedTo(gateway.beta).headers();
         assertThat(headers.get("x-auth-user")).isEqualTo(person.eppn());
         assertThat(headers.get("x-auth-client")).isEqualTo(TestRealm.WEB_UI_CLIENT);
-        GatewayApiKeyIT.until("the access log names the person", () -> !channelsOf(claims.getSubject()).isEmpty(), Duration.ofSeconds(5));
-        assertThat(channelsOf(claims.getSubject())).as("counted as the person's web-UI use").containsOnly("ui");
+        GatewayApiKeyIT.until("the access log names the person", () -> !gateway.channelsOf(claims.getSubject()).isEmpty(), Duration.ofSeconds(5));
+        assertThat(gateway.channelsOf(claims.getSubject())).as("counted as the person's web-UI use").containsOnly("ui");
 
         String refreshed = given().formParam("grant_type", "refresh_token").formParam("refresh_token", trip.tokens().refreshToken())
                 .formParam("client_id", TestRealm.WEB_UI_CLIENT).formParam("client_secret", TestRealm.WEB_UI_SECRET)

@@ -3,6 +3,7 @@ package org.inferenceauth.it.gateway;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.inferenceauth.gateway.GatewayServer;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
 import org.inferenceauth.gateway.config.GatewayConfig;
@@ -76,6 +78,14 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     String accessLog() {
         return log.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The channel ({@code ui} or {@code api}) of each access-log line of these subjects, in order. */
+    List<String> channelsOf(String... subjects) {
+        Set<String> wanted = Set.of(subjects);
+        return accessLog().lines().map(JsonObject::new)
+                .filter(line -> "access".equals(line.getString("type")) && wanted.contains(line.getString("sub", "")))
+                .map(line -> line.getString("channel")).toList();
     }
 
     /** The HTTP status of {@code GET /v1/models} with this credential as a bearer token. */
