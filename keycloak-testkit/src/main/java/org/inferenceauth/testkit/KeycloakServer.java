@@ -46,7 +46,7 @@ public final class KeycloakServer implements AutoCloseable {
     private final String adminPassword;
     private final Path javaHome;
 
-    private final int httpPort = FreePorts.next();
+    private final int httpPort;
     private final int managementPort = FreePorts.next();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Thread killOnExit = new Thread(this::killProcessTree, "keycloak-server-kill");
@@ -68,6 +68,7 @@ public final class KeycloakServer implements AutoCloseable {
         this.adminUsername = builder.adminUsername;
         this.adminPassword = builder.adminPassword;
         this.javaHome = builder.javaHome;
+        this.httpPort = builder.httpPort > 0 ? builder.httpPort : FreePorts.next();
         if (!Files.isExecutable(distribution.resolve("bin/kc.sh"))) {
             throw new IllegalArgumentException("Not a Keycloak distribution (no bin/kc.sh): " + distribution);
         }
@@ -357,6 +358,7 @@ public final class KeycloakServer implements AutoCloseable {
         private String adminUsername = "admin";
         private String adminPassword = "admin";
         private Path javaHome;
+        private int httpPort;
 
         private Builder() {}
 
@@ -392,6 +394,12 @@ public final class KeycloakServer implements AutoCloseable {
             this.adminPassword = password;
             return this;
         }
+
+        /**
+         * The HTTP port, for callers that must know the server's URL before it starts (e.g. to put
+         * it into the environment of a realm import); a free port when not set.
+         */
+        public Builder httpPort(int port) { this.httpPort = port; return this; }
 
         /** The JDK that runs Keycloak; the current one when not set. */
         public Builder javaHome(Path javaHome) { this.javaHome = javaHome; return this; }

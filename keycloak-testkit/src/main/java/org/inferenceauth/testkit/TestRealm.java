@@ -31,6 +31,10 @@ public final class TestRealm {
     /** The inference API (gateway) URL the themes show in usage examples under test. */
     public static final String INFERENCE_API_BASE_URL = "http://localhost:8000/v1";
 
+    /** The login theme's branding under test (theme properties from the environment). */
+    public static final String BRAND_SERVICE_NAME = "Inference at Example University";
+    public static final String BRAND_HELP_URL = "https://help.example.edu/inference";
+
     private TestRealm() {}
 
     /** The environment that fills the realm import's {@code ${VAR}} placeholders under test. */
@@ -42,6 +46,8 @@ public final class TestRealm {
                 "INFERENCE_GATEWAY_CLIENT_SECRET", GATEWAY_SECRET,
                 "EXAMPLE_SERVICE_CLIENT_SECRET", EXAMPLE_SERVICE_SECRET,
                 // Shown in the account console's API key usage examples (theme property).
-                "INFERENCE_API_BASE_URL", INFERENCE_API_BASE_URL);
+                "INFERENCE_API_BASE_URL", INFERENCE_API_BASE_URL,
+                "INFERENCE_BRAND_SERVICE_NAME", BRAND_SERVICE_NAME,
+                "INFERENCE_BRAND_HELP_URL", BRAND_HELP_URL);
     }
 }

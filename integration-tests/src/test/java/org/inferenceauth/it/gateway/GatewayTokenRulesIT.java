@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakExtension;
@@ -123,18 +121,10 @@ class GatewayTokenRulesIT {
         assertThat(status(minted.key())).isEqualTo(200);
         assertThat(status(exchange(minted.key()))).isEqualTo(200);
 
-        GatewayApiKeyIT.until("three access-log lines", () -> channelsOf(person.getId(), minted.user().getId()).size() == 3,
+        GatewayApiKeyIT.until("three access-log lines", () -> gateway.channelsOf(person.getId(), minted.user().getId()).size() == 3,
                 Duration.ofSeconds(5));
-        assertThat(channelsOf(person.getId(), minted.user().getId())).containsExactly("ui", "api", "api");
+        assertThat(gateway.channelsOf(person.getId(), minted.user().getId())).containsExactly("ui", "api", "api");
         String metrics = given().get(gateway.managementUrl() + "/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).contains("gateway_auth_total{channel=\"ui\",method=\"jwt\",outcome=\"authenticated\"}");
-    }
-
-    /** The channel of each access-log line of these users, in order. */
-    static List<String> channelsOf(String... subjects) {
-        Set<String> wanted = Set.of(subjects);
-        return gateway.accessLog().lines().map(JsonObject::new)
-                .filter(line -> "access".equals(line.getString("type")) && wanted.contains(line.getString("sub", "")))
-                .map(line -> line.getString("channel")).toList();
     }
 }

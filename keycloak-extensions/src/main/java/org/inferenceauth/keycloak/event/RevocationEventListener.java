@@ -24,7 +24,9 @@ import org.keycloak.models.UserModel;
  * disabled (admin {@code UPDATE}), and a user losing access to some keys: leaving a project group
  * or a group that granted the required role (admin {@code DELETE} of a group membership), or losing
  * the role itself (admin {@code DELETE} of realm role mappings). Keys that lose access this way
- * stop validating, so they are announced as revoked. User deletion is caught by
+ * stop validating, so they are announced as revoked. An operator removing one of a user's
+ * identity-provider links (admin {@code DELETE} of {@code users/{id}/federated-identity/{alias}})
+ * revokes all of the user's keys. User deletion is caught by
  * {@link RevocationEventListenerFactory} from the provider event, which every deletion path
  * publishes. The feed writes a key once per transaction, however many events name it.
  */
@@ -34,6 +36,7 @@ final class RevocationEventListener implements EventListenerProvider {
     private static final Pattern USER = Pattern.compile("users/([^/]+)");
     private static final Pattern USER_GROUP = Pattern.compile("users/([^/]+)/groups/([^/]+)");
     private static final Pattern USER_REALM_ROLES = Pattern.compile("users/([^/]+)/role-mappings/realm");
+    private static final Pattern USER_LINK = Pattern.compile("users/([^/]+)/federated-identity/([^/]+)");
 
     private final KeycloakSession session;
 
@@ -81,6 +84,11 @@ final class RevocationEventListener implements EventListenerProvider {
             announceKeysWithoutAccess(event.getRealmId(), roles.group(1));
             return;
         }
+        Matcher link = USER_LINK.matcher(path);
+        if (event.getOperationType() == OperationType.DELETE && link.matches()) {
+            revokeAllKeys(event.getRealmId(), link.group(1));
+            return;
+        }
         Matcher user = USER.matcher(path);
         if (event.getOperationType() == OperationType.UPDATE && user.matches()) {
             UserModel updated = user(event.getRealmId(), user.group(1));
@@ -101,6 +109,19 @@ final class RevocationEventListener implements EventListenerProvider {
         if (user != null) {
             new ApiKeyService(session, session.realms().getRealm(realmId)).keysWithoutAccess(user)
                     .forEach(keyId -> feed().keyRevoked(realmId, keyId, userId));
+        }
+    }
+
+    /**
+     * An operator unlinked an institution from the account: the keys were minted by whoever logged in
+     * through that link, which may not be the account's owner (a wrong link is the usual reason to
+     * remove one). A person who still has another way in mints new keys.
+     */
+    private void revokeAllKeys(String realmId, String userId) {
+        UserModel user = user(realmId, userId);
+        if (user != null) {
+            ApiKeyService keys = new ApiKeyService(session, session.realms().getRealm(realmId));
+            keys.list(user).forEach(key -> keys.revoke(user, key.keyId()));
         }
     }
 
