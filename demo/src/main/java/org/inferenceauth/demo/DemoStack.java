@@ -22,15 +22,18 @@ import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
 import org.inferenceauth.gateway.config.GatewayConfig;
 import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.testkit.BrowserLogin;
+import org.inferenceauth.testkit.FreePorts;
 import org.inferenceauth.testkit.KeycloakServer;
+import org.inferenceauth.testkit.SimulatedCilogon;
+import org.inferenceauth.testkit.TestUsers;
 import org.keycloak.admin.client.resource.RealmResource;
-import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 /**
  * DEMO ONLY. One command brings up the whole thing on this machine: the real Keycloak (embedded
- * H2, our realm import, extension and theme jars, bootstrap admin), two demo upstreams standing in
- * for vLLM servers, and the gateway in front of them. Prints the URLs and writes them to
+ * H2, our realm import plus its dev overlay, extension and theme jars, bootstrap admin) with a
+ * simulated CILogon realm behind its ACCESS-CI, IU and CILogon buttons, two demo upstreams standing
+ * in for vLLM servers, and the gateway in front of them. Prints the URLs and writes them to
  * {@code demo/target/demo.env}. Secrets here are demo values; never use them in production.
  */
 public final class DemoStack {
@@ -51,10 +54,16 @@ public final class DemoStack {
             paths.load(in);
         }
         Path logDir = Path.of(paths.getProperty("log.dir"));
+        // The port first: the simulated CILogon's URLs go into Keycloak's environment.
+        int keycloakPort = FreePorts.next();
         KeycloakServer.Builder builder = KeycloakServer.builder()
                 .distribution(Path.of(paths.getProperty("keycloak.dist")))
+                .httpPort(keycloakPort)
                 .realmImport(Path.of(paths.getProperty("realm")))
+                .realmImport(Path.of(paths.getProperty("realm.simulatedCilogon")))
+                .realmOverlay(Path.of(paths.getProperty("overlay"))) // example-service: demo only
                 .env(DEMO_SECRETS)
+                .env(SimulatedCilogon.environment("http://localhost:" + keycloakPort))
                 .admin("admin", "admin")
                 .logFile(logDir.resolve("keycloak-demo.log"));
         for (String jar : paths.getProperty("providers").split(",")) {
@@ -100,6 +109,7 @@ public final class DemoStack {
         summary.put("GATEWAY_MANAGEMENT_URL", "http://127.0.0.1:" + gateway.managementPort());
         summary.put("EXAMPLE_SERVICE_SECRET", DEMO_SECRETS.get("EXAMPLE_SERVICE_CLIENT_SECRET"));
         summary.put("DEMO_API_KEY", demoKey);
+        summary.put("BROKERED_USER", SimulatedCilogon.ACCESS_USER);
         StringBuilder file = new StringBuilder();
         summary.forEach((name, value) -> file.append(name).append('=').append(value).append('\n'));
         Files.writeString(logDir.resolve("demo.env"), file);
@@ -109,6 +119,10 @@ public final class DemoStack {
         summary.forEach((name, value) -> System.out.printf("  %-24s %s%n", name, value));
         System.out.println("  Keycloak admin console    " + keycloak.getAuthServerUrl() + "/admin/  (admin / admin)");
         System.out.println("  Demo user                 " + DEMO_USER + " / " + DEMO_PASSWORD);
+        System.out.println("  Log in through CILogon    open ACCOUNT_CONSOLE, click \"ACCESS-CI\", then at the SIMULATED CILogon page:");
+        System.out.println("                            " + SimulatedCilogon.ACCESS_USER + " / " + SimulatedCilogon.DEMO_PASSWORD
+                + " (ACCESS), or \"Indiana University\" with " + SimulatedCilogon.IU_USER + " / " + SimulatedCilogon.DEMO_PASSWORD);
+        System.out.println("                            (DEMO: a realm of this Keycloak plays CILogon; see realm-config/dev/README.md)");
         System.out.println("  Variables saved to        " + logDir.resolve("demo.env") + "  (source it in your shell)");
         System.out.println("Press Ctrl-C to stop everything.");
         Thread.currentThread().join();
@@ -125,11 +139,7 @@ public final class DemoStack {
         user.setFirstName("Demo");
         user.setLastName("User");
         user.setEnabled(true);
-        CredentialRepresentation password = new CredentialRepresentation();
-        password.setType(CredentialRepresentation.PASSWORD);
-        password.setValue(DEMO_PASSWORD);
-        password.setTemporary(false);
-        user.setCredentials(List.of(password));
+        user.setCredentials(List.of(TestUsers.password(DEMO_PASSWORD)));
         try (Response response = realm.users().create(user)) {
             if (response.getStatus() != 201) {
                 throw new IllegalStateException("Could not create the demo user: HTTP " + response.getStatus());

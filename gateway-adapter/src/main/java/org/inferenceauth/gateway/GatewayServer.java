@@ -28,7 +28,7 @@ import org.inferenceauth.gateway.auth.apikey.SourceBudget;
 import org.inferenceauth.gateway.auth.cache.ApiKeyCache;
 import org.inferenceauth.gateway.auth.jwt.JwtAuthenticator;
 import org.inferenceauth.gateway.auth.revocation.RevocationPoller;
-import org.inferenceauth.gateway.auth.revocation.RevokedSubjects;
+import org.inferenceauth.gateway.auth.revocation.RevokedIdentities;
 import org.inferenceauth.gateway.config.GatewayConfig;
 import org.inferenceauth.gateway.limit.LocalRateLimiter;
 import org.inferenceauth.gateway.limit.RateLimitGate;
@@ -96,14 +96,14 @@ public final class GatewayServer {
                 up.apiKey(), upstreamAuth, up.connectTimeout().plus(Duration.ofSeconds(5)));
 
         Clock clock = Clock.systemUTC();
-        RevokedSubjects revokedSubjects = new RevokedSubjects(Duration.ofHours(24), clock);
-        jwts = new JwtAuthenticator(vertx, config.jwt(), config.keycloak().issuer().toString(), revokedSubjects,
+        RevokedIdentities revoked = new RevokedIdentities(Duration.ofHours(24), config.jwt().clockSkew(), clock);
+        jwts = new JwtAuthenticator(vertx, config.jwt(), config.keycloak().issuer().toString(), revoked,
                 config.keycloak().timeout(), clock);
         KeycloakHealth keycloakHealth = new KeycloakHealth(metrics);
         KeycloakApiKeyClient keycloak = new KeycloakApiKeyClient(keycloakClient, config.keycloak(), keycloakHealth);
         keyCache = new ApiKeyCache(config.keyCache(), Ticker.systemTicker(), clock);
         Authenticator authenticator = new Authenticator(jwts, apiKeys(keycloak, keycloakHealth, clock), metrics);
-        poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revokedSubjects, metrics,
+        poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revoked, metrics,
                 config.keycloak().revocationPollInterval(), config.keycloak().timeout());
 
         rateLimiter = rateLimiter(config.rateLimit());

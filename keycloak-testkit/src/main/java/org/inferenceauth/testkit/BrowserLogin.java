@@ -28,7 +28,9 @@ import java.util.stream.Collectors;
  * PKCE, as a browser and a web application would do it, without a browser.
  *
  * <p>It keeps its own cookie jar because Keycloak marks its login cookies {@code Secure} even on
- * {@code http://localhost}, which {@link java.net.CookieManager} then refuses to send back.
+ * {@code http://localhost}, which {@link java.net.CookieManager} then refuses to send back. The jar
+ * honours cookie paths: two realms of one server set cookies of the same name (e.g.
+ * {@code AUTH_SESSION_ID}) on different paths, and a brokered login passes through both.
  */
 public final class BrowserLogin {
 
@@ -40,7 +42,7 @@ public final class BrowserLogin {
     private final String clientId;
     private final String clientSecret;
     private final String redirectUri;
-    private final Map<String, String> cookies = new LinkedHashMap<>();
+    private final Map<CookieKey, String> cookies = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5))
@@ -80,6 +82,70 @@ public final class BrowserLogin {
      * required, the form is skipped, as in a browser.
      */
     public Tokens login(String username, String password, Map<String, String> extraParameters) {
+        Authorization authorization = authorization(extraParameters);
+        HttpResponse<String> page = get(authorization.uri());
+        if (page.statusCode() != 302) {
+            page = submitLoginForm(page, username, password);
+            if (page.statusCode() != 302) {
+                throw new LoginRefusedException(page.statusCode(), page.body());
+            }
+        }
+        return exchange(authorization, location(page));
+    }
+
+    /**
+     * Logs in through the realm's identity provider {@code alias}, as a browser does after a click on
+     * its button ({@code kc_idp_hint} here): Keycloak redirects to the provider's authorization
+     * endpoint, whose login form (a Keycloak realm playing the provider) is filled in, then every
+     * redirect back is followed by hand until Keycloak either sends the code to the client (then
+     * exchanged for tokens) or shows a page of its own (a refusal, an error, a question).
+     */
+    public Brokered loginThroughProvider(String alias, String username, String password, Map<String, String> extraParameters) {
+        Map<String, String> params = new LinkedHashMap<>(extraParameters);
+        params.put("kc_idp_hint", alias);
+        Authorization authorization = authorization(params);
+        // Keycloak passes through its own broker endpoint (/broker/<alias>/login) on the way out.
+        HttpResponse<String> toProvider = get(authorization.uri());
+        URI upstream = null;
+        for (int hops = 0; upstream == null && hops < 5; hops++) {
+            if (!isRedirect(toProvider)) {
+                throw new IllegalStateException("Keycloak did not send the browser to provider " + alias + " (HTTP "
+                        + toProvider.statusCode() + ")");
+            }
+            URI next = toProvider.uri().resolve(location(toProvider));
+            if (next.toString().startsWith(issuer + "/")) {
+                toProvider = get(next);
+            } else {
+                upstream = next;
+            }
+        }
+        if (upstream == null) {
+            throw new IllegalStateException("Keycloak kept the browser to itself instead of sending it to " + alias);
+        }
+        HttpResponse<String> response = get(upstream);
+        if (response.statusCode() == 200) {
+            response = submitLoginForm(response, username, password);
+        }
+        return complete(new Brokered(authorization, upstream, null, response), response);
+    }
+
+    /**
+     * Continues a brokered login from {@code response} (e.g. after the test answered a page of
+     * Keycloak's): follows redirects, and exchanges the code when Keycloak sends it to the client.
+     */
+    public Brokered complete(Brokered trip, HttpResponse<String> response) {
+        HttpResponse<String> current = response;
+        for (int hops = 0; isRedirect(current) && hops < 20; hops++) {
+            String next = location(current);
+            if (next.startsWith(redirectUri)) {
+                return new Brokered(trip.authorization(), trip.upstreamAuthorization(), exchange(trip.authorization(), next), current);
+            }
+            current = get(current.uri().resolve(next));
+        }
+        return new Brokered(trip.authorization(), trip.upstreamAuthorization(), null, current);
+    }
+
+    private Authorization authorization(Map<String, String> extraParameters) {
         String verifier = randomToken();
         String state = randomToken();
         Map<String, String> params = new LinkedHashMap<>();
@@ -92,25 +158,22 @@ public final class BrowserLogin {
         params.put("code_challenge", challenge(verifier));
         params.put("code_challenge_method", "S256");
         params.putAll(extraParameters);
+        return new Authorization(URI.create(issuer + "/protocol/openid-connect/auth?" + form(params)), verifier, state);
+    }
 
-        HttpResponse<String> page = get(URI.create(issuer + "/protocol/openid-connect/auth?" + form(params)));
-        String location;
-        if (page.statusCode() == 302) {
-            location = page.headers().firstValue("Location").orElseThrow();
-        } else {
-            Matcher action = FORM_ACTION.matcher(page.body());
-            if (page.statusCode() != 200 || !action.find()) {
-                throw new IllegalStateException("No login form (HTTP " + page.statusCode() + ")");
-            }
-            HttpResponse<String> submitted = post(URI.create(action.group(1).replace("&amp;", "&")),
-                    Map.of("username", username, "password", password, "credentialId", ""));
-            if (submitted.statusCode() != 302) {
-                throw new LoginRefusedException(submitted.statusCode(), submitted.body());
-            }
-            location = submitted.headers().firstValue("Location").orElseThrow();
+    /** Posts username and password to the form on {@code page} (Keycloak's login form, of any realm). */
+    private HttpResponse<String> submitLoginForm(HttpResponse<String> page, String username, String password) {
+        Matcher action = FORM_ACTION.matcher(page.body());
+        if (page.statusCode() != 200 || !action.find()) {
+            throw new IllegalStateException("No login form (HTTP " + page.statusCode() + ")");
         }
+        return post(page.uri().resolve(action.group(1).replace("&amp;", "&")),
+                Map.of("username", username, "password", password, "credentialId", ""));
+    }
+
+    private Tokens exchange(Authorization authorization, String location) {
         Map<String, String> answer = query(URI.create(location));
-        if (!state.equals(answer.get("state")) || answer.get("code") == null) {
+        if (!authorization.state().equals(answer.get("state")) || answer.get("code") == null) {
             throw new IllegalStateException("Authorization failed: " + answer.getOrDefault("error", "no code"));
         }
         Map<String, String> exchange = new LinkedHashMap<>();
@@ -118,7 +181,7 @@ public final class BrowserLogin {
         exchange.put("code", answer.get("code"));
         exchange.put("redirect_uri", redirectUri);
         exchange.put("client_id", clientId);
-        exchange.put("code_verifier", verifier);
+        exchange.put("code_verifier", authorization.verifier());
         if (clientSecret != null) {
             exchange.put("client_secret", clientSecret);
         }
@@ -127,6 +190,16 @@ public final class BrowserLogin {
             throw new IllegalStateException("Code exchange failed: HTTP " + token.statusCode() + " " + token.body());
         }
         return Tokens.parse(token.body());
+    }
+
+    private static boolean isRedirect(HttpResponse<?> response) {
+        int status = response.statusCode();
+        return (status == 301 || status == 302 || status == 303 || status == 307) && response.headers().firstValue("Location").isPresent();
+    }
+
+    private static String location(HttpResponse<?> response) {
+        return response.headers().firstValue("Location").orElseThrow(
+                () -> new IllegalStateException("HTTP " + response.statusCode() + " without a Location"));
     }
 
     /** GET with this login's cookies, redirects not followed. */
@@ -142,13 +215,18 @@ public final class BrowserLogin {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
-        if (!cookies.isEmpty()) {
-            request.header("Cookie", cookies.entrySet().stream()
-                    .map(c -> c.getKey() + "=" + c.getValue()).collect(Collectors.joining("; ")));
+        HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+        String path = built.uri().getRawPath() == null || built.uri().getRawPath().isEmpty() ? "/" : built.uri().getRawPath();
+        String header = cookies.entrySet().stream()
+                .filter(c -> pathMatches(c.getKey().path(), path))
+                .sorted((a, b) -> b.getKey().path().length() - a.getKey().path().length()) // RFC 6265: longer paths first
+                .map(c -> c.getKey().name() + "=" + c.getValue())
+                .collect(Collectors.joining("; "));
+        if (!header.isEmpty()) {
+            built = HttpRequest.newBuilder(built, (name, value) -> true).header("Cookie", header).build();
         }
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
             remember(response.headers());
             return response;
         } catch (IOException e) {
@@ -161,19 +239,37 @@ public final class BrowserLogin {
 
     private void remember(HttpHeaders headers) {
         for (String setCookie : headers.allValues("Set-Cookie")) {
-            String pair = setCookie.split(";", 2)[0];
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                String name = pair.substring(0, eq).trim();
-                String value = pair.substring(eq + 1).trim();
-                if (value.isEmpty() || setCookie.toLowerCase().contains("max-age=0")) {
-                    cookies.remove(name);
-                } else {
-                    cookies.put(name, value);
+            String[] parts = setCookie.split(";");
+            int eq = parts[0].indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            String path = "/";
+            for (int i = 1; i < parts.length; i++) {
+                String attribute = parts[i].trim();
+                if (attribute.regionMatches(true, 0, "path=", 0, 5) && attribute.length() > 5) {
+                    path = attribute.substring(5);
                 }
+            }
+            CookieKey key = new CookieKey(parts[0].substring(0, eq).trim(), path);
+            String value = parts[0].substring(eq + 1).trim();
+            String lower = setCookie.toLowerCase();
+            if (value.isEmpty() || lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970")
+                    || lower.contains("expires=thu, 01-jan-1970")) {
+                cookies.remove(key);
+            } else {
+                cookies.put(key, value);
             }
         }
     }
+
+    /** RFC 6265 §5.1.4: the cookie path is the request path or a directory prefix of it. */
+    private static boolean pathMatches(String cookiePath, String requestPath) {
+        return requestPath.equals(cookiePath)
+                || requestPath.startsWith(cookiePath) && (cookiePath.endsWith("/") || requestPath.charAt(cookiePath.length()) == '/');
+    }
+
+    private record CookieKey(String name, String path) {}
 
     static String form(Map<String, String> fields) {
         return fields.entrySet().stream()
@@ -208,6 +304,31 @@ public final class BrowserLogin {
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** An authorization request of this login: where it goes, and what the code exchange needs. */
+    public record Authorization(URI uri, String verifier, String state) {}
+
+    /**
+     * A login through an identity provider.
+     *
+     * @param upstreamAuthorization the provider's authorization request, as Keycloak built it
+     * @param tokens                the client's tokens, or {@code null} when Keycloak stopped at a page
+     * @param last                  the last response: that page, or the redirect to the client
+     */
+    public record Brokered(Authorization authorization, URI upstreamAuthorization, Tokens tokens, HttpResponse<String> last) {
+
+        public boolean succeeded() {
+            return tokens != null;
+        }
+
+        public int status() {
+            return last.statusCode();
+        }
+
+        public String page() {
+            return last.body();
         }
     }
 

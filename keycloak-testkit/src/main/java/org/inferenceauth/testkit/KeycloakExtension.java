@@ -18,7 +18,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <ul>
  *   <li>{@code keycloak.dist}: the unpacked distribution (folder with {@code bin/kc.sh})</li>
  *   <li>{@code keycloak.providers}: provider and theme jars, separated by the path separator</li>
- *   <li>{@code keycloak.realm-imports}: realm JSON files to import</li>
+ *   <li>{@code keycloak.realm-imports}: realm JSON files to import (the shipped realm, and
+ *       {@link SimulatedCilogon}'s realm, which the environment of the server points at)</li>
+ *   <li>{@code keycloak.realm-overlays}: partial imports applied after the first start ({@link RealmOverlay})</li>
  *   <li>{@code keycloak.db}: {@code h2} (default) or {@code postgres}</li>
  *   <li>{@code keycloak.log}: where the server's log goes</li>
  *   <li>{@code keycloak.java.home}: the JDK that runs Keycloak (default: the current one)</li>
@@ -58,21 +60,46 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
     }
 
     static KeycloakServer fromSystemProperties() {
-        KeycloakServer.Builder builder = KeycloakServer.builder()
+        // The port is chosen first: the simulated CILogon's URLs go into the server's environment.
+        int port = FreePorts.next();
+        KeycloakServer.Builder builder = serverOfItsOwn()
                 .distribution(requiredPath("keycloak.dist"))
-                .database(KeycloakDatabase.named(System.getProperty("keycloak.db", "h2")))
-                .env(TestRealm.environment());
-        paths("keycloak.providers").forEach(builder::provider);
-        paths("keycloak.realm-imports").forEach(builder::realmImport);
+                .httpPort(port)
+                .env(TestRealm.environment())
+                .env(SimulatedCilogon.environment("http://localhost:" + port));
+        realmImports().forEach(builder::realmImport);
+        paths("keycloak.realm-overlays").forEach(builder::realmOverlay);
         String log = System.getProperty("keycloak.log");
         if (log != null && !log.isBlank()) {
             builder.logFile(Path.of(log));
         }
+        return builder.build();
+    }
+
+    /**
+     * For the rare test that needs a Keycloak of its own (e.g. to watch a realm import): the
+     * database, providers and JDK of the shared server, but no distribution (two servers cannot
+     * share one), no realm import, no environment and no log file yet.
+     */
+    public static KeycloakServer.Builder serverOfItsOwn() {
+        KeycloakServer.Builder builder = KeycloakServer.builder()
+                .database(KeycloakDatabase.named(System.getProperty("keycloak.db", "h2")));
+        paths("keycloak.providers").forEach(builder::provider);
         String javaHome = System.getProperty("keycloak.java.home");
         if (javaHome != null && !javaHome.isBlank()) {
             builder.javaHome(Path.of(javaHome));
         }
-        return builder.build();
+        return builder;
+    }
+
+    /** The unpacked distribution the shared server runs from ({@code keycloak.dist}). */
+    public static Path distribution() {
+        return requiredPath("keycloak.dist");
+    }
+
+    /** The realm files the shared server imports ({@code keycloak.realm-imports}). */
+    public static java.util.List<Path> realmImports() {
+        return paths("keycloak.realm-imports");
     }
 
     private static Path requiredPath(String property) {

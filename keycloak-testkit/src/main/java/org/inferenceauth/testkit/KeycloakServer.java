@@ -37,6 +37,7 @@ public final class KeycloakServer implements AutoCloseable {
     private final Path distribution;
     private final List<Path> providers;
     private final List<Path> realmImports;
+    private final List<Path> realmOverlays;
     private final KeycloakDatabase database;
     private final Map<String, String> environment;
     private final List<String> extraOptions;
@@ -45,7 +46,7 @@ public final class KeycloakServer implements AutoCloseable {
     private final String adminPassword;
     private final Path javaHome;
 
-    private final int httpPort = FreePorts.next();
+    private final int httpPort;
     private final int managementPort = FreePorts.next();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Thread killOnExit = new Thread(this::killProcessTree, "keycloak-server-kill");
@@ -59,6 +60,7 @@ public final class KeycloakServer implements AutoCloseable {
         this.distribution = Objects.requireNonNull(builder.distribution, "distribution");
         this.providers = List.copyOf(builder.providers);
         this.realmImports = List.copyOf(builder.realmImports);
+        this.realmOverlays = List.copyOf(builder.realmOverlays);
         this.database = builder.database;
         this.environment = Map.copyOf(builder.environment);
         this.extraOptions = List.copyOf(builder.extraOptions);
@@ -66,6 +68,7 @@ public final class KeycloakServer implements AutoCloseable {
         this.adminUsername = builder.adminUsername;
         this.adminPassword = builder.adminPassword;
         this.javaHome = builder.javaHome;
+        this.httpPort = builder.httpPort > 0 ? builder.httpPort : FreePorts.next();
         if (!Files.isExecutable(distribution.resolve("bin/kc.sh"))) {
             throw new IllegalArgumentException("Not a Keycloak distribution (no bin/kc.sh): " + distribution);
         }
@@ -77,14 +80,16 @@ public final class KeycloakServer implements AutoCloseable {
 
     /**
      * Starts the server and waits until it reports ready. The first start installs providers and realm
-     * imports into a clean distribution; a start after {@link #stop()} keeps the data, like a restart.
+     * imports into a clean distribution, then applies the realm overlays; a start after {@link #stop()}
+     * keeps the data, like a restart.
      */
     public synchronized KeycloakServer start() {
         if (isRunning()) {
             return this;
         }
         Instant began = Instant.now();
-        if (!prepared) {
+        boolean firstStart = !prepared;
+        if (firstStart) {
             prepare();
             prepared = true;
         }
@@ -102,6 +107,9 @@ public final class KeycloakServer implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(killOnExit);
         awaitReady();
+        if (firstStart) {
+            realmOverlays.forEach(overlay -> new RealmOverlay(overlay, environment).applyTo(this));
+        }
         lastStartDuration = Duration.between(began, Instant.now());
         return this;
     }
@@ -342,6 +350,7 @@ public final class KeycloakServer implements AutoCloseable {
         private Path distribution;
         private final List<Path> providers = new ArrayList<>();
         private final List<Path> realmImports = new ArrayList<>();
+        private final List<Path> realmOverlays = new ArrayList<>();
         private KeycloakDatabase database = KeycloakDatabase.h2();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private final List<String> extraOptions = new ArrayList<>();
@@ -349,6 +358,7 @@ public final class KeycloakServer implements AutoCloseable {
         private String adminUsername = "admin";
         private String adminPassword = "admin";
         private Path javaHome;
+        private int httpPort;
 
         private Builder() {}
 
@@ -360,6 +370,12 @@ public final class KeycloakServer implements AutoCloseable {
 
         /** A realm JSON file, imported at start. */
         public Builder realmImport(Path realmJson) { realmImports.add(realmJson); return this; }
+
+        /**
+         * A partial import ({@link RealmOverlay}) applied to an imported realm once the first start is
+         * ready, e.g. dev-only clients that the production realm file must not contain.
+         */
+        public Builder realmOverlay(Path overlayJson) { realmOverlays.add(overlayJson); return this; }
 
         public Builder database(KeycloakDatabase database) { this.database = database; return this; }
 
@@ -378,6 +394,12 @@ public final class KeycloakServer implements AutoCloseable {
             this.adminPassword = password;
             return this;
         }
+
+        /**
+         * The HTTP port, for callers that must know the server's URL before it starts (e.g. to put
+         * it into the environment of a realm import); a free port when not set.
+         */
+        public Builder httpPort(int port) { this.httpPort = port; return this; }
 
         /** The JDK that runs Keycloak; the current one when not set. */
         public Builder javaHome(Path javaHome) { this.javaHome = javaHome; return this; }

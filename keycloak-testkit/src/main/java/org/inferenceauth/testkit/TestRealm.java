@@ -3,9 +3,10 @@ package org.inferenceauth.testkit;
 import java.util.Map;
 
 /**
- * Names and test-only secrets of the shipped realm import ({@code realm-config/inference-realm.json}).
- * The realm file reads its secrets and redirect URIs from the environment; these are the values
- * the test harness supplies.
+ * Names and test-only secrets of the shipped realm import ({@code realm-config/inference-realm.json})
+ * and of its dev/test overlay ({@code realm-config/dev/inference-dev-overlay.json}, applied by
+ * {@link RealmOverlay}). Both read secrets and redirect URIs from the environment; these are the
+ * values the test harness supplies.
  */
 public final class TestRealm {
 
@@ -18,13 +19,21 @@ public final class TestRealm {
     public static final String GATEWAY_CLIENT = "inference-gateway";
     public static final String GATEWAY_SECRET = "test-inference-gateway-secret";
 
+    /** From the dev overlay, not the production realm: client credentials, enabled for the key exchange. */
     public static final String EXAMPLE_SERVICE_CLIENT = "example-service";
     public static final String EXAMPLE_SERVICE_SECRET = "test-example-service-secret";
 
     public static final String ACCOUNT_CONSOLE_CLIENT = "account-console";
 
+    /** The realm role a user needs to use the inference API (a default role of the realm). */
+    public static final String INFERENCE_USER_ROLE = "inference-user";
+
     /** The inference API (gateway) URL the themes show in usage examples under test. */
     public static final String INFERENCE_API_BASE_URL = "http://localhost:8000/v1";
+
+    /** The login theme's branding under test (theme properties from the environment). */
+    public static final String BRAND_SERVICE_NAME = "Inference at Example University";
+    public static final String BRAND_HELP_URL = "https://help.example.edu/inference";
 
     private TestRealm() {}
 
@@ -37,6 +46,8 @@ public final class TestRealm {
                 "INFERENCE_GATEWAY_CLIENT_SECRET", GATEWAY_SECRET,
                 "EXAMPLE_SERVICE_CLIENT_SECRET", EXAMPLE_SERVICE_SECRET,
                 // Shown in the account console's API key usage examples (theme property).
-                "INFERENCE_API_BASE_URL", INFERENCE_API_BASE_URL);
+                "INFERENCE_API_BASE_URL", INFERENCE_API_BASE_URL,
+                "INFERENCE_BRAND_SERVICE_NAME", BRAND_SERVICE_NAME,
+                "INFERENCE_BRAND_HELP_URL", BRAND_HELP_URL);
     }
 }

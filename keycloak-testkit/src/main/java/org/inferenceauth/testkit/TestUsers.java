@@ -25,14 +25,19 @@ public final class TestUsers {
         user.setFirstName("Test");
         user.setLastName(namePrefix);
         user.setEnabled(true);
-        CredentialRepresentation password = new CredentialRepresentation();
-        password.setType(CredentialRepresentation.PASSWORD);
-        password.setValue(PASSWORD);
-        password.setTemporary(false);
-        user.setCredentials(List.of(password));
+        user.setCredentials(List.of(password(PASSWORD)));
         try (Response response = realm.users().create(user)) {
             user.setId(CreatedResponseUtil.getCreatedId(response));
         }
         return user;
+    }
+
+    /** A permanent password credential, for a user representation to be created. */
+    public static CredentialRepresentation password(String value) {
+        CredentialRepresentation password = new CredentialRepresentation();
+        password.setType(CredentialRepresentation.PASSWORD);
+        password.setValue(value);
+        password.setTemporary(false);
+        return password;
     }
 }

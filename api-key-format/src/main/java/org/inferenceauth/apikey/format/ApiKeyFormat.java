@@ -108,6 +108,11 @@ public final class ApiKeyFormat {
         return Problem.NONE;
     }
 
+    /** Whether a string has the shape of a key id ({@value #KEY_ID_LENGTH} base62 characters), whatever the prefix. */
+    public static boolean isKeyId(String candidate) {
+        return candidate != null && candidate.length() == KEY_ID_LENGTH && candidate.chars().allMatch(c -> Base62.isBase62((char) c));
+    }
+
     /** Whether a string looks like one of our keys at all (right prefix), valid or not. */
     public boolean hasPrefix(String candidate) {
         return candidate != null && candidate.startsWith(prefix + "_");

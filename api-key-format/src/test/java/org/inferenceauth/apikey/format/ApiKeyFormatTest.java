@@ -175,4 +175,16 @@ class ApiKeyFormatTest {
         assertThat(Base62.fixedWidth(0xFFFFFFFFL, 6)).hasSize(6).isEqualTo("4gfFC3");
         assertThatThrownBy(() -> Base62.fixedWidth(56_800_235_584L, 6)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    @DisplayName("a key id is exactly twelve base62 characters; a whole key, a shorter id or an odd character is not one")
+    void keyIdShape() {
+        ParsedApiKey key = ApiKeyFormat.defaultFormat().generate();
+        assertThat(ApiKeyFormat.isKeyId(key.keyId())).isTrue();
+        assertThat(ApiKeyFormat.isKeyId("neverIssued0")).isTrue();
+        for (String notAnId : new String[] {null, "", key.token(), key.keyId().substring(1), key.keyId() + "0",
+                "neverIssued_", "neverIssue\u00e9", "../../etc/pa"}) {
+            assertThat(ApiKeyFormat.isKeyId(notAnId)).as("%s", notAnId).isFalse();
+        }
+    }
 }

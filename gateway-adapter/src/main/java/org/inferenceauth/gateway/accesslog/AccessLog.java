@@ -42,6 +42,7 @@ public final class AccessLog {
             putIfPresent(line, "key_id", record.identity.keyId());
             putIfPresent(line, "client", record.identity.clientId());
             putIfPresent(line, "project", record.identity.project());
+            line.put("channel", record.identity.channel().label());
         }
         if (clientAborted) {
             line.put("client_aborted", true);

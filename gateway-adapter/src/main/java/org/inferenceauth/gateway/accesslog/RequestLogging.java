@@ -31,7 +31,7 @@ public final class RequestLogging {
     }
 
     public void finish(RequestRecord record, int status, boolean clientAborted) {
-        metrics.request(record.route, status);
+        metrics.request(record.route, record.identity == null ? "none" : record.identity.channel().label(), status);
         accessLog.write(record, status, clientAborted);
     }
 }

@@ -110,7 +110,7 @@ public final class Admission {
             allowed = claim instanceof ModelClaim.NotNeeded || identity.allowedModels().isEmpty();
         }
         if (!allowed) {
-            metrics.auth(identity.method(), "forbidden");
+            metrics.auth(identity.method(), identity.channel().label(), "forbidden");
         }
         return allowed;
     }

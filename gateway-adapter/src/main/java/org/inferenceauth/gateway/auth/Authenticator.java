@@ -24,18 +24,22 @@ public final class Authenticator {
     public Future<AuthResult> authenticate(MultiMap headers, String source, Context context) {
         CredentialExtractor.Found found = CredentialExtractor.find(headers);
         if (found instanceof CredentialExtractor.Found.None) {
-            metrics.auth("none", "rejected");
+            metrics.auth("none", "none", "rejected");
             return Future.succeededFuture(new AuthResult.Rejected(AuthResult.MISSING));
         }
         if (found instanceof CredentialExtractor.Found.Ambiguous) {
-            metrics.auth("none", "rejected");
+            metrics.auth("none", "none", "rejected");
             return Future.succeededFuture(new AuthResult.Rejected(AuthResult.AMBIGUOUS));
         }
         String credential = ((CredentialExtractor.Found.One) found).credential();
         boolean jwt = CredentialExtractor.looksLikeJwt(credential);
         Future<AuthResult> result = jwt ? jwts.authenticate(credential, context)
                 : apiKeys.authenticate(credential, source, context);
-        return result.andThen(done -> metrics.auth(jwt ? "jwt" : "api_key", outcome(done.result())));
+        return result.andThen(done -> metrics.auth(jwt ? "jwt" : "api_key", channel(done.result()), outcome(done.result())));
+    }
+
+    private static String channel(AuthResult result) {
+        return result instanceof AuthResult.Authenticated authenticated ? authenticated.identity().channel().label() : "none";
     }
 
     private static String outcome(AuthResult result) {

@@ -10,21 +10,42 @@ import java.util.stream.Collectors;
  * @param subject   Keycloak user id ({@code sub})
  * @param username  {@code preferred_username} / {@code username}; {@code service-account-<client>} for client credentials
  * @param project   the key's project; {@code null} for JWTs
- * @param keyId     the API key's public id; {@code null} for JWTs
+ * @param keyId     the API key's public id; for a JWT, the key it was exchanged for ({@code api_key_id}), else {@code null}
  * @param clientId  the OAuth client the credential was issued to ({@code azp} / {@code client_id})
  * @param scopes    granted scopes; {@code model:<id>} entries restrict the models
- * @param issuedAt  when the credential was issued, if known (compared with user-disable events)
+ * @param issuedAt  when the credential was issued, if known (compared with revocations)
  * @param expiresAt when the credential stops being valid, or {@code null} if it never expires
+ * @param channel   whether a person is using the web UI or a program the API
  */
 public record Identity(Kind kind, String subject, String username, String project, String keyId, String clientId,
-                       Set<String> scopes, Instant issuedAt, Instant expiresAt) {
+                       Set<String> scopes, Instant issuedAt, Instant expiresAt, Channel channel) {
 
     private static final String MODEL_SCOPE = "model:";
 
     public enum Kind { API_KEY, JWT }
 
+    /**
+     * How the caller reaches the inference API: {@code ui} for a user token of a configured web-UI
+     * client, {@code api} for everything else (API keys, tokens obtained with a key, service accounts).
+     */
+    public enum Channel {
+        API, UI;
+
+        /** As logs and metric labels name it. */
+        public String label() {
+            return this == UI ? "ui" : "api";
+        }
+    }
+
     public Identity {
         scopes = scopes == null ? Set.of() : Set.copyOf(scopes);
+        channel = channel == null ? Channel.API : channel;
+    }
+
+    /** An identity of the {@code api} channel. */
+    public Identity(Kind kind, String subject, String username, String project, String keyId, String clientId,
+                    Set<String> scopes, Instant issuedAt, Instant expiresAt) {
+        this(kind, subject, username, project, keyId, clientId, scopes, issuedAt, expiresAt, Channel.API);
     }
 
     /** Models this identity is limited to; empty means every model. */

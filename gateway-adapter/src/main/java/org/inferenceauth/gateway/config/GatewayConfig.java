@@ -88,8 +88,14 @@ public record GatewayConfig(
         }
     }
 
-    /** Local verification of Keycloak access tokens. */
-    public record Jwt(URI jwksUrl, Set<String> audiences, Set<String> authorizedParties, Duration clockSkew) {}
+    /**
+     * Local verification of Keycloak access tokens.
+     *
+     * @param requiredRole realm role ({@code realm_access.roles}) every token must carry; empty = none required
+     * @param webUiClients {@code azp} values whose user tokens count as the web UI's channel
+     */
+    public record Jwt(URI jwksUrl, Set<String> audiences, Set<String> authorizedParties, Duration clockSkew,
+                      Optional<String> requiredRole, Set<String> webUiClients) {}
 
     /** The API-key identity caches: valid identities, and apart from them the keys Keycloak called inactive. */
     public record KeyCache(Duration ttl, Duration negativeTtl, Duration outageGrace, long maxEntries,
@@ -243,9 +249,14 @@ public record GatewayConfig(
         } else if (audiences.contains("*")) {
             audiences = List.of();
         }
+        // The realm's role for the inference API; "none" for a realm that does not gate by role.
+        String role = r.string("GATEWAY_REQUIRED_ROLE", "inference-user");
+        List<String> webUiClients = r.list("GATEWAY_WEB_UI_CLIENTS");
         return new Jwt(jwks, Set.copyOf(audiences),
                 Set.copyOf(r.list("GATEWAY_JWT_AUTHORIZED_PARTIES")),
-                r.duration("GATEWAY_JWT_CLOCK_SKEW", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10)));
+                r.duration("GATEWAY_JWT_CLOCK_SKEW", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(10)),
+                role.equalsIgnoreCase("none") ? Optional.empty() : Optional.of(role),
+                Set.copyOf(webUiClients.isEmpty() ? List.of("open-webui") : webUiClients));
     }
 
     private static RateLimit rateLimit(EnvReader r) {

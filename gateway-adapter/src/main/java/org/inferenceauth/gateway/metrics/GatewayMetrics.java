@@ -27,19 +27,25 @@ public final class GatewayMetrics {
         return registry.scrape();
     }
 
-    /** One finished request: {@code route} is proxy, models, forward_auth or rejected. */
-    public void request(String route, int status) {
+    /**
+     * One finished request: {@code route} is proxy, models, forward_auth or rejected; {@code channel}
+     * is ui (the web UI's users), api, or none before an identity was established.
+     */
+    public void request(String route, String channel, int status) {
         Counter.builder("gateway_requests")
-                .description("Requests answered by the gateway, by route and HTTP status")
-                .tag("route", route).tag("status", Integer.toString(status))
+                .description("Requests answered by the gateway, by route, channel and HTTP status")
+                .tag("route", route).tag("channel", channel).tag("status", Integer.toString(status))
                 .register(registry).increment();
     }
 
-    /** {@code method}: api_key, jwt or none; {@code outcome}: authenticated, rejected, unavailable, throttled, forbidden. */
-    public void auth(String method, String outcome) {
+    /**
+     * {@code method}: api_key, jwt or none; {@code channel}: ui, api, or none when no identity was
+     * established; {@code outcome}: authenticated, rejected, unavailable, throttled, forbidden.
+     */
+    public void auth(String method, String channel, String outcome) {
         Counter.builder("gateway_auth")
-                .description("Authentication decisions, by credential kind and outcome")
-                .tag("method", method).tag("outcome", outcome)
+                .description("Authentication decisions, by credential kind, channel and outcome")
+                .tag("method", method).tag("channel", channel).tag("outcome", outcome)
                 .register(registry).increment();
     }
 

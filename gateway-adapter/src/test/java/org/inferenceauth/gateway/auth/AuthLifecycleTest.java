@@ -1,6 +1,7 @@
 package org.inferenceauth.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.inferenceauth.gateway.testing.Eventually.within;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.vertx.core.Vertx;
@@ -58,14 +59,6 @@ class AuthLifecycleTest {
      */
     void oneRevocationRound() throws Exception {
         gateway.server().pollRevocations().await(30, java.util.concurrent.TimeUnit.SECONDS);
-    }
-
-    static void within(Duration limit, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.call()) {
-            assertThat(System.nanoTime()).as("condition within " + limit).isLessThan(deadline);
-            Thread.sleep(25);
-        }
     }
 
     @Nested

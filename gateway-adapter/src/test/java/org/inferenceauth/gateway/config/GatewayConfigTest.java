@@ -36,6 +36,8 @@ class GatewayConfigTest {
         assertThat(config.upstreams().defaultUpstream()).hasValue(URI.create("http://10.0.0.5:8001/v1"));
         assertThat(config.jwt().jwksUrl()).hasToString("https://sso.example.edu/realms/inference/protocol/openid-connect/certs");
         assertThat(config.jwt().audiences()).containsExactly("inference-gateway");
+        assertThat(config.jwt().requiredRole()).hasValue("inference-user");
+        assertThat(config.jwt().webUiClients()).containsExactly("open-webui");
         assertThat(config.keycloak().clientId()).isEqualTo("inference-gateway");
         assertThat(config.keycloak().revocationPollInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.keyCache().allowedPrefixes()).containsExactly("ik");
@@ -102,6 +104,20 @@ class GatewayConfigTest {
         assertThat(config.upstreams().defaultUpstream()).isEmpty();
         assertThat(config.extraPaths()).isEqualTo(Set.of("/v1/responses", "/v1/rerank"));
         assertThat(config.jwt().audiences()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("JWT rules: the required realm role (or none) and the web-UI clients are configurable")
+    void jwtRoleAndWebUi() {
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_REQUIRED_ROLE", "campus-users");
+        env.put("GATEWAY_WEB_UI_CLIENTS", "open-webui, chat-portal");
+        GatewayConfig config = GatewayConfig.fromEnv(env);
+        assertThat(config.jwt().requiredRole()).hasValue("campus-users");
+        assertThat(config.jwt().webUiClients()).containsExactlyInAnyOrder("open-webui", "chat-portal");
+
+        env.put("GATEWAY_REQUIRED_ROLE", "none");
+        assertThat(GatewayConfig.fromEnv(env).jwt().requiredRole()).isEmpty();
     }
 
     @Test

@@ -85,9 +85,9 @@ class ManagementTest {
             String metrics = management("/metrics").body();
 
             assertThat(metrics)
-                    .contains("gateway_requests_total{route=\"proxy\",status=\"200\"} 2.0")
-                    .contains("gateway_requests_total{route=\"rejected\",status=\"401\"} 1.0")
-                    .contains("gateway_auth_total{method=\"api_key\",outcome=\"authenticated\"} 2.0")
+                    .contains("gateway_requests_total{channel=\"api\",route=\"proxy\",status=\"200\"} 2.0")
+                    .contains("gateway_requests_total{channel=\"none\",route=\"rejected\",status=\"401\"} 1.0")
+                    .contains("gateway_auth_total{channel=\"api\",method=\"api_key\",outcome=\"authenticated\"} 2.0")
                     .contains("gateway_key_cache_total{result=\"hit\"} 1.0")
                     .contains("gateway_key_cache_total{result=\"miss\"} 1.0")
                     .contains("gateway_introspection_seconds_count{outcome=\"answered\"} 1")

@@ -182,7 +182,8 @@ public final class FakeKeycloak implements AutoCloseable {
                 .issuer(issuer()).subject(subject).audience(List.of("inference-gateway", "account"))
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
                 .claim("typ", "Bearer").claim("azp", "open-webui").claim("preferred_username", "user-" + subject)
-                .claim("scope", "openid profile email");
+                .claim("scope", "openid profile email")
+                .claim("realm_access", Map.of("roles", List.of("inference-user", "offline_access")));
         customise.accept(claims);
         RSAKey key = signingKey;
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT)

@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakExtension;
 import org.inferenceauth.testkit.KeycloakServer;
+import org.inferenceauth.testkit.TestRealm;
 import org.inferenceauth.testkit.TestUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,10 +62,13 @@ class RealmSettingsIT {
         keycloak.getKeycloakAdminClient().realms().create(rep);
         realm = keycloak.getKeycloakAdminClient().realm(name);
 
-        for (String role : List.of("api-key-user", "api-key-introspector")) {
+        for (String role : List.of("api-key-user", "api-key-introspector", TestRealm.INFERENCE_USER_ROLE)) {
             realm.roles().create(new RoleRepresentation(role, null, false));
         }
-        realm.roles().get("default-roles-" + name).addComposites(List.of(realm.roles().get("api-key-user").toRepresentation()));
+        // A realm of its own needs the roles for minting and for using the inference API (the latter
+        // is required by default: inference.apikey.requiredRole).
+        realm.roles().get("default-roles-" + name).addComposites(List.of(realm.roles().get("api-key-user").toRepresentation(),
+                realm.roles().get(TestRealm.INFERENCE_USER_ROLE).toRepresentation()));
 
         ClientRepresentation gateway = new ClientRepresentation();
         gateway.setClientId("gateway");
@@ -205,7 +209,7 @@ class RealmSettingsIT {
             String strictKey = strict.create(strict.login(TestUsers.create(realm, "iso")),
                     ApiKeysApi.body("name", "here", "expiresAt", inDays(1))).then().statusCode(201).extract().path("key");
             ApiKeysApi inference = ApiKeysApi.inference(keycloak);
-            var inferenceRealm = keycloak.getKeycloakAdminClient().realm(org.inferenceauth.testkit.TestRealm.REALM);
+            var inferenceRealm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
             String inferenceKey = inference.mint(inference.login(TestUsers.create(inferenceRealm, "iso")), "there");
 
             assertThat(strict.isActive(strictKey)).isTrue();
@@ -216,8 +220,8 @@ class RealmSettingsIT {
         @Test
         @DisplayName("the inference gateway's credentials are not valid in this realm: 401")
         void otherRealmsGateway() {
-            ApiKeysApi wrongGateway = new ApiKeysApi(keycloak, name, org.inferenceauth.testkit.TestRealm.GATEWAY_CLIENT,
-                    org.inferenceauth.testkit.TestRealm.GATEWAY_SECRET);
+            ApiKeysApi wrongGateway = new ApiKeysApi(keycloak, name, TestRealm.GATEWAY_CLIENT,
+                    TestRealm.GATEWAY_SECRET);
             wrongGateway.introspect("ik_x").then().statusCode(401);
         }
 

@@ -211,9 +211,11 @@ class RevocationFeedIT {
         }
 
         @Test
-        @DisplayName("a malformed cursor is 400 invalid_request")
+        @DisplayName("a malformed, negative or too large cursor is 400 invalid_request")
         void malformed() {
-            api.revocations("yesterday").then().statusCode(400).body("error", equalTo("invalid_request"));
+            for (String notACursor : List.of("yesterday", "-1", "99999999999999999999", "1e3")) {
+                api.revocations(notACursor).then().statusCode(400).body("error", equalTo("invalid_request"));
+            }
         }
     }
 

@@ -3,7 +3,9 @@ package org.inferenceauth.it.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.inferenceauth.it.console.Introspection.introspect;
 
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.LocalDate;
@@ -12,7 +14,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakExtension;
 import org.inferenceauth.testkit.KeycloakServer;
 import org.inferenceauth.testkit.TestRealm;
@@ -206,6 +211,49 @@ class RequiredActionApiKeyIT {
             browser.screenshot("name-taken");
             });
         }
+    }
+
+    @Test
+    @DisplayName("the pages ship with the extension: under Keycloak's stock 'keycloak' login theme the action mints, shows the key once and returns")
+    void anyLoginTheme(KeycloakServer keycloak) {
+        var realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
+        UserRepresentation user = TestUsers.create(realm, "stock-theme");
+        var rep = realm.toRepresentation();
+        String ownTheme = rep.getLoginTheme();
+        rep.setLoginTheme("keycloak");
+        realm.update(rep);
+        try {
+            // A client's authorization request with kc_action; after the login form Keycloak redirects to the action.
+            BrowserLogin browser = BrowserLogin.webUi(keycloak);
+            HttpResponse<String> login = browser.get(URI.create(authorizationRequest(keycloak)));
+            HttpResponse<String> loggedIn = browser.post(formAction(login.body()),
+                    Map.of("username", user.getUsername(), "password", TestUsers.PASSWORD, "credentialId", ""));
+            String registerPage = loggedIn.statusCode() == 302
+                    ? browser.get(URI.create(loggedIn.headers().firstValue("Location").orElseThrow())).body() : loggedIn.body();
+            assertThat(registerPage).contains("<!-- template: inference-api-key-register.ftl -->")
+                    .contains("Create an API key").doesNotContain("inferenceApiKey");
+
+            HttpResponse<String> created = browser.post(formAction(registerPage),
+                    Map.of("name", "stock theme", "project", "personal", "expiresOn", "", "create", ""));
+            assertThat(created.statusCode()).isEqualTo(200);
+            Matcher key = Pattern.compile("id=\"kc-api-key\"[^>]*value=\"(ik_[0-9A-Za-z]{50})\"").matcher(created.body());
+            assertThat(key.find()).as("the key is shown").isTrue();
+            assertThat(introspect(keycloak, key.group(1))).containsEntry("active", true).containsEntry("sub", user.getId());
+
+            HttpResponse<String> done = browser.post(formAction(created.body()), Map.of("done", ""));
+            assertThat(done.statusCode()).isEqualTo(302);
+            assertThat(done.headers().firstValue("Location").orElseThrow())
+                    .startsWith(TestRealm.WEB_UI_REDIRECT_URI).contains("kc_action_status=success");
+        } finally {
+            rep.setLoginTheme(ownTheme);
+            realm.update(rep);
+        }
+    }
+
+    private static URI formAction(String page) {
+        Matcher action = Pattern.compile("<form[^>]*\\baction=\"([^\"]+)\"").matcher(page);
+        assertThat(action.find()).as("the page has a form").isTrue();
+        return URI.create(action.group(1).replace("&amp;", "&"));
     }
 
     private static String s256(String verifier) {

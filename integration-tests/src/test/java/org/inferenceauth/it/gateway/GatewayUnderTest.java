@@ -3,13 +3,21 @@ package org.inferenceauth.it.gateway;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.inferenceauth.gateway.GatewayServer;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
 import org.inferenceauth.gateway.config.GatewayConfig;
@@ -20,9 +28,9 @@ import org.inferenceauth.testkit.TestRealm;
 /**
  * The gateway in-process on a free port, in front of two demo upstreams ("model-a" on one,
  * "model-b" and "model-c" on the other), authenticating against the shared real Keycloak as the
- * realm's {@code inference-gateway} client.
+ * realm's {@code inference-gateway} client. Public for the browser tests, whose keys end at a gateway.
  */
-final class GatewayUnderTest implements AutoCloseable {
+public final class GatewayUnderTest implements AutoCloseable {
 
     static final Duration CHUNK_DELAY = Duration.ofMillis(100);
 
@@ -32,7 +40,7 @@ final class GatewayUnderTest implements AutoCloseable {
     final GatewayServer gateway;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
-    GatewayUnderTest(KeycloakServer keycloak, Map<String, String> overrides) {
+    public GatewayUnderTest(KeycloakServer keycloak, Map<String, String> overrides) {
         alpha = new DemoUpstream(vertx, List.of("model-a"), CHUNK_DELAY).start("127.0.0.1", 0).await();
         beta = new DemoUpstream(vertx, List.of("model-b", "model-c"), Duration.ZERO).start("127.0.0.1", 0).await();
         Map<String, String> env = new HashMap<>();
@@ -85,8 +93,30 @@ final class GatewayUnderTest implements AutoCloseable {
         return log.toString(StandardCharsets.UTF_8);
     }
 
+    /** The channel ({@code ui} or {@code api}) of each access-log line of these subjects, in order. */
+    List<String> channelsOf(String... subjects) {
+        Set<String> wanted = Set.of(subjects);
+        return accessLog().lines().map(JsonObject::new)
+                .filter(line -> "access".equals(line.getString("type")) && wanted.contains(line.getString("sub", "")))
+                .map(line -> line.getString("channel")).toList();
+    }
+
+    /** The HTTP status of {@code GET /v1/models} with this credential as a bearer token. */
+    int status(String credential) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/models"))
+                            .header("authorization", "Bearer " + credential).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** An OpenAI SDK client pointed at the gateway, as a user would configure it; retries off so failures show. */
-    OpenAIClient sdk(String credential) {
+    public OpenAIClient sdk(String credential) {
         return OpenAIOkHttpClient.builder()
                 .baseUrl(baseUrl())
                 .apiKey(credential)

@@ -1,7 +1,6 @@
 package org.inferenceauth.keycloak.event;
 
-import org.inferenceauth.keycloak.model.jpa.RevocationEventEntity;
-import org.inferenceauth.keycloak.model.jpa.RevocationFeedStore;
+import org.inferenceauth.keycloak.keys.RevocationFeed;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
@@ -40,8 +39,8 @@ public final class RevocationEventListenerFactory implements EventListenerProvid
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(event -> {
             if (event instanceof UserModel.UserRemovedEvent removed) {
-                new RevocationFeedStore(removed.getKeycloakSession()).append(removed.getRealm().getId(),
-                        RevocationEventEntity.USER_DELETED, null, removed.getUser().getId());
+                new RevocationFeed(removed.getKeycloakSession())
+                        .userDeleted(removed.getRealm().getId(), removed.getUser().getId());
             }
         });
     }

@@ -1,7 +1,6 @@
 package org.inferenceauth.keycloak.keys;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.inferenceauth.keycloak.credential.ApiKeyCredentialModel;
 import org.inferenceauth.keycloak.model.jpa.ApiKeyEntity;
@@ -19,18 +18,20 @@ public final class ApiKeyDirectory {
     private final KeycloakSession session;
     private final RealmModel realm;
     private final ApiKeyStore store;
+    private final KeyValidity validity;
 
     public ApiKeyDirectory(KeycloakSession session, RealmModel realm) {
         this.session = session;
         this.realm = realm;
         this.store = new ApiKeyStore(session);
+        this.validity = new KeyValidity(session, realm, ApiKeySettings.of(realm));
     }
 
     /** Filters of a search; {@code null} = any. {@code user} is a user id or username. */
     public record Query(String user, String project, String keyId, String name) {}
 
-    /** A key with its owner. */
-    public record OwnedKey(ApiKeyView key, UserModel owner, String createdBy) {}
+    /** A key with its owner, and whether it may be used now (the same rule introspection applies). */
+    public record OwnedKey(ApiKeyView key, UserModel owner, String createdBy, KeyStatus status) {}
 
     public List<OwnedKey> search(Query query, int first, int max) {
         String userId = null;
@@ -43,13 +44,13 @@ public final class ApiKeyDirectory {
         }
         return store.search(realm.getId(), new ApiKeyStore.SearchCriteria(userId, query.project(), query.keyId(),
                         query.name()), first, max).stream()
+                .flatMap(index -> validity.load(index).stream())
                 .map(this::owned)
-                .filter(Objects::nonNull)
                 .toList();
     }
 
     public Optional<OwnedKey> find(String keyId) {
-        return store.find(keyId).filter(e -> realm.getId().equals(e.getRealmId())).map(this::owned);
+        return validity.find(keyId).map(this::owned);
     }
 
     /**
@@ -90,15 +91,8 @@ public final class ApiKeyDirectory {
         return Optional.ofNullable(user != null ? user : session.users().getUserByUsername(realm, idOrUsername));
     }
 
-    /** Joins the row with its credential, the truth; {@code null} for an orphaned row. */
-    private OwnedKey owned(ApiKeyEntity index) {
-        UserModel owner = session.users().getUserById(realm, index.getUserId());
-        CredentialModel stored = owner == null ? null
-                : owner.credentialManager().getStoredCredentialById(index.getCredentialId());
-        if (stored == null || !ApiKeyCredentialModel.TYPE.equals(stored.getType())) {
-            return null;
-        }
-        ApiKeyCredentialModel key = ApiKeyCredentialModel.from(stored);
-        return new OwnedKey(ApiKeyService.view(key, index), owner, key.data().createdBy());
+    private OwnedKey owned(StoredKey key) {
+        return new OwnedKey(ApiKeyService.view(key.credential(), key.index()), key.owner(),
+                key.credential().data().createdBy(), validity.status(key));
     }
 }

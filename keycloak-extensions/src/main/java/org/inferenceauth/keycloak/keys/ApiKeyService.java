@@ -12,8 +12,6 @@ import org.inferenceauth.keycloak.credential.ApiKeyCredentialData;
 import org.inferenceauth.keycloak.credential.ApiKeyCredentialModel;
 import org.inferenceauth.keycloak.model.jpa.ApiKeyEntity;
 import org.inferenceauth.keycloak.model.jpa.ApiKeyStore;
-import org.inferenceauth.keycloak.model.jpa.RevocationEventEntity;
-import org.inferenceauth.keycloak.model.jpa.RevocationFeedStore;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
@@ -23,17 +21,23 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
- * The one place the rules of project API keys live: minting, listing, revoking and validating.
- * Used by the REST resources, the key-for-token grant and the account console's required action.
+ * What can be done with project API keys: minting, listing, revoking and validating. Used by the
+ * REST resources, the key-for-token grant, the revocation listener and the required action.
  * Callers authenticate and authorise the caller; this class checks the request against the realm.
+ * Whether a key may be used is {@link KeyValidity}'s decision; revocations go to {@link RevocationFeed}.
  */
 public final class ApiKeyService {
+
+    /** The claim that names the key in an access token obtained with it (the key-for-token grant). */
+    public static final String TOKEN_KEY_ID_CLAIM = "api_key_id";
 
     private final KeycloakSession session;
     private final RealmModel realm;
     private final ApiKeySettings settings;
     private final ApiKeyStore store;
     private final Projects projects;
+    private final KeyValidity validity;
+    private final RevocationFeed feed;
 
     public ApiKeyService(KeycloakSession session, RealmModel realm) {
         this.session = session;
@@ -41,6 +45,8 @@ public final class ApiKeyService {
         this.settings = ApiKeySettings.of(realm);
         this.store = new ApiKeyStore(session);
         this.projects = new Projects(session, realm, settings);
+        this.validity = new KeyValidity(session, realm, settings);
+        this.feed = new RevocationFeed(session);
     }
 
     public ApiKeySettings settings() {
@@ -102,76 +108,53 @@ public final class ApiKeyService {
         return projects.of(user);
     }
 
-    /** Revokes one of the owner's keys; {@code false} if the owner holds no key with that id. */
+    /** Revokes one of the owner's keys and announces it to gateways; {@code false} if the owner holds no key with that id. */
     public boolean revoke(UserModel owner, String keyId) {
         CredentialModel credential = keyId == null ? null : owner.credentialManager().getStoredCredentialById(keyId);
         if (credential == null || !ApiKeyCredentialModel.TYPE.equals(credential.getType())) {
             return false;
         }
         owner.credentialManager().removeStoredCredentialById(credential.getId());
-        new RevocationFeedStore(session).append(realm.getId(), RevocationEventEntity.KEY_REVOKED,
-                ApiKeyCredentialModel.from(credential).data().keyId(), owner.getId());
+        feed.keyRevoked(realm.getId(), ApiKeyCredentialModel.from(credential).data().keyId(), owner.getId());
         return true;
     }
 
     /**
      * The key's owner and metadata if the key is valid now: well-formed, issued in this realm, its
-     * credential present with a matching digest, not expired, its owner enabled and still a member
-     * of the key's project. Records the use.
+     * credential present with a matching digest, and {@link KeyValidity active}. Records the use.
      */
     public Optional<ValidatedKey> validate(String token) {
-        Optional<ParsedApiKey> parsed = settings.format().parse(token);
-        Optional<ApiKeyEntity> entry = parsed.flatMap(p -> store.find(p.keyId()))
-                .filter(e -> realm.getId().equals(e.getRealmId()));
-        if (entry.isEmpty()) {
+        Optional<StoredKey> found = settings.format().parse(token).flatMap(parsed -> validity.find(parsed.keyId()));
+        if (found.isEmpty() || !ApiKeyHasher.matches(token, found.get().credential().secret())
+                || !validity.status(found.get()).isActive()) {
             return Optional.empty();
         }
-        ApiKeyEntity index = entry.get();
-        UserModel user = session.users().getUserById(realm, index.getUserId());
-        if (user == null || !user.isEnabled() || user.getServiceAccountClientLink() != null) {
-            return Optional.empty();
-        }
-        CredentialModel stored = user.credentialManager().getStoredCredentialById(index.getCredentialId());
-        if (stored == null || !ApiKeyCredentialModel.TYPE.equals(stored.getType())) {
-            store.forget(index); // the credential is the truth; a row without one is debris
-            return Optional.empty();
-        }
-        ApiKeyCredentialModel key = ApiKeyCredentialModel.from(stored);
+        StoredKey key = found.get();
         long now = Time.currentTime();
-        if (!ApiKeyHasher.matches(token, key.secret()) || key.data().isExpiredAt(now)
-                || !projects.allows(user, key.data().project())) {
-            return Optional.empty();
-        }
+        ApiKeyEntity index = key.index();
         if (index.getLastUsedAt() == null || now - index.getLastUsedAt() >= settings.lastUsedThrottle()) {
             store.touch(index.getKeyId(), now, settings.lastUsedThrottle()); // conditional: one writer wins
         }
-        ApiKeyCredentialData data = key.data();
-        return Optional.of(new ValidatedKey(user, data.keyId(), key.getUserLabel(), data.project(), data.scopes(),
-                key.getCreatedDate() / 1000, data.expiresAt(), data.createdBy()));
+        ApiKeyCredentialData data = key.credential().data();
+        return Optional.of(new ValidatedKey(key.owner(), data.keyId(), key.credential().getUserLabel(), data.project(),
+                data.scopes(), key.credential().getCreatedDate() / 1000, data.expiresAt(), data.createdBy()));
     }
 
-    /** Whether the key with this id is still valid, without the key itself (the gateway's re-check). */
+    /** Whether the key with this id is valid now, by the same rule, without the key itself (re-check, derived tokens). */
     public boolean isActive(String keyId) {
-        Optional<ApiKeyEntity> index = store.find(keyId).filter(e -> realm.getId().equals(e.getRealmId()));
-        if (index.isEmpty()) {
-            return false;
-        }
-        UserModel user = session.users().getUserById(realm, index.get().getUserId());
-        if (user == null || !user.isEnabled()) {
-            return false;
-        }
-        CredentialModel stored = user.credentialManager().getStoredCredentialById(index.get().getCredentialId());
-        if (stored == null || !ApiKeyCredentialModel.TYPE.equals(stored.getType())) {
-            return false;
-        }
-        ApiKeyCredentialData data = ApiKeyCredentialModel.from(stored).data();
-        return !data.isExpiredAt(Time.currentTime()) && projects.allows(user, data.project());
+        return validity.find(keyId).map(validity::status).filter(KeyStatus::isActive).isPresent();
     }
 
-    /** Ids of the user's keys whose project the user no longer belongs to (after leaving a group). */
-    public List<String> keysOutsideProjects(UserModel user) {
+    /**
+     * Ids of the user's keys that their owner can no longer use because of group membership or roles
+     * (left the key's project, lost the required role): after such a change, gateways must hear of them.
+     */
+    public List<String> keysWithoutAccess(UserModel user) {
         return keyCredentials(user).map(ApiKeyCredentialModel::from)
-                .filter(key -> !projects.allows(user, key.data().project()))
+                .filter(key -> {
+                    KeyStatus status = validity.status(user, key.data());
+                    return status == KeyStatus.OWNER_LEFT_PROJECT || status == KeyStatus.OWNER_LACKS_ROLE;
+                })
                 .map(key -> key.data().keyId())
                 .toList();
     }

@@ -2,10 +2,15 @@ package org.inferenceauth.keycloak.keys;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.inferenceauth.apikey.format.ApiKeyFormat;
 import org.jboss.logging.Logger;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
 
 /**
  * Per-realm settings of project API keys, read from realm attributes prefixed {@value #PREFIX}
@@ -23,16 +28,26 @@ import org.keycloak.models.RealmModel;
  *                            ({@code inference.apikey.selfServiceClients}, {@code account-console,open-webui})
  * @param lastUsedThrottle    seconds between two last-used writes of one key ({@code inference.apikey.lastUsedThrottleSeconds}, 60)
  * @param feedRetention       seconds the revocation feed keeps entries ({@code inference.apikey.revocationRetentionSeconds}, 7 days)
+ * @param requiredRole        realm role a user needs to use the inference API with a key or a token
+ *                            ({@code inference.apikey.requiredRole}, {@code inference-user}); a realm without it
+ *                            lets nobody in (fail closed)
  */
 public record ApiKeySettings(String keyPrefix, int maxKeys, int maxLifetimeDays, boolean expiryRequired,
                              String projectsGroup, int mintMaxAuthAge, List<String> selfServiceClients,
-                             int lastUsedThrottle, int feedRetention) {
+                             int lastUsedThrottle, int feedRetention, String requiredRole) {
 
     public static final String PREFIX = "inference.apikey.";
     /** The realm role that allows minting keys; listing and revoking one's own keys need none. */
     public static final String MINT_ROLE = "api-key-user";
+    /**
+     * Client attribute: {@code "true"} lets this (confidential) client exchange API keys for access
+     * tokens at the token endpoint. Off unless an operator sets it.
+     */
+    public static final String EXCHANGE_CLIENT_ATTRIBUTE = PREFIX + "exchangeEnabled";
 
     private static final Logger LOG = Logger.getLogger(ApiKeySettings.class);
+    /** Realms already told, once per node, that their required role is missing. */
+    private static final Set<String> MISSING_ROLE_REPORTED = ConcurrentHashMap.newKeySet();
 
     public static ApiKeySettings of(RealmModel realm) {
         return new ApiKeySettings(
@@ -44,7 +59,8 @@ public record ApiKeySettings(String keyPrefix, int maxKeys, int maxLifetimeDays,
                 read(realm, "mintMaxAuthAgeSeconds", 600, v -> atLeast(0, Integer.parseInt(v))),
                 read(realm, "selfServiceClients", List.of("account-console", "open-webui"), ApiKeySettings::list),
                 read(realm, "lastUsedThrottleSeconds", 60, v -> atLeast(0, Integer.parseInt(v))),
-                read(realm, "revocationRetentionSeconds", 7 * 24 * 3600, v -> atLeast(60, Integer.parseInt(v))));
+                read(realm, "revocationRetentionSeconds", 7 * 24 * 3600, v -> atLeast(60, Integer.parseInt(v))),
+                read(realm, "requiredRole", "inference-user", v -> v));
     }
 
     public ApiKeyFormat format() {
@@ -87,8 +103,30 @@ public record ApiKeySettings(String keyPrefix, int maxKeys, int maxLifetimeDays,
     }
 
     /** Whether {@code user} holds the minting role (directly, through a group or a composite). */
-    public static boolean mayMint(org.keycloak.models.RealmModel realm, org.keycloak.models.UserModel user) {
-        org.keycloak.models.RoleModel role = realm.getRole(MINT_ROLE);
+    public static boolean mayMint(RealmModel realm, UserModel user) {
+        RoleModel role = realm.getRole(MINT_ROLE);
         return role != null && user.hasRole(role);
+    }
+
+    /**
+     * Whether {@code user} may use the inference API at all: holds {@link #requiredRole()} directly,
+     * through a group or a composite (the default roles, unless an operator took it out of them).
+     */
+    public boolean mayUseApi(RealmModel realm, UserModel user) {
+        RoleModel role = realm.getRole(requiredRole);
+        if (role == null) { // fail closed, and say why once per realm and node
+            if (MISSING_ROLE_REPORTED.add(realm.getId() + "/" + requiredRole)) {
+                LOG.warnf("Realm %s has no role %s (%srequiredRole): no API key or token of this realm is active"
+                        + " until the role exists and users hold it", realm.getName(), requiredRole, PREFIX);
+            }
+            return false;
+        }
+        return user.hasRole(role);
+    }
+
+    /** Whether an operator enabled this client for the key-for-token exchange; public clients never are. */
+    public static boolean mayExchangeKeys(ClientModel client) {
+        return !client.isPublicClient() && !client.isBearerOnly()
+                && "true".equalsIgnoreCase(client.getAttribute(EXCHANGE_CLIENT_ATTRIBUTE));
     }
 }

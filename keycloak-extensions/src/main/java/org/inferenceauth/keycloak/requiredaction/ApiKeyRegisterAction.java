@@ -31,16 +31,17 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * Mints a project API key through Keycloak's own login flow, so any client can send a user here
  * with {@code kc_action=project-api-key-register} (and the account console's "Set up" button).
  *
- * <p>Two pages of the login theme: {@code project-api-key-register.ftl} asks for name, project and
- * expiry; {@code project-api-key-created.ftl} shows the key once, then "continue" returns to the
- * client. The key exists only in that one response: the authentication session remembers the
+ * <p>Two pages, shipped in this jar and shown inside whatever login theme the realm uses:
+ * {@value #REGISTER_PAGE} asks for name, project and expiry; {@value #CREATED_PAGE} shows the key
+ * once, then "continue" returns to the client. The key exists only in that one response: the authentication session remembers the
  * key <em>id</em> of what it minted, so a reload or a second submit never mints again nor shows
  * the key again.
  */
 final class ApiKeyRegisterAction implements RequiredActionProvider, CredentialRegistrator {
 
-    static final String REGISTER_PAGE = "project-api-key-register.ftl";
-    static final String CREATED_PAGE = "project-api-key-created.ftl";
+    /** Templates and messages ship in this jar ({@code theme-resources/}), prefixed, so any login theme works. */
+    static final String REGISTER_PAGE = "inference-api-key-register.ftl";
+    static final String CREATED_PAGE = "inference-api-key-created.ftl";
     /** Auth note: id of the key minted in this authentication session (never the key itself). */
     static final String MINTED_KEY_ID = "inference.apikey.minted-key-id";
     static final String MINTED_KEY_NAME = "inference.apikey.minted-key-name";
@@ -111,12 +112,12 @@ final class ApiKeyRegisterAction implements RequiredActionProvider, CredentialRe
 
         UserModel user = context.getUser();
         if (!ApiKeySettings.mayMint(context.getRealm(), user)) {
-            context.challenge(registerForm(context, keys, values, List.of(new FormMessage(null, "apiKeyNotAllowed"))));
+            context.challenge(registerForm(context, keys, values, List.of(new FormMessage(null, "inferenceApiKeyNotAllowed"))));
             return;
         }
         if (values.get(FIELD_NAME).isEmpty()) {
             context.challenge(registerForm(context, keys, values,
-                    List.of(new FormMessage(FIELD_NAME, "apiKeyNameMissing"))));
+                    List.of(new FormMessage(FIELD_NAME, "inferenceApiKeyNameMissing"))));
             return;
         }
         Instant expiresAt;
@@ -124,7 +125,7 @@ final class ApiKeyRegisterAction implements RequiredActionProvider, CredentialRe
             expiresAt = endOfDay(values.get(FIELD_EXPIRES_ON));
         } catch (DateTimeParseException e) {
             context.challenge(registerForm(context, keys, values,
-                    List.of(new FormMessage(FIELD_EXPIRES_ON, "apiKeyExpiryInvalid"))));
+                    List.of(new FormMessage(FIELD_EXPIRES_ON, "inferenceApiKeyExpiryInvalid"))));
             return;
         }
 

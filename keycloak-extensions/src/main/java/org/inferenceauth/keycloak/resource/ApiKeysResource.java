@@ -47,10 +47,10 @@ public final class ApiKeysResource {
         return selfService.projects();
     }
 
-    /** Any content type is routed here, and the body read as text, so that bad input gets a JSON error. */
+    /** Any content type is routed here, and the body read as bytes, so that bad input gets a JSON error. */
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Response create(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+    public Response create(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
         return selfService.create(contentType, body);
     }
 
@@ -81,7 +81,7 @@ public final class ApiKeysResource {
     @Path("revocations/check")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response check(String body) {
+    public Response check(byte[] body) {
         return gateway.check(body);
     }
 

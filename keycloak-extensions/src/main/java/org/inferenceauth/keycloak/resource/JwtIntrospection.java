@@ -3,6 +3,7 @@ package org.inferenceauth.keycloak.resource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.inferenceauth.keycloak.keys.ApiKeyService;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -16,17 +17,20 @@ import org.keycloak.util.TokenUtil;
  * Lets a gateway send whatever bearer credential it got to one endpoint: a Keycloak access token
  * of this realm is answered too. Active means: signature by a realm key, issuer of this realm,
  * type Bearer, not expired, not before the realm's or the client's not-before, client and owner
- * present and enabled, not revoked (RFC 7009), and, when the token names a session, that session
- * still exists (tokens of the key exchange have none).
+ * present and enabled, the owner holding the role the inference API needs, not revoked (RFC 7009),
+ * when the token names a session, that session still exists, and when it names an API key (a
+ * token of the key exchange, which has no session), that key is still active.
  */
 final class JwtIntrospection {
 
     private final KeycloakSession session;
     private final RealmModel realm;
+    private final ApiKeyService keys;
 
-    JwtIntrospection(KeycloakSession session, RealmModel realm) {
+    JwtIntrospection(KeycloakSession session, RealmModel realm, ApiKeyService keys) {
         this.session = session;
         this.realm = realm;
+        this.keys = keys;
     }
 
     /** Whether the credential has the shape of a JWS (three base64url parts). */
@@ -43,7 +47,8 @@ final class JwtIntrospection {
             return Optional.empty();
         }
         UserModel user = token.getSubject() == null ? null : session.users().getUserById(realm, token.getSubject());
-        if (user == null || !user.isEnabled() || !sessionAlive(token) || revoked(token) || !clientEnabled(token)) {
+        if (user == null || !user.isEnabled() || !keys.settings().mayUseApi(realm, user) || !sessionAlive(token)
+                || !keyActive(token) || revoked(token) || !clientEnabled(token)) {
             return Optional.empty();
         }
         Map<String, Object> json = new LinkedHashMap<>();
@@ -73,6 +78,12 @@ final class JwtIntrospection {
     private boolean clientEnabled(AccessToken token) {
         ClientModel client = token.getIssuedFor() == null ? null : realm.getClientByClientId(token.getIssuedFor());
         return client != null && client.isEnabled() && (token.getIat() == null || token.getIat() >= client.getNotBefore());
+    }
+
+    /** A token obtained with an API key ends with the key (see the grant's claim). */
+    private boolean keyActive(AccessToken token) {
+        Object keyId = token.getOtherClaims().get(ApiKeyService.TOKEN_KEY_ID_CLAIM);
+        return keyId == null || (keyId instanceof String id && keys.isActive(id));
     }
 
     private boolean sessionAlive(AccessToken token) {

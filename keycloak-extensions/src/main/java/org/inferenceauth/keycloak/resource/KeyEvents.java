@@ -13,13 +13,7 @@ import org.keycloak.representations.AccessToken;
  * Keycloak user events for self-service mints and revocations, so they appear in the realm's event
  * log beside the consoles' credential events. Details name the key, never its secret.
  */
-public final class KeyEvents {
-
-    /**
-     * Set on revocations whose feed entry is already written (by ApiKeyService), so that the
-     * revocation listener does not record them twice.
-     */
-    public static final String FEED_RECORDED = "api_key_feed_recorded";
+final class KeyEvents {
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -34,7 +28,7 @@ public final class KeyEvents {
     }
 
     void revoked(UserModel user, AccessToken token, String keyId) {
-        event(EventType.REMOVE_CREDENTIAL, user, token, keyId, null).detail(FEED_RECORDED, "true").success();
+        event(EventType.REMOVE_CREDENTIAL, user, token, keyId, null).success();
     }
 
     private EventBuilder event(EventType type, UserModel user, AccessToken token, String keyId, String name) {

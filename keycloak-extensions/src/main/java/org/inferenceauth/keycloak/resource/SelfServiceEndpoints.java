@@ -3,7 +3,6 @@ package org.inferenceauth.keycloak.resource;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import org.inferenceauth.keycloak.keys.ApiKeySettings;
 import org.inferenceauth.keycloak.keys.MintRequest;
 import org.inferenceauth.keycloak.keys.MintedKey;
 import org.inferenceauth.keycloak.resource.UserAuth.Caller;
-import org.keycloak.util.JsonSerialization;
 
 /** The owner's own keys: list, projects, create, revoke. */
 final class SelfServiceEndpoints {
@@ -48,7 +46,7 @@ final class SelfServiceEndpoints {
         return ok(Map.of("projects", projects, "limits", limits));
     }
 
-    Response create(String contentType, String body) {
+    Response create(String contentType, byte[] body) {
         Caller caller = auth.authenticate();
         auth.requireMayMint(caller);
         if (!isJson(contentType)) {
@@ -83,16 +81,9 @@ final class SelfServiceEndpoints {
         }
     }
 
-    private static MintRequest parse(String body, String client) {
-        JsonNode json;
-        try {
-            json = body == null || body.isBlank() ? null : JsonSerialization.mapper.readTree(body);
-        } catch (IOException e) {
-            json = null;
-        }
-        if (json == null || !json.isObject()) {
-            throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST, "The body must be a JSON object.");
-        }
+    private static MintRequest parse(byte[] body, String client) {
+        JsonNode json = JsonBodies.object(body).orElseThrow(() ->
+                ApiErrors.error(400, ApiKeyException.INVALID_REQUEST, "The body must be a JSON object."));
         return new MintRequest(text(json, "name"), text(json, "project"), instant(text(json, "expiresAt")),
                 scopes(json.get("scopes")), client);
     }

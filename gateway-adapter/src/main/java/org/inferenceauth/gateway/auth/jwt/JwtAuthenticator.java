@@ -29,37 +29,49 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.inferenceauth.gateway.auth.AuthResult;
 import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.auth.cache.KeyHash;
-import org.inferenceauth.gateway.auth.revocation.RevokedSubjects;
+import org.inferenceauth.gateway.auth.revocation.RevokedIdentities;
 import org.inferenceauth.gateway.config.GatewayConfig;
 
 /**
  * Keycloak access tokens, verified locally: signature against the realm's JWKS (cached by Nimbus,
  * an unknown {@code kid} triggers a rate-limited re-fetch, so key rotation just works), issuer,
- * expiry and not-before with a clock skew, accepted audiences, authorized parties, and
- * {@code typ=Bearer} so ID and refresh tokens are refused. A verified token's identity is cached
- * by its hash until it expires, so a token costs one signature check, not one per request.
+ * expiry and not-before with a clock skew, accepted audiences, authorized parties,
+ * {@code typ=Bearer} so ID and refresh tokens are refused, and the realm role the inference API
+ * needs in {@code realm_access.roles}. A verified token's identity is cached by its hash until it
+ * expires, so a token costs one signature check, not one per request; revocations of its user, or
+ * of the API key it was obtained with ({@code api_key_id}), are checked on every request.
  */
 public final class JwtAuthenticator {
+
+    /** The claim naming the API key a token was obtained with (Keycloak's key-for-token grant). */
+    static final String KEY_ID_CLAIM = "api_key_id";
 
     private final Vertx vertx;
     private final JWKSource<SecurityContext> jwks;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final Set<String> authorizedParties;
-    private final RevokedSubjects revokedSubjects;
+    private final Optional<String> requiredRole;
+    private final Set<String> webUiClients;
+    private final RevokedIdentities revoked;
     private final Clock clock;
     private final Duration clockSkew;
     private final Cache<String, Identity> verified;
 
-    public JwtAuthenticator(Vertx vertx, GatewayConfig.Jwt config, String issuer, RevokedSubjects revokedSubjects,
+    public JwtAuthenticator(Vertx vertx, GatewayConfig.Jwt config, String issuer, RevokedIdentities revoked,
                             Duration httpTimeout, Clock clock) {
         this.vertx = vertx;
         this.authorizedParties = config.authorizedParties();
-        this.revokedSubjects = revokedSubjects;
+        this.requiredRole = config.requiredRole();
+        this.webUiClients = config.webUiClients();
+        this.revoked = revoked;
         this.clock = clock;
         this.clockSkew = config.clockSkew();
         int timeout = (int) httpTimeout.toMillis();
@@ -141,12 +153,21 @@ public final class JwtAuthenticator {
         verified.asMap().values().removeIf(identity -> subject.equals(identity.subject()));
     }
 
+    /** Ids of the API keys that cached, unexpired tokens were obtained with: the revocation re-check asks about them too. */
+    public Set<String> keyIdsInUse() {
+        Instant now = clock.instant();
+        return verified.asMap().values().stream()
+                .filter(identity -> identity.keyId() != null && identity.expiresAt().isAfter(now))
+                .map(Identity::keyId)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
     private AuthResult decide(Identity identity) {
         if (identity.expiresAt().plus(clockSkew).isBefore(clock.instant())) {
             return new AuthResult.Rejected("JWT expired");
         }
-        if (revokedSubjects.isRevoked(identity)) {
-            return new AuthResult.Rejected("user disabled or deleted after the token was issued");
+        if (revoked.isRevoked(identity)) {
+            return new AuthResult.Rejected("user or API key revoked after the token was issued");
         }
         return new AuthResult.Authenticated(identity);
     }
@@ -160,12 +181,27 @@ public final class JwtAuthenticator {
         if (!authorizedParties.isEmpty() && (azp == null || !authorizedParties.contains(azp))) {
             throw new BadJWTException("authorized party not accepted");
         }
+        if (requiredRole.isPresent() && !realmRoles(claims).contains(requiredRole.get())) {
+            throw new BadJWTException("the realm role the inference API needs is missing");
+        }
         String scope = claims.getStringClaim("scope");
         Set<String> scopes = scope == null ? Set.of()
                 : Arrays.stream(scope.split(" ")).filter(s -> !s.isBlank()).collect(Collectors.toCollection(HashSet::new));
         String username = claims.getStringClaim("preferred_username");
         Instant issuedAt = claims.getIssueTime().toInstant();
+        String keyId = claims.getStringClaim(KEY_ID_CLAIM);
+        // A token bought with an API key is API use whichever client exchanged it.
+        Identity.Channel channel = keyId == null && azp != null && webUiClients.contains(azp)
+                ? Identity.Channel.UI : Identity.Channel.API;
         return new Identity(Identity.Kind.JWT, claims.getSubject(), username != null ? username : claims.getSubject(),
-                null, null, azp, scopes, issuedAt, claims.getExpirationTime().toInstant());
+                null, keyId, azp, scopes, issuedAt, claims.getExpirationTime().toInstant(), channel);
+    }
+
+    /** {@code realm_access.roles}; empty when absent or malformed. */
+    private static List<String> realmRoles(JWTClaimsSet claims) throws ParseException {
+        Map<String, Object> realmAccess = claims.getJSONObjectClaim("realm_access");
+        Object roles = realmAccess == null ? null : realmAccess.get("roles");
+        return roles instanceof List<?> list
+                ? list.stream().filter(String.class::isInstance).map(String.class::cast).toList() : List.of();
     }
 }

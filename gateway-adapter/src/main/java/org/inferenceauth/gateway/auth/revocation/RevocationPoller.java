@@ -6,6 +6,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,10 +18,12 @@ import org.inferenceauth.gateway.metrics.GatewayMetrics;
 
 /**
  * Keeps the caches honest. Every interval it (1) reads the realm's revocation feed and evicts what
- * it names, and (2) asks Keycloak which of the cached keys are no longer active and evicts those.
- * The second step catches revocations the feed cannot see (a credential deleted in the admin
- * console, an expiry), so any revocation reaches the gateway within about one interval plus a
- * round trip. Rounds never overlap: the next one is scheduled when the previous ends.
+ * it names, and (2) asks Keycloak which of the cached keys, and of the keys that cached tokens were
+ * obtained with, are no longer active and evicts those. The second step catches what the feed
+ * cannot see (an expiry, a role taken away from a group or from the default roles), so any
+ * revocation reaches the gateway within about one interval plus a round trip. Revoked keys and
+ * users are also remembered ({@link RevokedIdentities}), so that tokens naming them are refused.
+ * Rounds never overlap: the next one is scheduled when the previous ends.
  */
 public final class RevocationPoller {
 
@@ -32,7 +35,7 @@ public final class RevocationPoller {
     private final KeycloakApiKeyClient keycloak;
     private final ApiKeyCache keys;
     private final JwtAuthenticator jwts;
-    private final RevokedSubjects revokedSubjects;
+    private final RevokedIdentities revoked;
     private final GatewayMetrics metrics;
     private final Duration interval;
     private final Duration reachableWindow;
@@ -43,13 +46,13 @@ public final class RevocationPoller {
     private long timerId = -1;
 
     public RevocationPoller(Vertx vertx, KeycloakApiKeyClient keycloak, ApiKeyCache keys, JwtAuthenticator jwts,
-                            RevokedSubjects revokedSubjects, GatewayMetrics metrics, Duration interval,
+                            RevokedIdentities revoked, GatewayMetrics metrics, Duration interval,
                             Duration keycloakTimeout) {
         this.vertx = vertx;
         this.keycloak = keycloak;
         this.keys = keys;
         this.jwts = jwts;
-        this.revokedSubjects = revokedSubjects;
+        this.revoked = revoked;
         this.metrics = metrics;
         this.interval = interval;
         // Three missed rounds (each may take up to a timeout per call) mean Keycloak is not reachable.
@@ -137,18 +140,21 @@ public final class RevocationPoller {
                 keyIds.add(event.keyId());
             } else if (event.subject() != null
                     && ("user_disabled".equals(event.type()) || "user_deleted".equals(event.type()))) {
-                revokedSubjects.revoke(event.subject());
+                revoked.revokeSubject(event.subject());
                 jwts.evictSubject(event.subject());
                 metrics.revocationsApplied("user", keys.invalidateSubject(event.subject()));
             }
         }
         if (!keyIds.isEmpty()) {
+            keyIds.forEach(revoked::revokeKey);
             metrics.revocationsApplied("key", keys.invalidateKeyIds(keyIds));
         }
     }
 
     private Future<Void> recheckCachedKeys() {
-        List<String> cached = List.copyOf(keys.activeKeyIds());
+        Set<String> inUse = new HashSet<>(keys.activeKeyIds());
+        inUse.addAll(jwts.keyIdsInUse());
+        List<String> cached = List.copyOf(inUse);
         Future<Void> chain = Future.succeededFuture();
         for (int from = 0; from < cached.size(); from += CHECK_BATCH) {
             List<String> batch = cached.subList(from, Math.min(cached.size(), from + CHECK_BATCH));
@@ -159,6 +165,7 @@ public final class RevocationPoller {
 
     private Void evictInactive(Set<String> inactive) {
         if (!inactive.isEmpty()) {
+            inactive.forEach(revoked::revokeKey);
             metrics.revocationsApplied("recheck", keys.invalidateKeyIds(inactive));
         }
         return null;

@@ -6,7 +6,7 @@ import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 
-/** The revocation feed's table: append in the transaction that revokes, read by cursor. */
+/** The revocation feed's table, used only by {@code keys.RevocationFeed}: append, read by cursor, purge. */
 public final class RevocationFeedStore {
 
     private final EntityManager em;
@@ -32,7 +32,6 @@ public final class RevocationFeedStore {
         return max == null ? 0 : max;
     }
 
-    /** Drops entries older than {@code beforeSeconds}; gateways further behind re-check their cache. */
     /** Deletes one realm's entries older than {@code beforeSeconds}: each realm keeps its own retention. */
     public int purge(String realmId, long beforeSeconds) {
         return em.createNamedQuery("RevocationEventEntity.purge")

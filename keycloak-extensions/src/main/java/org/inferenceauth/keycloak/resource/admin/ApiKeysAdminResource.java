@@ -93,6 +93,8 @@ public final class ApiKeysAdminResource {
         json.put("userId", owned.owner().getId());
         json.put("username", owned.owner().getUsername());
         json.put("createdBy", owned.createdBy());
+        json.put("active", owned.status().isActive());
+        json.put("status", owned.status().code());
         return json;
     }
 
