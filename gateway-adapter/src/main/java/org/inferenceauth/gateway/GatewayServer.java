@@ -45,6 +45,7 @@ import org.inferenceauth.gateway.proxy.UpstreamOrigin;
 import org.inferenceauth.gateway.routing.ModelCatalog;
 import org.inferenceauth.gateway.routing.PathPolicy;
 import org.inferenceauth.gateway.routing.Upstream;
+import org.inferenceauth.gateway.routing.UpstreamAuth;
 
 /** Wires the gateway together and runs its two listeners: the API port and the management port. */
 public final class GatewayServer {
@@ -90,8 +91,9 @@ public final class GatewayServer {
                 .build();
 
         List<Upstream> upstreams = up.baseUrls().stream().map(Upstream::of).toList();
+        UpstreamAuth upstreamAuth = new UpstreamAuth(metrics);
         catalog = new ModelCatalog(vertx, upstreamClient, upstreams, up.defaultUpstream().map(Upstream::of),
-                up.apiKey(), up.connectTimeout().plus(Duration.ofSeconds(5)));
+                up.apiKey(), upstreamAuth, up.connectTimeout().plus(Duration.ofSeconds(5)));
 
         Clock clock = Clock.systemUTC();
         RevokedIdentities revoked = new RevokedIdentities(Duration.ofHours(24), config.jwt().clockSkew(), clock);
@@ -99,7 +101,7 @@ public final class GatewayServer {
                 config.keycloak().timeout(), clock);
         KeycloakHealth keycloakHealth = new KeycloakHealth(metrics);
         KeycloakApiKeyClient keycloak = new KeycloakApiKeyClient(keycloakClient, config.keycloak(), keycloakHealth);
-        keyCache = new ApiKeyCache(config.keyCache(), Ticker.systemTicker());
+        keyCache = new ApiKeyCache(config.keyCache(), Ticker.systemTicker(), clock);
         Authenticator authenticator = new Authenticator(jwts, apiKeys(keycloak, keycloakHealth, clock), metrics);
         poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revoked, metrics,
                 config.keycloak().revocationPollInterval(), config.keycloak().timeout());
@@ -109,12 +111,12 @@ public final class GatewayServer {
         RequestLogging logging = new RequestLogging(metrics, new AccessLog(config.accessLogEnabled(), logOut));
         ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
         Admission admission = new Admission(authenticator, new RateLimitGate(rateLimiter, metrics), clientAddress,
-                metrics, config.keycloak().retryAfter());
+                metrics, config.keycloak().retryAfter(), config.keycloak().realmName());
         // WebSocket upgrades off on purpose: an interceptor that does not opt in is skipped for them.
         HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), upstreamClient)
                 .origin(new UpstreamOrigin(up.connectTimeout(), up.idleTimeout()))
                 .addInterceptor(new GatewayInterceptor(policy, admission, catalog,
-                        new GatewayInterceptor.UpstreamSettings(up.apiKey(), clientAddress), metrics, logging,
+                        new GatewayInterceptor.UpstreamSettings(up.apiKey(), clientAddress, upstreamAuth), metrics, logging,
                         config.maxBodyBytes()));
         ForwardAuthHandler forwardAuth = config.forwardAuth()
                 .map(type -> new ForwardAuthHandler(type, policy, admission, logging)).orElse(null);

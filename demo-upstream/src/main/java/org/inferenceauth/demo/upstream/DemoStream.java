@@ -24,7 +24,7 @@ final class DemoStream {
     private final List<String> words;
     private final int promptTokens;
     private final boolean includeUsage;
-    private final int failAfterChunks;
+    private final StreamFailure failure;
     private final Consumer<Boolean> onEnd;
     private final String id;
     private final long created = Instant.now().getEpochSecond();
@@ -32,10 +32,10 @@ final class DemoStream {
     private boolean closed;
 
     /**
-     * @param failAfterChunks after this many words the stream breaks off (for tests); negative never
+     * @param failure how and after how many words the stream breaks off (for tests)
      * @param onEnd called once with {@code true} if the client went away first, {@code false} when the stream completed */
     DemoStream(Vertx vertx, HttpServerResponse response, Duration chunkDelay, boolean chat, String model,
-               List<String> words, int promptTokens, boolean includeUsage, int failAfterChunks, Consumer<Boolean> onEnd) {
+               List<String> words, int promptTokens, boolean includeUsage, StreamFailure failure, Consumer<Boolean> onEnd) {
         this.vertx = vertx;
         this.response = response;
         this.chunkDelay = chunkDelay;
@@ -44,7 +44,7 @@ final class DemoStream {
         this.words = words;
         this.promptTokens = promptTokens;
         this.includeUsage = includeUsage;
-        this.failAfterChunks = failAfterChunks;
+        this.failure = failure;
         this.onEnd = onEnd;
         this.id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
     }
@@ -75,10 +75,8 @@ final class DemoStream {
         if (closed) {
             return;
         }
-        if (next == failAfterChunks) {
-            // Simulates a crashed inference server: half an event, then the connection drops.
-            response.write("data: {\"id\":\"" + id + "\",\"obj");
-            vertx.setTimer(20, t -> response.reset());
+        if (next == failure.afterChunks()) {
+            fail();
             return;
         }
         if (next < words.size()) {
@@ -96,6 +94,23 @@ final class DemoStream {
         closed = true;
         onEnd.accept(false);
         response.end("data: [DONE]\n\n");
+    }
+
+    private void fail() {
+        switch (failure.how()) {
+            case RESET_MID_EVENT -> {
+                // A crashed inference server: half an event, then the connection drops.
+                response.write("data: {\"id\":\"" + id + "\",\"obj");
+                vertx.setTimer(20, t -> response.reset());
+            }
+            case RESET_BETWEEN_EVENTS -> vertx.setTimer(20, t -> response.reset());
+            case ERROR_EVENT -> {
+                send(StreamFailure.vllmError());
+                closed = true;
+                onEnd.accept(false);
+                response.end("data: [DONE]\n\n");
+            }
+        }
     }
 
     private void send(JsonObject event) {

@@ -24,6 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with {@code finish_reason}, an optional usage chunk with {@code "choices":[]}, then
  * {@code data: [DONE]\n\n}. Like vLLM it also exposes unprotected extras (/metrics, /health,
  * /tokenize) so the gateway's allow-list can be shown to hide them.
+ *
+ * <p>It is as strict as vLLM under uvicorn where a client could notice: idle keep-alive
+ * connections are closed after 5 s ({@link KeepAlive}), an upstream key, when set, is required on
+ * {@code /v1} ({@link UpstreamKey}), and a stream can fail as vLLM's do ({@link StreamFailure}).
  */
 public final class DemoUpstream {
 
@@ -38,6 +42,12 @@ public final class DemoUpstream {
     private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
     private final AtomicInteger abortedStreams = new AtomicInteger();
     private final AtomicInteger completedStreams = new AtomicInteger();
+    private final AtomicInteger unauthorized = new AtomicInteger();
+    private final AtomicInteger droppedByKeepAlive = new AtomicInteger();
+    private Duration keepAliveTimeout = Duration.ofSeconds(5);
+    private Duration closeLateBy = Duration.ZERO;
+    private UpstreamKey apiKey;
+    private KeepAlive keepAlive;
     private HttpServer server;
 
     public DemoUpstream(Vertx vertx, List<String> models, Duration chunkDelay) {
@@ -46,11 +56,29 @@ public final class DemoUpstream {
         this.chunkDelay = chunkDelay;
     }
 
+    /** Requires {@code Authorization: Bearer <key>} on {@code /v1}, as {@code vllm serve --api-key} does. Before {@link #start}. */
+    public DemoUpstream requireApiKey(String key) {
+        this.apiKey = new UpstreamKey(key);
+        return this;
+    }
+
+    /**
+     * How long a keep-alive connection may stay idle (uvicorn's {@code --timeout-keep-alive}, 5 s), and
+     * how late the server closes it (see {@link KeepAlive}: a request in between is dropped). Before {@link #start}.
+     */
+    public DemoUpstream keepAlive(Duration timeout, Duration closeLateBy) {
+        this.keepAliveTimeout = timeout;
+        this.closeLateBy = closeLateBy;
+        return this;
+    }
+
     public Future<DemoUpstream> start(String host, int port) {
-        return vertx.createHttpServer().requestHandler(this::handle).listen(port, host).map(s -> {
-            server = s;
-            return this;
-        });
+        keepAlive = new KeepAlive(vertx, keepAliveTimeout, closeLateBy);
+        return vertx.createHttpServer().connectionHandler(keepAlive::opened).requestHandler(this::admit)
+                .listen(port, host).map(s -> {
+                    server = s;
+                    return this;
+                });
     }
 
     public int port() {
@@ -76,6 +104,32 @@ public final class DemoUpstream {
 
     public int completedStreams() {
         return completedStreams.get();
+    }
+
+    /** Requests refused with 401 for a missing or wrong upstream key. */
+    public int unauthorized() {
+        return unauthorized.get();
+    }
+
+    /** Requests that arrived on a connection past its keep-alive and were dropped unanswered. */
+    public int droppedByKeepAlive() {
+        return droppedByKeepAlive.get();
+    }
+
+    private void admit(HttpServerRequest request) {
+        if (!keepAlive.requestStarted(request.connection())) {
+            droppedByKeepAlive.incrementAndGet();
+            request.connection().close();
+            return;
+        }
+        request.response().endHandler(v -> keepAlive.responseEnded(request.connection()));
+        if (apiKey != null && !apiKey.admits(request)) {
+            unauthorized.incrementAndGet();
+            request.response().setStatusCode(401).putHeader("content-type", "application/json")
+                    .end(UpstreamKey.UNAUTHORIZED);
+            return;
+        }
+        handle(request);
     }
 
     private void handle(HttpServerRequest request) {
@@ -116,6 +170,7 @@ public final class DemoUpstream {
     private void answer(HttpServerRequest request, String path, JsonObject body) {
         switch (path) {
             case "/v1/chat/completions", "/v1/completions" -> complete(request, body, path.endsWith("chat/completions"));
+            case "/v1/embeddings" -> embed(request, body);
             case "/tokenize" -> json(request.response(), 200, new JsonObject().put("tokens", new JsonArray().add(1)));
             default -> json(request.response(), 404, error("Not Found", "NotFoundError", 404));
         }
@@ -131,11 +186,25 @@ public final class DemoUpstream {
         int promptTokens = promptTokens(body, chat);
         if (Boolean.TRUE.equals(body.getBoolean("stream"))) {
             boolean includeUsage = body.getJsonObject("stream_options", new JsonObject()).getBoolean("include_usage", false);
-            int failAfter = body.getInteger("demo_fail_after_chunks", -1); // test knob: die mid-stream
-            new DemoStream(vertx, request.response(), chunkDelay, chat, model, words, promptTokens, includeUsage, failAfter,
-                    aborted -> (aborted ? abortedStreams : completedStreams).incrementAndGet()).start();
+            // Test knobs: a slower stream for this request, and a failure mid-stream.
+            Duration delay = Duration.ofMillis(body.getLong("demo_chunk_delay_ms", chunkDelay.toMillis()));
+            new DemoStream(vertx, request.response(), delay, chat, model, words, promptTokens, includeUsage,
+                    StreamFailure.from(body), aborted -> (aborted ? abortedStreams : completedStreams).incrementAndGet()).start();
         } else {
             json(request.response(), 200, DemoResponses.whole(chat, model, String.join(" ", words), promptTokens, words.size()));
+        }
+    }
+
+    private void embed(HttpServerRequest request, JsonObject body) {
+        String model = body.getString("model");
+        if (model == null || !models.contains(model)) {
+            json(request.response(), 404, error("The model `" + model + "` does not exist.", "NotFoundError", 404));
+            return;
+        }
+        try {
+            json(request.response(), 200, DemoEmbeddings.answer(model, body));
+        } catch (DemoEmbeddings.Invalid invalid) {
+            json(request.response(), 400, error(invalid.getMessage(), "BadRequestError", 400));
         }
     }
 
@@ -187,7 +256,10 @@ public final class DemoUpstream {
         response.setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
     }
 
-    /** {@code DEMO_PORT} (8001), {@code DEMO_HOST}, {@code DEMO_MODELS} (comma-separated), {@code DEMO_CHUNK_DELAY_MS} (50). */
+    /**
+     * {@code DEMO_PORT} (8001), {@code DEMO_HOST}, {@code DEMO_MODELS} (comma-separated), {@code DEMO_CHUNK_DELAY_MS}
+     * (50), {@code DEMO_API_KEY} (none: every path is open).
+     */
     public static void main(String[] args) {
         String host = System.getenv().getOrDefault("DEMO_HOST", "127.0.0.1");
         int port = Integer.parseInt(System.getenv().getOrDefault("DEMO_PORT", "8001"));
@@ -198,7 +270,12 @@ public final class DemoUpstream {
             }
         }
         Duration delay = Duration.ofMillis(Long.parseLong(System.getenv().getOrDefault("DEMO_CHUNK_DELAY_MS", "50")));
-        new DemoUpstream(Vertx.vertx(), models, delay).start(host, port)
+        DemoUpstream demo = new DemoUpstream(Vertx.vertx(), models, delay);
+        String key = System.getenv("DEMO_API_KEY");
+        if (key != null && !key.isBlank()) {
+            demo.requireApiKey(key);
+        }
+        demo.start(host, port)
                 .onSuccess(d -> System.err.println("DEMO upstream (not a model) on http://" + host + ":" + d.port()
                         + "/v1 serving " + models))
                 .onFailure(e -> {

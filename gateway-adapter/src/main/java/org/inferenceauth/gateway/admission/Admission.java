@@ -29,14 +29,21 @@ public final class Admission {
     private final ClientAddress clientAddress;
     private final GatewayMetrics metrics;
     private final Duration retryAfter;
+    private final OpenAiError missingCredential;
+    private final OpenAiError ambiguousCredential;
+    private final OpenAiError invalidCredential;
 
+    /** @param realm the Keycloak realm's name, named in every {@code WWW-Authenticate} challenge */
     public Admission(Authenticator authenticator, RateLimitGate rateLimit, ClientAddress clientAddress,
-                     GatewayMetrics metrics, Duration retryAfter) {
+                     GatewayMetrics metrics, Duration retryAfter, String realm) {
         this.authenticator = authenticator;
         this.rateLimit = rateLimit;
         this.clientAddress = clientAddress;
         this.metrics = metrics;
         this.retryAfter = retryAfter;
+        this.missingCredential = OpenAiError.missingCredential(realm);
+        this.ambiguousCredential = OpenAiError.ambiguousCredential(realm);
+        this.invalidCredential = OpenAiError.invalidCredential(realm);
     }
 
     /**
@@ -83,9 +90,9 @@ public final class Admission {
     private OpenAiError authenticationError(AuthResult result) {
         if (result instanceof AuthResult.Rejected rejected) {
             return switch (rejected.reason()) {
-                case AuthResult.MISSING -> OpenAiError.missingCredential();
-                case AuthResult.AMBIGUOUS -> OpenAiError.ambiguousCredential();
-                default -> OpenAiError.invalidCredential();
+                case AuthResult.MISSING -> missingCredential;
+                case AuthResult.AMBIGUOUS -> ambiguousCredential;
+                default -> invalidCredential;
             };
         }
         if (result instanceof AuthResult.Throttled throttled) {

@@ -70,6 +70,22 @@ public record GatewayConfig(
         public String toString() { // never print the secret
             return "Keycloak[issuer=" + issuer + ", realmUrl=" + realmUrl + ", clientId=" + clientId + ", timeout=" + timeout + "]";
         }
+
+        /**
+         * The realm's name, from the issuer ({@code …/realms/<name>}), for the {@code realm} of
+         * {@code WWW-Authenticate} challenges (Keycloak's own endpoints say the same); the whole
+         * issuer if it names no realm.
+         */
+        public String realmName() {
+            String path = issuer.getPath() == null ? "" : issuer.getPath();
+            int at = path.lastIndexOf("/realms/");
+            if (at < 0) {
+                return issuer.toString();
+            }
+            String name = path.substring(at + "/realms/".length());
+            int slash = name.indexOf('/');
+            return slash < 0 ? name : name.substring(0, slash);
+        }
     }
 
     /**

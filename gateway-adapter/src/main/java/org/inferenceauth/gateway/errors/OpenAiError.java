@@ -14,8 +14,6 @@ import java.util.Map;
 public record OpenAiError(int status, String message, String type, String param, String code,
                           Map<String, String> headers) {
 
-    private static final String REALM = "inference";
-
     public OpenAiError {
         headers = Map.copyOf(headers);
     }
@@ -33,28 +31,32 @@ public record OpenAiError(int status, String message, String type, String param,
         return toJson().encode();
     }
 
-    /** No credential at all (RFC 6750 §3.1: no error code in the challenge). */
-    public static OpenAiError missingCredential() {
+    /**
+     * No credential at all (RFC 6750 §3.1: no error code in the challenge).
+     *
+     * @param realm the Keycloak realm's name, for the challenge's {@code realm} parameter
+     */
+    public static OpenAiError missingCredential(String realm) {
         return new OpenAiError(401,
                 "You didn't provide an API key. Send it as 'Authorization: Bearer <key>' (or in an x-api-key header).",
                 "invalid_request_error", null, "invalid_api_key",
-                Map.of("www-authenticate", "Bearer realm=\"" + REALM + "\""));
+                Map.of("www-authenticate", "Bearer realm=" + quoted(realm)));
     }
 
     /** A credential that is malformed, unknown, revoked, expired or has a bad signature. */
-    public static OpenAiError invalidCredential() {
+    public static OpenAiError invalidCredential(String realm) {
         return new OpenAiError(401,
                 "Incorrect API key provided, or the key was revoked or has expired.",
                 "invalid_request_error", null, "invalid_api_key",
-                Map.of("www-authenticate", "Bearer realm=\"" + REALM + "\", error=\"invalid_token\", "
+                Map.of("www-authenticate", "Bearer realm=" + quoted(realm) + ", error=\"invalid_token\", "
                         + "error_description=\"The access token is invalid, revoked or expired\""));
     }
 
     /** Different credentials in one request (RFC 6750 §3.1: invalid_request is a 400). */
-    public static OpenAiError ambiguousCredential() {
+    public static OpenAiError ambiguousCredential(String realm) {
         return new OpenAiError(400, "The request carries more than one credential. Send exactly one API key or token.",
                 "invalid_request_error", null, "multiple_credentials",
-                Map.of("www-authenticate", "Bearer realm=\"" + REALM + "\", error=\"invalid_request\", "
+                Map.of("www-authenticate", "Bearer realm=" + quoted(realm) + ", error=\"invalid_request\", "
                         + "error_description=\"More than one credential\""));
     }
 
@@ -146,6 +148,16 @@ public record OpenAiError(int status, String message, String type, String param,
                 "server_error", null, "upstream_disconnected", Map.of());
     }
 
+    /**
+     * The upstream refused the gateway's own upstream key: a misconfiguration of the service, which
+     * retrying does not mend (the OpenAI SDKs honour {@code x-should-retry: false}).
+     */
+    public static OpenAiError upstreamAuthFailed() {
+        return new OpenAiError(502, "The inference server refused this gateway's own credentials. This is a configuration "
+                + "problem of the service, not of your API key; please tell its operators.",
+                "server_error", null, "upstream_auth_failed", Map.of("x-should-retry", "false"));
+    }
+
     public static OpenAiError upstreamTimeout() {
         return new OpenAiError(504, "The inference server did not answer in time.",
                 "server_error", null, "upstream_timeout", Map.of());
@@ -154,6 +166,27 @@ public record OpenAiError(int status, String message, String type, String param,
     public static OpenAiError noUpstream() {
         return new OpenAiError(503, "No inference server is configured for this request.",
                 "server_error", null, "upstream_unavailable", Map.of("retry-after", "5"));
+    }
+
+    /**
+     * An RFC 9110 quoted-string: backslash and double quote escaped, control characters dropped, and
+     * anything beyond ASCII as %-escaped UTF-8 (header values are bytes; a realm name need not be ASCII).
+     */
+    static String quoted(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 0x80) {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            } else if (c >= 0x20 && c != 0x7f) {
+                if (c == '"' || c == '\\') {
+                    out.append('\\');
+                }
+                out.append((char) c);
+            }
+        }
+        return out.append('"').toString();
     }
 
     private static String safe(String text) {

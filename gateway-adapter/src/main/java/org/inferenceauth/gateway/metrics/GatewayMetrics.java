@@ -95,6 +95,14 @@ public final class GatewayMetrics {
                 .register(registry).record(took);
     }
 
+    /** An upstream answered 401: it refuses the gateway's own upstream key (a configuration error). */
+    public void upstreamAuthFailure(String upstream) {
+        Counter.builder("gateway_upstream_auth_failures")
+                .description("Upstream answers 401: the upstream refuses the gateway's upstream key, by upstream")
+                .tag("upstream", upstream)
+                .register(registry).increment();
+    }
+
     public void revocationsApplied(String kind, int evicted) {
         Counter.builder("gateway_revocation_evictions")
                 .description("Cached identities evicted because Keycloak reported them revoked")

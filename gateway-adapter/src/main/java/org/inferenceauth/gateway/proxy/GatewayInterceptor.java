@@ -1,10 +1,12 @@
 package org.inferenceauth.gateway.proxy;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyRequest;
@@ -25,6 +27,7 @@ import org.inferenceauth.gateway.net.ClientAddress;
 import org.inferenceauth.gateway.routing.ModelCatalog;
 import org.inferenceauth.gateway.routing.PathPolicy;
 import org.inferenceauth.gateway.routing.Upstream;
+import org.inferenceauth.gateway.routing.UpstreamAuth;
 
 /**
  * The proxy front door: the gateway's one proxy interceptor. It routes by the allow-list, runs the
@@ -48,7 +51,7 @@ public final class GatewayInterceptor implements ProxyInterceptor {
     private final long maxBodyBytes;
 
     /** What the interceptor needs to know about upstream calls. */
-    public record UpstreamSettings(Optional<String> apiKey, ClientAddress clientAddress) {}
+    public record UpstreamSettings(Optional<String> apiKey, ClientAddress clientAddress, UpstreamAuth auth) {}
 
     public GatewayInterceptor(PathPolicy policy, Admission admission, ModelCatalog catalog, UpstreamSettings upstreams,
                               GatewayMetrics metrics, RequestLogging logging, long maxBodyBytes) {
@@ -159,6 +162,9 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         Long sentAt = ctx.get(SENT_AT, Long.class);
         if (response.proxiedResponse() != null && upstream != null && sentAt != null) {
             metrics.upstream(upstream.label(), response.getStatusCode(), Duration.ofNanos(System.nanoTime() - sentAt));
+            if (upstreams.auth().refused(upstream, response.getStatusCode())) {
+                return refusedUpstreamKey(ctx, response);
+            }
             response.headers().remove("x-request-id"); // the client already has the gateway's own
             String type = response.headers().get("content-type");
             if (type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
@@ -169,6 +175,19 @@ public final class GatewayInterceptor implements ProxyInterceptor {
                 response.setBody(Body.body(new SseFailureGuard(body.stream()), body.length(), body.mediaType()));
             }
         }
+        return ctx.sendResponse();
+    }
+
+    /**
+     * The upstream's 401 is about the gateway's key (the client's was never sent): passed on, an
+     * SDK would tell its user that their own key is wrong. Its body is dropped for the gateway's own.
+     */
+    private Future<Void> refusedUpstreamKey(ProxyContext ctx, ProxyResponse response) {
+        OpenAiError error = OpenAiError.upstreamAuthFailed();
+        ctx.get(RECORD, RequestRecord.class).errorCode = error.code();
+        response.release().setStatusCode(error.status())
+                .setBody(Body.body(Buffer.buffer(error.body()), MediaType.APPLICATION_JSON));
+        error.headers().forEach(response::putHeader);
         return ctx.sendResponse();
     }
 

@@ -6,18 +6,31 @@ import io.vertx.core.streams.ReadStream;
 import org.inferenceauth.gateway.errors.OpenAiError;
 
 /**
- * A pass-through view of an upstream SSE body (nothing is buffered) that turns an upstream failure
- * in the middle of the stream into what vLLM itself sends on errors: a final
- * {@code data: {"error":{...}}} event and {@code data: [DONE]}, then a clean end. OpenAI SDKs raise
- * their streaming error for it, instead of a bare connection reset.
+ * A pass-through view of an upstream SSE body that turns an upstream failure in the middle of the
+ * stream into what vLLM itself sends on errors: a final {@code data: {"error":{...}}} event and
+ * {@code data: [DONE]}, then a clean end. OpenAI SDKs raise their streaming error for it
+ * ({@code SseException} in Java), instead of a bare connection reset.
+ *
+ * <p>For that, the client only ever gets whole events: an event the upstream has not finished
+ * (no blank line yet) is held back until it is complete. SSE clients dispatch nothing before the
+ * blank line anyway, so holding it costs them no time; but if the upstream dies inside it, the
+ * half is dropped instead of reaching the client glued to the error event (an SDK would then fail
+ * to parse the half and never see the error). Buffers that end on an event boundary, which is
+ * how vLLM writes, pass through untouched. An unfinished event larger than {@link #MAX_HELD} (an
+ * upstream that does not speak SSE) is passed on as it comes, so memory stays bounded.
  */
 final class SseFailureGuard implements ReadStream<Buffer> {
+
+    static final int MAX_HELD = 256 * 1024;
 
     private final ReadStream<Buffer> upstream;
     private Handler<Buffer> dataHandler;
     private Handler<Void> endHandler;
     private Handler<Throwable> exceptionHandler;
-    private boolean atEventBoundary = true;
+    /** The start of an event whose blank line has not arrived yet (a copy), or null. */
+    private Buffer held;
+    /** Part of an unfinished event was passed on (only for events over MAX_HELD). */
+    private boolean midEvent;
 
     SseFailureGuard(ReadStream<Buffer> upstream) {
         this.upstream = upstream;
@@ -26,10 +39,7 @@ final class SseFailureGuard implements ReadStream<Buffer> {
     @Override
     public ReadStream<Buffer> handler(Handler<Buffer> handler) {
         this.dataHandler = handler;
-        upstream.handler(handler == null ? null : buffer -> {
-            atEventBoundary = endsWithBlankLine(buffer);
-            handler.handle(buffer);
-        });
+        upstream.handler(handler == null ? null : this::received);
         return this;
     }
 
@@ -43,7 +53,7 @@ final class SseFailureGuard implements ReadStream<Buffer> {
     @Override
     public ReadStream<Buffer> endHandler(Handler<Void> handler) {
         this.endHandler = handler;
-        upstream.endHandler(handler);
+        upstream.endHandler(handler == null ? null : v -> upstreamEnded());
         return this;
     }
 
@@ -65,20 +75,70 @@ final class SseFailureGuard implements ReadStream<Buffer> {
         return this;
     }
 
+    private void received(Buffer buffer) {
+        if (held == null) {
+            boolean whole = lastEventEnd(buffer, buffer.length() - 1) == buffer.length();
+            if (whole || midEvent) { // the common case (whole events), and the rest of an oversized event
+                midEvent = !whole;
+                dataHandler.handle(buffer);
+                return;
+            }
+        }
+        int scanFrom = held == null ? 0 : held.length() - 4; // a blank line may straddle the two
+        Buffer all = held == null ? buffer : held.appendBuffer(buffer);
+        int end = lastEventEnd(all, scanFrom);
+        held = end == all.length() ? null : all.getBuffer(end, all.length());
+        if (end > 0) {
+            dataHandler.handle(all.getBuffer(0, end));
+        }
+        if (held != null && held.length() > MAX_HELD) {
+            Buffer oversized = held;
+            held = null;
+            midEvent = true;
+            dataHandler.handle(oversized);
+        }
+    }
+
+    private void upstreamEnded() {
+        if (held != null) { // an unfinished last event: passed on as the upstream sent it
+            Buffer rest = held;
+            held = null;
+            dataHandler.handle(rest);
+        }
+        endHandler.handle(null);
+    }
+
     private void upstreamFailed(Throwable failure) {
         if (dataHandler == null || endHandler == null) {
             exceptionHandler.handle(failure);
             return;
         }
+        held = null; // the broken event is dropped: the client has seen none of it
         OpenAiError error = UpstreamFailures.toError(failure).code().equals("upstream_timeout")
                 ? OpenAiError.upstreamTimeout() : OpenAiError.upstreamBrokeOff();
-        String event = (atEventBoundary ? "" : "\n\n") + "data: " + error.body() + "\n\ndata: [DONE]\n\n";
+        String event = (midEvent ? "\n\n" : "") + "data: " + error.body() + "\n\ndata: [DONE]\n\n";
         dataHandler.handle(Buffer.buffer(event));
         endHandler.handle(null);
     }
 
-    private static boolean endsWithBlankLine(Buffer buffer) {
-        int n = buffer.length();
-        return n >= 2 && buffer.getByte(n - 1) == '\n' && buffer.getByte(n - 2) == '\n';
+    /**
+     * The index just past the last blank line in {@code buffer} (where its last complete event ends),
+     * looking only at line ends from {@code from} on; 0 if there is none. Lines end in LF, CRLF or CR.
+     */
+    static int lastEventEnd(Buffer buffer, int from) {
+        for (int i = buffer.length() - 1; i >= Math.max(1, from); i--) {
+            byte c = buffer.getByte(i);
+            if (c != '\n' && c != '\r') {
+                continue;
+            }
+            int terminator = c == '\n' && buffer.getByte(i - 1) == '\r' ? i - 1 : i;
+            if (terminator > 0) {
+                byte before = buffer.getByte(terminator - 1);
+                if (before == '\n' || before == '\r') {
+                    return i + 1;
+                }
+            }
+        }
+        return 0;
     }
 }

@@ -33,18 +33,20 @@ public final class ModelCatalog {
     private final List<Upstream> upstreams;
     private final Optional<Upstream> defaultUpstream;
     private final Optional<String> upstreamApiKey;
+    private final UpstreamAuth upstreamAuth;
     private final Duration timeout;
     private final Map<Upstream, List<JsonObject>> modelsByUpstream = new ConcurrentHashMap<>();
     private volatile Map<String, Upstream> routes = Map.of();
     private long timerId = -1;
 
     public ModelCatalog(Vertx vertx, HttpClient http, List<Upstream> upstreams, Optional<Upstream> defaultUpstream,
-                        Optional<String> upstreamApiKey, Duration timeout) {
+                        Optional<String> upstreamApiKey, UpstreamAuth upstreamAuth, Duration timeout) {
         this.vertx = vertx;
         this.http = http;
         this.upstreams = List.copyOf(upstreams);
         this.defaultUpstream = defaultUpstream;
         this.upstreamApiKey = upstreamApiKey;
+        this.upstreamAuth = upstreamAuth;
         this.timeout = timeout;
     }
 
@@ -67,7 +69,9 @@ public final class ModelCatalog {
                 modelsByUpstream.put(upstream, models);
                 return (Void) null;
             }).recover(failure -> {
-                LOG.log(Level.WARNING, "Could not list models of " + upstream.label() + ": " + failure.getMessage());
+                if (!(failure instanceof Refused)) { // a refusal was logged once, as an error, by UpstreamAuth
+                    LOG.log(Level.WARNING, "Could not list models of " + upstream.label() + ": " + failure.getMessage());
+                }
                 return Future.succeededFuture();
             }));
         }
@@ -112,6 +116,13 @@ public final class ModelCatalog {
         routes = Map.copyOf(next);
     }
 
+    /** The upstream answered 401 to the gateway's own key. */
+    private static final class Refused extends RuntimeException {
+        Refused() {
+            super("HTTP 401", null, false, false);
+        }
+    }
+
     private Future<List<JsonObject>> fetch(Upstream upstream) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("accept", "application/json");
         upstreamApiKey.ifPresent(key -> headers.add("authorization", "Bearer " + key));
@@ -125,6 +136,9 @@ public final class ModelCatalog {
         return http.request(options)
                 .compose(request -> request.send())
                 .compose(response -> response.body().map(body -> {
+                    if (upstreamAuth.refused(upstream, response.statusCode())) {
+                        throw new Refused();
+                    }
                     if (response.statusCode() != 200) {
                         throw new IllegalStateException("HTTP " + response.statusCode());
                     }

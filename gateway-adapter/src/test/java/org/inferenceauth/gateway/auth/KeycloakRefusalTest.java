@@ -8,12 +8,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.inferenceauth.demo.upstream.DemoUpstream;
+import org.inferenceauth.gateway.testing.CapturedLogs;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
 import org.junit.jupiter.api.AfterEach;
@@ -29,29 +25,14 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Keycloak refusing the gateway's client credentials is a configuration error, not an outage")
 class KeycloakRefusalTest {
 
-    final List<LogRecord> errors = new CopyOnWriteArrayList<>();
-    final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                errors.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-
+    CapturedLogs logs;
     Vertx vertx;
     FakeKeycloak keycloak;
     GatewayFixture gateway;
 
     @BeforeEach
     void start() throws Exception {
-        Logger.getLogger("").addHandler(capture);
+        logs = CapturedLogs.errors();
         vertx = Vertx.vertx();
         keycloak = new FakeKeycloak(vertx).start();
         DemoUpstream upstream = new DemoUpstream(vertx, List.of("model-a"), Duration.ZERO).start("127.0.0.1", 0).await();
@@ -61,7 +42,7 @@ class KeycloakRefusalTest {
 
     @AfterEach
     void stop() {
-        Logger.getLogger("").removeHandler(capture);
+        logs.close();
         gateway.close();
         vertx.close().await();
     }
@@ -100,8 +81,8 @@ class KeycloakRefusalTest {
 
         String metrics = gateway.getAbsolute(gateway.managementUrl() + "/metrics").body();
         HttpResponse<String> readiness = gateway.getAbsolute(gateway.managementUrl() + "/readyz");
-        assertThat(errors).hasSize(1);
-        assertThat(errors.get(0).getMessage()).contains("GATEWAY_KEYCLOAK_CLIENT_SECRET").doesNotContain(FakeKeycloak.CLIENT_SECRET);
+        assertThat(logs.records()).hasSize(1);
+        assertThat(logs.records().get(0).getMessage()).contains("GATEWAY_KEYCLOAK_CLIENT_SECRET").doesNotContain(FakeKeycloak.CLIENT_SECRET);
         assertThat(metrics).contains("gateway_keycloak_credentials_refused 1.0")
                 .containsPattern("gateway_keycloak_refusals_total \\d+\\.0");
         assertThat(readiness.statusCode()).isEqualTo(503);
@@ -113,6 +94,6 @@ class KeycloakRefusalTest {
         assertThat(models(key)).isEqualTo(200);
         assertThat(gateway.getAbsolute(gateway.managementUrl() + "/metrics").body())
                 .contains("gateway_keycloak_credentials_refused 0.0");
-        assertThat(errors).hasSize(1);
+        assertThat(logs.records()).hasSize(1);
     }
 }

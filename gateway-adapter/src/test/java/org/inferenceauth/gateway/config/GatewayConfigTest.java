@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @DisplayName("Gateway configuration from the environment")
 class GatewayConfigTest {
@@ -56,6 +58,17 @@ class GatewayConfigTest {
         assertThat(config.keycloak().issuer()).hasToString("https://sso.example.edu/realms/inference");
         assertThat(config.keycloak().realmUrl()).hasToString("http://keycloak:8080/realms/inference");
         assertThat(config.jwt().jwksUrl()).hasToString("http://keycloak:8080/realms/inference/protocol/openid-connect/certs");
+    }
+
+    @ParameterizedTest(name = "{0} -> realm {1}")
+    @CsvSource({"https://sso.example.edu/realms/inference, inference", "https://sso.example.edu/auth/realms/physics/, physics",
+            "https://sso.example.edu/realms/m%C3%A9decine, médecine", "https://login.example.org/tenant, https://login.example.org/tenant"})
+    @DisplayName("the realm of the gateway's WWW-Authenticate challenges is the issuer's realm name (the issuer itself if it names none)")
+    void realmName(String issuer, String realm) {
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_KEYCLOAK_ISSUER", issuer);
+
+        assertThat(GatewayConfig.fromEnv(env).keycloak().realmName()).isEqualTo(realm);
     }
 
     @Test

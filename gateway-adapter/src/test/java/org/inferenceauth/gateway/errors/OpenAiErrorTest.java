@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @DisplayName("OpenAI-shaped error bodies")
 class OpenAiErrorTest {
@@ -24,13 +26,25 @@ class OpenAiErrorTest {
     }
 
     @Test
-    @DisplayName("401s carry an RFC 6750 challenge; invalid credentials say invalid_token")
+    @DisplayName("401s carry an RFC 6750 challenge naming the given realm; invalid credentials say invalid_token")
     void challenges() {
-        assertThat(OpenAiError.missingCredential().headers()).containsEntry("www-authenticate", "Bearer realm=\"inference\"");
-        assertThat(OpenAiError.invalidCredential().headers().get("www-authenticate"))
-                .startsWith("Bearer realm=\"inference\", error=\"invalid_token\"");
-        assertThat(OpenAiError.invalidCredential().status()).isEqualTo(401);
-        assertThat(new JsonObject(OpenAiError.invalidCredential().body()).getJsonObject("error").containsKey("param")).isTrue();
+        assertThat(OpenAiError.missingCredential("physics").headers()).containsEntry("www-authenticate", "Bearer realm=\"physics\"");
+        assertThat(OpenAiError.invalidCredential("physics").headers().get("www-authenticate"))
+                .startsWith("Bearer realm=\"physics\", error=\"invalid_token\"");
+        assertThat(OpenAiError.ambiguousCredential("physics").headers().get("www-authenticate"))
+                .startsWith("Bearer realm=\"physics\", error=\"invalid_request\"");
+        assertThat(OpenAiError.invalidCredential("physics").status()).isEqualTo(401);
+        assertThat(new JsonObject(OpenAiError.invalidCredential("x").body()).getJsonObject("error").containsKey("param")).isTrue();
+    }
+
+    @ParameterizedTest(name = "realm {0} -> {1}")
+    @CsvSource(delimiter = '|', value = {"inference|\"inference\"", "say \"hi\"|\"say \\\"hi\\\"\"",
+            "back\\slash|\"back\\\\slash\"", "médecine|\"m%C3%A9decine\""})
+    @DisplayName("the realm is a quoted-string: quotes and backslashes escaped, non-ASCII as %-escaped UTF-8")
+    void quotedRealm(String realm, String expected) {
+        assertThat(OpenAiError.missingCredential(realm).headers().get("www-authenticate")).isEqualTo("Bearer realm=" + expected);
+        assertThat(OpenAiError.missingCredential("a\r\nSet-Cookie: x").headers().get("www-authenticate"))
+                .isEqualTo("Bearer realm=\"aSet-Cookie: x\"");
     }
 
     @Test

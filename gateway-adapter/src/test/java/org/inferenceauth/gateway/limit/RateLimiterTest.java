@@ -34,7 +34,8 @@ class RateLimiterTest {
             assertThat(second.allowed()).isTrue();
             assertThat(second.remaining()).isZero();
             assertThat(third.allowed()).isFalse();
-            assertThat(third.resetIn()).isBetween(Duration.ofSeconds(55), Duration.ofSeconds(60));
+            // One token a minute: the next comes within the minute (how much of it is left depends on the machine's pace).
+            assertThat(third.resetIn()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(60));
             assertThat(third.headers())
                     .containsEntry("x-ratelimit-limit-requests", "2")
                     .containsEntry("x-ratelimit-remaining-requests", "0")

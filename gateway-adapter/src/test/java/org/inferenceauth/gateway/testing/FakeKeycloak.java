@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
@@ -16,8 +17,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
@@ -34,37 +37,55 @@ import org.inferenceauth.apikey.format.ParsedApiKey;
 /**
  * A stand-in for the realm's gateway-facing endpoints (introspection, revocation feed, batch
  * re-check, JWKS) implementing docs/api-keys-contract.md, for component tests of the gateway.
- * The integration tests run the same scenarios against the real Keycloak.
+ * It is as strict as the real endpoints ({@code GatewayEndpoints} in keycloak-extensions): keys
+ * carry {@code exp} (the realm's default maximum lifetime unless minted otherwise), the feed's
+ * cursor never passes an entry younger than 2 s (so recent entries come again), pages hold at most
+ * 1000 entries, the re-check takes at most 1000 ids, introspection wants exactly one
+ * {@code token}, and the signing key can be rotated. The integration tests run the same scenarios
+ * against the real Keycloak.
  */
 public final class FakeKeycloak implements AutoCloseable {
 
     public static final String CLIENT_ID = "inference-gateway";
     public static final String CLIENT_SECRET = "fake-secret";
     private static final String PATH = "/realms/inference";
-    private static final int FEED_PAGE = 10;
+    /** The real limits (GatewayEndpoints.MAX_FEED_PAGE, MAX_CHECK_IDS, REPLAY_SECONDS). */
+    public static final int MAX_FEED_PAGE = 1000;
+    public static final int MAX_CHECK_IDS = 1000;
+    static final Duration REPLAY = Duration.ofSeconds(2);
+    /** The realm's default maxLifetimeDays: a key minted without an expiry gets it. */
+    static final Duration DEFAULT_LIFETIME = Duration.ofDays(365);
 
-    /** A key the fake knows, with what introspection says about it. */
-    public record Key(String token, String keyId, String subject, String username, String project, Set<String> scopes) {}
+    /** A key the fake knows, with what introspection says about it; {@code expiresAt} null = never expires. */
+    public record Key(String token, String keyId, String subject, String username, String project, Set<String> scopes,
+                      Instant expiresAt) {}
+
+    /** One revocation-feed entry; its id is its position in the feed, counted from 1 (cursor 0 = before all). */
+    private record FeedEntry(JsonObject event, Instant createdAt) {}
 
     private final Vertx vertx;
-    private final RSAKey signingKey;
+    private volatile RSAKey signingKey;
+    private final List<RSAKey> publishedKeys = new CopyOnWriteArrayList<>();
+    private final AtomicInteger jwksReads = new AtomicInteger();
     private final Map<String, Key> activeKeys = new ConcurrentHashMap<>();
-    private final List<JsonObject> events = new CopyOnWriteArrayList<>();
+    private final List<FeedEntry> events = new CopyOnWriteArrayList<>();
     private final AtomicInteger introspections = new AtomicInteger();
     private final AtomicInteger checks = new AtomicInteger();
     private volatile boolean down;
     private volatile boolean feedSilent;
     private volatile boolean feedBroken;
-    private volatile boolean feedReplaying;
     private final AtomicInteger feedReads = new AtomicInteger();
+    private final AtomicInteger badRequests = new AtomicInteger();
     private volatile boolean checkBroken;
     private volatile boolean refusingGateway;
     private volatile Duration introspectionDelay = Duration.ZERO;
+    private volatile Clock clock = Clock.systemUTC();
     private HttpServer server;
 
     public FakeKeycloak(Vertx vertx) throws Exception {
         this.vertx = vertx;
         this.signingKey = new RSAKeyGenerator(2048).keyID("test-key").generate();
+        this.publishedKeys.add(signingKey);
     }
 
     private int port;
@@ -101,16 +122,11 @@ public final class FakeKeycloak implements AutoCloseable {
         this.feedSilent = silent;
     }
 
-    /** The feed endpoint answers 500 (e.g. an older extension without it); the other endpoints work. */
-    /** The real feed re-sends its freshest entries without moving the cursor (at-least-once). */
-    public void setFeedReplaying(boolean replaying) {
-        this.feedReplaying = replaying;
-    }
-
     public int feedReads() {
         return feedReads.get();
     }
 
+    /** The feed endpoint answers 500 (e.g. an older extension without it); the other endpoints work. */
     public void setFeedBroken(boolean broken) {
         this.feedBroken = broken;
     }
@@ -142,23 +158,21 @@ public final class FakeKeycloak implements AutoCloseable {
         return checks.get();
     }
 
+    /** A key with the realm's default lifetime (365 days), as when the owner names no expiry. */
     public Key mintKey(String username, String... scopes) {
-        ParsedApiKey parsed = ApiKeyFormat.defaultFormat().generate();
-        Key key = new Key(parsed.token(), parsed.keyId(), "sub-" + username, username, "personal", Set.of(scopes));
-        activeKeys.put(key.token(), key);
-        return key;
+        return mintKeyExpiringAt(clock.instant().plus(DEFAULT_LIFETIME), username, scopes);
     }
 
     public void revokeKey(Key key) {
         activeKeys.remove(key.token());
         if (!feedSilent) {
-            events.add(new JsonObject().put("type", "key_revoked").put("key_id", key.keyId()).put("sub", key.subject()));
+            addEvent(new JsonObject().put("type", "key_revoked").put("key_id", key.keyId()).put("sub", key.subject()));
         }
     }
 
     public void disableUser(String subject) {
         activeKeys.values().removeIf(k -> k.subject().equals(subject));
-        events.add(new JsonObject().put("type", "user_disabled").put("sub", subject));
+        addEvent(new JsonObject().put("type", "user_disabled").put("sub", subject));
     }
 
     /** A signed access token as Keycloak issues them; {@code customise} may change any claim. */
@@ -171,9 +185,10 @@ public final class FakeKeycloak implements AutoCloseable {
                 .claim("scope", "openid profile email")
                 .claim("realm_access", Map.of("roles", List.of("inference-user", "offline_access")));
         customise.accept(claims);
+        RSAKey key = signingKey;
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT)
-                .keyID(signingKey.getKeyID()).build(), claims.build());
-        jwt.sign(new RSASSASigner(signingKey));
+                .keyID(key.getKeyID()).build(), claims.build());
+        jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }
 
@@ -184,8 +199,7 @@ public final class FakeKeycloak implements AutoCloseable {
             return;
         }
         if (path.equals(PATH + "/protocol/openid-connect/certs")) {
-            request.response().putHeader("content-type", "application/json")
-                    .end(new JWKSet(signingKey.toPublicJWK()).toString());
+            jwks(request);
             return;
         }
         if (refusingGateway || !authorized(request)) {
@@ -196,8 +210,12 @@ public final class FakeKeycloak implements AutoCloseable {
             switch (path) {
                 case PATH + "/api-keys/introspect" -> {
                     introspections.incrementAndGet();
-                    String token = formValue(body.toString(), "token");
-                    JsonObject answer = introspect(token);
+                    List<String> tokens = formValues(body.toString(), "token");
+                    if (tokens.size() != 1 || tokens.get(0).isEmpty()) {
+                        badRequest(request, "Send exactly one form parameter token.");
+                        return;
+                    }
+                    JsonObject answer = introspect(tokens.get(0));
                     if (introspectionDelay.isZero()) {
                         json(request, answer);
                     } else {
@@ -217,14 +235,7 @@ public final class FakeKeycloak implements AutoCloseable {
                         request.response().setStatusCode(500).end();
                         return;
                     }
-                    JsonArray inactive = new JsonArray();
-                    Set<String> activeIds = Set.copyOf(activeKeys.values().stream().map(Key::keyId).toList());
-                    for (Object id : body.toJsonObject().getJsonArray("key_ids")) {
-                        if (!activeIds.contains(id)) {
-                            inactive.add(id);
-                        }
-                    }
-                    json(request, new JsonObject().put("inactive", inactive));
+                    check(request, body.toString());
                 }
                 default -> request.response().setStatusCode(404).end();
             }
@@ -232,35 +243,24 @@ public final class FakeKeycloak implements AutoCloseable {
     }
 
     private JsonObject introspect(String token) {
-        Key key = token == null ? null : activeKeys.get(token);
-        if (key == null) {
+        Key key = activeKeys.get(token);
+        if (key == null || !unexpired(key)) {
             return new JsonObject().put("active", false);
         }
-        return new JsonObject().put("active", true).put("sub", key.subject()).put("username", key.username())
+        JsonObject answer = new JsonObject().put("active", true).put("sub", key.subject()).put("username", key.username())
                 .put("email", key.username() + "@example.edu").put("key_id", key.keyId()).put("project", key.project())
-                .put("scope", String.join(" ", key.scopes())).put("iat", Instant.now().getEpochSecond() - 60)
-                .put("client_id", "account-console").put("token_type", "api_key");
-    }
-
-    /** Pages of at most {@link #FEED_PAGE} events, as the real feed (1000 there). */
-    private void feed(HttpServerRequest request) {
-        String since = request.getParam("since");
-        int from = since == null ? events.size() : Math.min(Integer.parseInt(since), events.size());
-        feedReads.incrementAndGet();
-        if (feedReplaying && since != null && from > 0) {
-            List<JsonObject> fresh = new ArrayList<>(events.subList(Math.max(0, from - 1), from));
-            json(request, new JsonObject().put("cursor", since).put("events", new JsonArray(fresh)));
-            return;
+                .put("scope", String.join(" ", key.scopes()));
+        if (key.expiresAt() != null) {
+            answer.put("exp", key.expiresAt().getEpochSecond());
         }
-        int to = Math.min(events.size(), from + FEED_PAGE);
-        List<JsonObject> page = new ArrayList<>(events.subList(from, to));
-        json(request, new JsonObject().put("cursor", Integer.toString(to)).put("events", new JsonArray(page)));
+        return answer.put("iat", Instant.now().getEpochSecond() - 60)
+                .put("client_id", "account-console").put("token_type", "api_key");
     }
 
     /** Revokes many throw-away keys, so that the feed has several pages. */
     public void revokeManyOthers(int count) {
         for (int i = 0; i < count; i++) {
-            events.add(new JsonObject().put("type", "key_revoked").put("key_id", "other" + i).put("sub", "someone"));
+            addEvent(new JsonObject().put("type", "key_revoked").put("key_id", "other" + i).put("sub", "someone"));
         }
     }
 
@@ -270,17 +270,144 @@ public final class FakeKeycloak implements AutoCloseable {
         return expected.equals(request.getHeader("authorization"));
     }
 
-    private static String formValue(String form, String name) {
+    private static List<String> formValues(String form, String name) {
+        List<String> values = new ArrayList<>();
         for (String pair : form.split("&")) {
             int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(name)) {
-                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            String field = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            if (field.equals(name)) {
+                values.add(eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
-        return null;
+        return values;
     }
 
     private static void json(HttpServerRequest request, JsonObject body) {
         request.response().putHeader("content-type", "application/json").end(body.encode());
+    }
+
+    // ---- Strictness of the real endpoints: expiring keys, the feed's replay window, the re-check's
+    // ---- limits, 400 answers, signing-key rotation.
+
+    /** A key that expires at {@code expiresAt} ({@code null}: never, as in a realm with maxLifetimeDays=0). */
+    public Key mintKeyExpiringAt(Instant expiresAt, String username, String... scopes) {
+        ParsedApiKey parsed = ApiKeyFormat.defaultFormat().generate();
+        Instant exp = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.SECONDS);
+        Key key = new Key(parsed.token(), parsed.keyId(), "sub-" + username, username, "personal", Set.of(scopes), exp);
+        activeKeys.put(key.token(), key);
+        return key;
+    }
+
+    /** The realm's clock (key expiry, the feed's replay window); the machine's unless a test sets one. */
+    public void setClock(Clock clock) {
+        this.clock = clock;
+    }
+
+    private boolean unexpired(Key key) {
+        return key.expiresAt() == null || clock.instant().isBefore(key.expiresAt());
+    }
+
+    /** 400 answers the fake gave (a missing or repeated token, an oversized re-check): gateway bugs, all of them. */
+    public int badRequests() {
+        return badRequests.get();
+    }
+
+    /**
+     * Starts signing with a new key, as after a rotation in the realm's Keys tab: the JWKS lists the
+     * new key and the previous ones until {@link #retirePreviousKeys()}.
+     *
+     * @return the new key's {@code kid}
+     */
+    public String rotateSigningKey() throws Exception {
+        RSAKey next = new RSAKeyGenerator(2048).keyID("test-key-" + (publishedKeys.size() + 1)).generate();
+        publishedKeys.add(next);
+        signingKey = next;
+        return next.getKeyID();
+    }
+
+    /** The JWKS lists only the current signing key. */
+    public void retirePreviousKeys() {
+        publishedKeys.removeIf(key -> key != signingKey);
+    }
+
+    public int jwksReads() {
+        return jwksReads.get();
+    }
+
+    private void jwks(HttpServerRequest request) {
+        jwksReads.incrementAndGet();
+        List<JWK> keys = publishedKeys.stream().map(k -> (JWK) k.toPublicJWK()).toList();
+        request.response().putHeader("content-type", "application/json").end(new JWKSet(keys).toString());
+    }
+
+    private void addEvent(JsonObject event) {
+        events.add(new FeedEntry(event, clock.instant()));
+    }
+
+    /**
+     * As the real feed: up to {@value #MAX_FEED_PAGE} entries after {@code since}; the returned cursor
+     * stops before the first entry younger than {@link #REPLAY} (those come again next time), unless a
+     * whole page is that young. Without {@code since}: the newest settled cursor, no entries.
+     */
+    private void feed(HttpServerRequest request) {
+        feedReads.incrementAndGet();
+        Instant settledBy = clock.instant().minus(REPLAY);
+        List<FeedEntry> all = List.copyOf(events);
+        String since = request.getParam("since");
+        if (since == null) {
+            int latest = 0;
+            while (latest < all.size() && !all.get(latest).createdAt().isAfter(settledBy)) {
+                latest++;
+            }
+            json(request, new JsonObject().put("cursor", Integer.toString(latest)).put("events", new JsonArray()));
+            return;
+        }
+        int cursor;
+        try {
+            cursor = Integer.parseInt(since);
+        } catch (NumberFormatException e) {
+            badRequest(request, "since must be a cursor of this feed.");
+            return;
+        }
+        if (cursor < 0) {
+            badRequest(request, "since must be a cursor of this feed.");
+            return;
+        }
+        int from = Math.min(cursor, all.size());
+        List<FeedEntry> page = all.subList(from, Math.min(all.size(), from + MAX_FEED_PAGE));
+        int next = cursor;
+        for (int i = 0; i < page.size() && !page.get(i).createdAt().isAfter(settledBy); i++) {
+            next = from + i + 1;
+        }
+        if (page.size() == MAX_FEED_PAGE && next == cursor) {
+            next = from + page.size(); // a full page of recent entries: move on
+        }
+        JsonArray entries = new JsonArray();
+        page.forEach(entry -> entries.add(entry.event()));
+        json(request, new JsonObject().put("cursor", Integer.toString(next)).put("events", entries));
+    }
+
+    /** {@code {"key_ids":[…]}} with at most {@value #MAX_CHECK_IDS} string ids, else 400; answers the inactive ones. */
+    private void check(HttpServerRequest request, String body) {
+        JsonArray ids;
+        try {
+            ids = new JsonObject(body).getJsonArray("key_ids");
+        } catch (RuntimeException malformed) {
+            ids = null;
+        }
+        if (ids == null || ids.size() > MAX_CHECK_IDS || !ids.stream().allMatch(String.class::isInstance)) {
+            badRequest(request, "The body must be {\"key_ids\":[...]} with at most " + MAX_CHECK_IDS + " ids.");
+            return;
+        }
+        Set<String> activeIds = Set.copyOf(activeKeys.values().stream().filter(this::unexpired).map(Key::keyId).toList());
+        JsonArray inactive = new JsonArray();
+        ids.stream().distinct().filter(id -> !activeIds.contains(id)).forEach(inactive::add);
+        json(request, new JsonObject().put("inactive", inactive));
+    }
+
+    private void badRequest(HttpServerRequest request, String description) {
+        badRequests.incrementAndGet();
+        request.response().setStatusCode(400).putHeader("content-type", "application/json")
+                .end(new JsonObject().put("error", "invalid_request").put("error_description", description).encode());
     }
 }

@@ -71,6 +71,19 @@ public final class GatewayUnderTest implements AutoCloseable {
         return "http://127.0.0.1:" + gateway.managementPort();
     }
 
+    /**
+     * Runs one revocation round (feed, then re-check) and waits for it. Keycloak writes feed entries
+     * in the transaction of the revocation, so a round started after the revoking call returned sees
+     * it: what the gateway promises ("within about a poll interval") is one round after its timer fires.
+     */
+    void oneRevocationRound() {
+        try {
+            gateway.pollRevocations().await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("a revocation round took over 30 s", e);
+        }
+    }
+
     /** The last call a client made through the gateway to {@code upstream} (not the gateway's own model-list refreshes). */
     DemoUpstream.Received lastProxiedTo(DemoUpstream upstream) {
         return upstream.received().stream().filter(r -> r.headers().contains("x-auth-subject")).findFirst().orElseThrow();

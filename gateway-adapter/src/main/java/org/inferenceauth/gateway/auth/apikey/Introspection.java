@@ -21,7 +21,7 @@ public sealed interface Introspection {
 
     /** Parses {@code POST {issuer}/api-keys/introspect}'s body. */
     static Introspection fromJson(JsonObject json) {
-        if (!Boolean.TRUE.equals(json.getBoolean("active"))) {
+        if (!Boolean.TRUE.equals(json.getValue("active"))) {
             return INACTIVE;
         }
         String scope = json.getString("scope", "");
@@ -41,8 +41,15 @@ public sealed interface Introspection {
         return new Active(identity);
     }
 
+    /** Epoch seconds; values beyond what an Instant holds are clamped (longValue() would wrap them). */
     private static Instant epochSeconds(JsonObject json, String field) {
-        Object value = json.getValue(field);
-        return value instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : null;
+        if (!(json.getValue(field) instanceof Number n)) {
+            return null;
+        }
+        double seconds = n.doubleValue();
+        if (seconds >= Instant.MAX.getEpochSecond()) {
+            return Instant.MAX;
+        }
+        return seconds <= Instant.MIN.getEpochSecond() ? Instant.MIN : Instant.ofEpochSecond(n.longValue());
     }
 }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -31,6 +32,9 @@ import org.inferenceauth.gateway.config.GatewayConfig;
  *       background re-introspection and keeps being served meanwhile (the lookup says it is stale). If
  *       Keycloak cannot answer, the entry keeps serving until {@code ttl + outageGrace}, then expires:
  *       that bounds how long an outage is bridged.</li>
+ *   <li>An identity never outlives its key's expiry ({@code exp}): the wall clock says how long the
+ *       key has left when the answer is stored, and the entry's deadline is set on the cache's own
+ *       ticker from that, so both time sources are read once and never mixed later.</li>
  *   <li>Revocations remove entries directly ({@link #invalidateKeyIds}, {@link #invalidateSubject}).</li>
  * </ul>
  */
@@ -45,31 +49,39 @@ public final class ApiKeyCache {
      */
     public record Lookup(Introspection result, boolean hit, boolean stale, boolean introspected) {}
 
-    private record Entry(Introspection.Active result, long loadedAtNanos) {}
+    /** {@code expiresAtNanos} is on the ticker's scale: compare by subtraction only. */
+    private record Entry(Introspection.Active result, long loadedAtNanos, long expiresAtNanos) {}
 
     private final Cache<String, Entry> valid;
     private final Cache<String, Boolean> inactive;
     private final Map<String, CompletableFuture<Introspection>> loading = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<?>> refreshing = new ConcurrentHashMap<>();
     private final Ticker ticker;
+    private final Clock clock;
     private final long ttlNanos;
+    private final Duration lifetime;
 
-    public ApiKeyCache(GatewayConfig.KeyCache config, Ticker ticker) {
+    /**
+     * @param ticker measures the entries' ages (Caffeine's clock)
+     * @param clock  the wall clock that keys' {@code exp} is compared with
+     */
+    public ApiKeyCache(GatewayConfig.KeyCache config, Ticker ticker, Clock clock) {
         this.ticker = ticker;
+        this.clock = clock;
         this.ttlNanos = config.ttl().toNanos();
-        long lifetime = config.ttl().plus(config.outageGrace()).toNanos();
+        this.lifetime = config.ttl().plus(config.outageGrace());
         this.valid = Caffeine.newBuilder()
                 .maximumSize(config.maxEntries())
                 .ticker(ticker)
                 .expireAfter(new Expiry<String, Entry>() {
                     @Override
                     public long expireAfterCreate(String hash, Entry entry, long now) {
-                        return lifetime(entry, lifetime);
+                        return Math.max(0, entry.expiresAtNanos() - now);
                     }
 
                     @Override
                     public long expireAfterUpdate(String hash, Entry entry, long now, long remaining) {
-                        return lifetime(entry, lifetime); // a refresh starts the clock again
+                        return Math.max(0, entry.expiresAtNanos() - now); // a refresh starts the clock again
                     }
 
                     @Override
@@ -85,12 +97,18 @@ public final class ApiKeyCache {
                 .build();
     }
 
-    private static long lifetime(Entry entry, long lifetime) {
-        Instant expiresAt = entry.result().identity().expiresAt();
+    /**
+     * How long an answer stored now may be kept: TTL + outage grace, but never past the key's
+     * expiry. Clamped as a Duration first: a far-future {@code exp} (year 9999 is allowed when the
+     * realm sets no maximum lifetime) does not fit in a long of nanoseconds.
+     */
+    private long lifetimeNanos(Identity identity) {
+        Instant expiresAt = identity.expiresAt();
         if (expiresAt == null) {
-            return lifetime;
+            return lifetime.toNanos();
         }
-        return Math.max(0, Math.min(lifetime, Duration.between(Instant.now(), expiresAt).toNanos()));
+        Duration left = Duration.between(clock.instant(), expiresAt);
+        return left.isNegative() ? 0 : left.compareTo(lifetime) < 0 ? left.toNanos() : lifetime.toNanos();
     }
 
     /** The answer for a key, loading it with {@code introspect} on a miss. */
@@ -133,12 +151,18 @@ public final class ApiKeyCache {
             return other.thenApply(result -> new Lookup(result, false, false, false));
         }
         introspect.apply(apiKey).whenComplete((result, failure) -> {
-            if (failure == null) {
-                store(keyHash, result); // before the claim goes, so no request finds neither
+            Throwable outcome = failure;
+            try {
+                if (failure == null) {
+                    store(keyHash, result); // before the claim goes, so no request finds neither
+                }
+            } catch (RuntimeException storeFailed) {
+                outcome = storeFailed; // never leave the claim behind: every later request would wait on it
+            } finally {
+                loading.remove(keyHash, mine);
             }
-            loading.remove(keyHash, mine);
-            if (failure != null) {
-                mine.completeExceptionally(failure);
+            if (outcome != null) {
+                mine.completeExceptionally(outcome);
             } else {
                 mine.complete(result);
             }
@@ -149,7 +173,8 @@ public final class ApiKeyCache {
     private void store(String keyHash, Introspection result) {
         if (result instanceof Introspection.Active active) {
             inactive.invalidate(keyHash);
-            valid.put(keyHash, new Entry(active, ticker.read()));
+            long now = ticker.read();
+            valid.put(keyHash, new Entry(active, now, now + lifetimeNanos(active.identity())));
         } else if (result instanceof Introspection.Inactive) {
             valid.invalidate(keyHash);
             inactive.put(keyHash, Boolean.TRUE);
@@ -164,11 +189,14 @@ public final class ApiKeyCache {
             return;
         }
         introspect.apply(apiKey).whenComplete((result, failure) -> {
-            if (failure == null) {
-                store(keyHash, result); // on failure the old entry stays until ttl + outageGrace
+            try {
+                if (failure == null) {
+                    store(keyHash, result); // on failure the old entry stays until ttl + outageGrace
+                }
+            } finally {
+                refreshing.remove(keyHash, claim);
+                claim.complete(null);
             }
-            refreshing.remove(keyHash, claim);
-            claim.complete(null);
         });
     }
 

@@ -59,10 +59,10 @@ public final class RevocationPoller {
         this.reachableWindow = interval.plus(keycloakTimeout).multipliedBy(3);
     }
 
-    /** Runs the first round now and returns when it ended (successfully or not). */
+    /** Runs the first round now and returns when it ended (successfully or not); then one round every interval. */
     public Future<Void> start() {
         running = true;
-        return round();
+        return scheduledRound();
     }
 
     public void stop() {
@@ -78,7 +78,14 @@ public final class RevocationPoller {
         return last != 0 && System.nanoTime() - last < reachableWindow.toNanos();
     }
 
-    /** One round: feed, then batch re-check. Public for tests that drive rounds by hand. */
+    private Future<Void> scheduledRound() {
+        return round().andThen(v -> scheduleNext());
+    }
+
+    /**
+     * One round: feed, then batch re-check. Public for tests that drive rounds by hand; such a round
+     * schedules nothing (else every call would start one more chain of timer rounds).
+     */
     public Future<Void> round() {
         // Both steps run even if one fails: a broken feed must not stop the re-check, or vice versa.
         return readFeed()
@@ -98,13 +105,12 @@ public final class RevocationPoller {
                         failing = true;
                     }
                     return Future.succeededFuture();
-                })
-                .andThen(v -> scheduleNext());
+                });
     }
 
     private void scheduleNext() {
         if (running) {
-            timerId = vertx.setTimer(interval.toMillis(), id -> round());
+            timerId = vertx.setTimer(interval.toMillis(), id -> scheduledRound());
         }
     }
 

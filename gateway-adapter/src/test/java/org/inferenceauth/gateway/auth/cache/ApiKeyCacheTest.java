@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -16,7 +20,10 @@ import org.inferenceauth.gateway.auth.apikey.Introspection;
 import org.inferenceauth.gateway.auth.apikey.KeycloakUnavailableException;
 import org.inferenceauth.gateway.config.GatewayConfig;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("The API-key cache")
 class ApiKeyCacheTest {
@@ -25,14 +32,22 @@ class ApiKeyCacheTest {
     static final Duration NEGATIVE_TTL = Duration.ofSeconds(10);
     static final Duration GRACE = Duration.ofMinutes(5);
 
+    /** The wall clock the keys' expiry is read against: a fixed day far from the machine's own time. */
+    static final Instant WALL = Instant.parse("2031-05-04T10:00:00Z");
+
     final AtomicLong now = new AtomicLong(1);
     final Ticker ticker = now::get;
-    final ApiKeyCache cache = new ApiKeyCache(new GatewayConfig.KeyCache(TTL, NEGATIVE_TTL, GRACE, 1000, 1000, Set.of("ik")), ticker);
+    final ApiKeyCache cache = new ApiKeyCache(new GatewayConfig.KeyCache(TTL, NEGATIVE_TTL, GRACE, 1000, 1000, Set.of("ik")),
+            ticker, Clock.fixed(WALL, ZoneOffset.UTC));
     final AtomicInteger calls = new AtomicInteger();
 
     static Introspection active(String keyId, String subject) {
+        return expiringAt(keyId, subject, null);
+    }
+
+    static Introspection expiringAt(String keyId, String subject, Instant exp) {
         return new Introspection.Active(new Identity(Identity.Kind.API_KEY, subject, "user", "personal", keyId, "c",
-                Set.of(), null, null));
+                Set.of(), null, exp));
     }
 
     Function<String, CompletableFuture<Introspection>> answering(Introspection answer) {
@@ -53,8 +68,9 @@ class ApiKeyCacheTest {
         now.addAndGet(d.toNanos());
     }
 
+    /** Bounded: a lookup that never completes is a failure here, not a hung build. */
     ApiKeyCache.Lookup get(String hash, Function<String, CompletableFuture<Introspection>> loader) {
-        return cache.get(hash, loader, "the-key").join();
+        return cache.get(hash, loader, "the-key").orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     @Test
@@ -169,5 +185,57 @@ class ApiKeyCacheTest {
         assertThat(cache.invalidateKeyIds(List.of("k3"))).isEqualTo(1);
         assertThat(cache.invalidateSubject("alice")).isEqualTo(2);
         assertThat(cache.activeKeyIds()).isEmpty();
+    }
+
+    @Nested
+    @DisplayName("a key's expiry (exp)")
+    class KeyExpiry {
+
+        @Test
+        @DisplayName("an identity is kept until the key expires when that comes before TTL + grace, measured on the ticker")
+        void keptUntilExp() {
+            // Only the ticker moves: the time left is read from the wall clock once, when the answer is stored.
+            get("h", answering(expiringAt("k1", "s1", WALL.plusSeconds(30))));
+
+            advance(Duration.ofSeconds(29));
+            assertThat(get("h", failing()).hit()).isTrue();
+            advance(Duration.ofSeconds(2));
+            assertThat(get("h", answering(Introspection.INACTIVE)).result()).isInstanceOf(Introspection.Inactive.class);
+            assertThat(calls).hasValue(2);
+        }
+
+        @Test
+        @DisplayName("a key expiring after TTL + grace is kept TTL + grace, as one without exp")
+        void laterExpiryIsNoLongerLife() {
+            get("h", answering(expiringAt("k1", "s1", WALL.plus(TTL).plus(GRACE).plusSeconds(3600))));
+
+            advance(TTL.plus(GRACE).minusSeconds(1));
+            assertThat(get("h", failing()).hit()).isTrue();
+            advance(Duration.ofSeconds(2));
+            assertThatThrownBy(() -> get("h", failing())).hasCauseInstanceOf(KeycloakUnavailableException.class);
+        }
+
+        @ParameterizedTest(name = "exp {0}")
+        @ValueSource(strings = {"9999-12-31T23:59:59Z", "+1000000000-12-31T23:59:59.999999999Z"})
+        @DisplayName("a far-future exp (no maximum lifetime in the realm) is cached like a key without exp, not an overflow")
+        void farFuture(String exp) {
+            ApiKeyCache.Lookup first = get("h", answering(expiringAt("k1", "s1", Instant.parse(exp))));
+
+            assertThat(first.result()).isInstanceOf(Introspection.Active.class);
+            advance(TTL.plus(GRACE).minusSeconds(1));
+            assertThat(get("h", failing()).hit()).isTrue();
+            advance(Duration.ofSeconds(2));
+            assertThatThrownBy(() -> get("h", failing())).hasCauseInstanceOf(KeycloakUnavailableException.class);
+        }
+
+        @Test
+        @DisplayName("an answer for a key already past its exp is handed to the waiting request but not kept")
+        void alreadyExpired() {
+            assertThat(get("h", answering(expiringAt("k1", "s1", WALL.minusSeconds(1)))).result())
+                    .isInstanceOf(Introspection.Active.class);
+
+            assertThat(get("h", answering(Introspection.INACTIVE)).result()).isInstanceOf(Introspection.Inactive.class);
+            assertThat(calls).hasValue(2);
+        }
     }
 }

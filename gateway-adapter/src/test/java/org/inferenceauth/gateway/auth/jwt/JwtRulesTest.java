@@ -46,6 +46,11 @@ class JwtRulesTest {
         return gateway.get("/v1/models", "authorization", "Bearer " + credential).statusCode();
     }
 
+    /** One revocation round (feed, then re-check), waited for: what the timer runs every interval. */
+    void oneRevocationRound() throws Exception {
+        gateway.server().pollRevocations().await(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** A token as the key-for-token grant issues it: it names the key, issued a moment ago. */
     String tokenFor(FakeKeycloak.Key key, String azp) throws Exception {
         return keycloak.accessToken(key.subject(), c -> c.claim("api_key_id", key.keyId()).claim("azp", azp)
@@ -84,7 +89,7 @@ class JwtRulesTest {
     class TokenOfAKey {
 
         @Test
-        @DisplayName("is refused within 2 s once the key appears in the revocation feed; the user's other tokens still work")
+        @DisplayName("is refused after the round that reads the key from the revocation feed; the user's other tokens still work")
         void refusedWhenTheFeedRevokesTheKey() throws Exception {
             start(Map.of());
             FakeKeycloak.Key key = keycloak.mintKey("exchanger");
@@ -92,14 +97,16 @@ class JwtRulesTest {
             String userToken = keycloak.accessToken(key.subject(), c -> c.issueTime(Date.from(Instant.now().minusSeconds(5))));
             assertThat(models(token)).isEqualTo(200);
 
+            keycloak.setCheckBroken(true); // only the feed can find it
             keycloak.revokeKey(key);
+            oneRevocationRound();
 
-            within(Duration.ofSeconds(2), () -> models(token) == 401);
+            assertThat(models(token)).isEqualTo(401);
             assertThat(models(userToken)).as("a token that names no key").isEqualTo(200);
         }
 
         @Test
-        @DisplayName("is refused within 2 s when the batch re-check reports the key inactive (nothing in the feed)")
+        @DisplayName("is refused after the round whose batch re-check reports the key inactive (nothing in the feed)")
         void refusedWhenTheRecheckReportsTheKey() throws Exception {
             start(Map.of());
             keycloak.setFeedSilent(true);
@@ -108,8 +115,9 @@ class JwtRulesTest {
             assertThat(models(token)).isEqualTo(200);
 
             keycloak.revokeKey(key);
+            oneRevocationRound();
 
-            within(Duration.ofSeconds(2), () -> models(token) == 401);
+            assertThat(models(token)).isEqualTo(401);
             assertThat(keycloak.checks()).isPositive();
         }
 
@@ -124,8 +132,9 @@ class JwtRulesTest {
             assertThat(models(keptToken)).isEqualTo(200);
 
             keycloak.revokeKey(revoked);
+            oneRevocationRound();
 
-            within(Duration.ofSeconds(2), () -> models(revokedToken) == 401);
+            assertThat(models(revokedToken)).isEqualTo(401);
             assertThat(models(keptToken)).isEqualTo(200);
         }
     }
@@ -145,7 +154,7 @@ class JwtRulesTest {
             // Exchanged by a web-UI client, still a key: api.
             assertThat(models(tokenFor(key, "open-webui"))).isEqualTo(200);
 
-            within(Duration.ofSeconds(5), () -> accessLines().size() == 4); // written when each response ended
+            within(Duration.ofSeconds(30), () -> accessLines().size() == 4); // written when each response ended; generous
             assertThat(accessLines()).extracting(line -> line.getString("channel")).containsExactly("ui", "api", "api", "api");
             String metrics = metrics();
             assertThat(metrics)
