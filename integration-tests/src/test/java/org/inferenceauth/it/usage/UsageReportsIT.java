@@ -221,6 +221,10 @@ class UsageReportsIT {
             }
             assertThat(fromCsv).isEqualTo(json).hasSize(6);
             assertThat(csv).contains("\"bio, \"\"cells\"\"\"");
+            // For the record (the run's output shows what an operator downloads).
+            System.out.println("Sample usage report, JSON: "
+                    + weeks.usage.report(weeks.usage.adminToken(), "totals", query("group_by", "user,model")).asString());
+            System.out.println("Sample usage report, CSV:\n" + csv);
         }
     }
 
