@@ -24,7 +24,7 @@ class UsageDaysTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"1970-01-01, 86399", "2026-11-29, 1764460799"})
+    @CsvSource({"1970-01-01, 86399", "2026-11-29, 1795996799"})
     void endOfDay(LocalDate day, long lastSecond) {
         assertThat(UsageDays.endOf(day)).isEqualTo(lastSecond);
     }
