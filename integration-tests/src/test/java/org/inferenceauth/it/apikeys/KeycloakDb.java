@@ -24,7 +24,7 @@ import org.inferenceauth.testkit.KeycloakServer;
  * the file lock, so we open a copy of the file with the H2 driver shipped in the distribution; a
  * copy may lag the server by H2's write delay, so callers wait for a row they expect first.
  */
-final class KeycloakDb implements AutoCloseable {
+public final class KeycloakDb implements AutoCloseable {
 
     private final Connection connection;
     private final Path copy;
@@ -34,7 +34,7 @@ final class KeycloakDb implements AutoCloseable {
         this.copy = copy;
     }
 
-    static KeycloakDb open(KeycloakServer server) throws Exception {
+    public static KeycloakDb open(KeycloakServer server) throws Exception {
         if (server.getDatabase() instanceof KeycloakDatabase.PostgresDatabase pg) {
             return new KeycloakDb(DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()), null);
         }
@@ -76,7 +76,7 @@ final class KeycloakDb implements AutoCloseable {
     }
 
     /** Opens snapshots until {@code ready} holds (H2 copies lag the server by up to its write delay). */
-    static KeycloakDb openWhen(KeycloakServer server, SqlPredicate ready) throws Exception {
+    public static KeycloakDb openWhen(KeycloakServer server, SqlPredicate ready) throws Exception {
         for (int attempt = 0; ; attempt++) {
             KeycloakDb db = open(server);
             if (ready.test(db) || attempt == 20) {
@@ -87,11 +87,11 @@ final class KeycloakDb implements AutoCloseable {
         }
     }
 
-    interface SqlPredicate {
+    public interface SqlPredicate {
         boolean test(KeycloakDb db) throws SQLException;
     }
 
-    long count(String sql, Object... params) throws SQLException {
+    public long count(String sql, Object... params) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -15,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import org.inferenceauth.it.usage.UsageApi;
 import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakExtension;
 import org.inferenceauth.testkit.KeycloakServer;
@@ -157,11 +157,30 @@ class SelfServiceApiKeysIT {
         }
 
         @Test
-        @DisplayName("last used is set after the key was used at a gateway")
+        @DisplayName("last used and usage30d come from the gateway's usage batches, not from introspection")
         void lastUsed() {
             String key = api.mint(token, "used");
             assertThat(api.isActive(key)).isTrue();
-            api.list(token).then().body("keys[0].lastUsedAt", matchesPattern("\\d{4}-.*Z"));
+            api.list(token).then().body("keys[0].lastUsedAt", nullValue())
+                    .body("keys[0].usage30d.requests", equalTo(0));
+
+            long usedAt = Instant.now().getEpochSecond() - 30;
+            Map<String, Object> entry = UsageApi.apiEntry(java.time.LocalDate.now(java.time.ZoneOffset.UTC), user.getId(),
+                    key.substring(3, 15), "personal", "demo-qwen", 2, 10, 30);
+            entry.put("last_used", usedAt);
+            UsageApi.inference(keycloakServer).deliver(List.of(entry));
+
+            api.list(token).then().body("keys[0].lastUsedAt", equalTo(Instant.ofEpochSecond(usedAt).toString()))
+                    .body("keys[0].usage30d.requests", equalTo(2))
+                    .body("keys[0].usage30d.prompt_tokens", equalTo(10))
+                    .body("keys[0].usage30d.completion_tokens", equalTo(30));
+            // The operators' listing shows the same.
+            given().auth().oauth2(keycloakServer.getKeycloakAdminClient().tokenManager().getAccessTokenString())
+                    .queryParam("keyId", key.substring(3, 15))
+                    .get(keycloakServer.getAuthServerUrl() + "/admin/realms/" + TestRealm.REALM + "/api-keys")
+                    .then().statusCode(200)
+                    .body("keys[0].lastUsedAt", equalTo(Instant.ofEpochSecond(usedAt).toString()))
+                    .body("keys[0].usage30d.requests", equalTo(2));
         }
     }
 

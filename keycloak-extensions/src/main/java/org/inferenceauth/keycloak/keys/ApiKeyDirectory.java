@@ -1,10 +1,12 @@
 package org.inferenceauth.keycloak.keys;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.inferenceauth.keycloak.credential.ApiKeyCredentialModel;
 import org.inferenceauth.keycloak.model.jpa.ApiKeyEntity;
 import org.inferenceauth.keycloak.model.jpa.ApiKeyStore;
+import org.inferenceauth.keycloak.usage.KeyUsage;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -42,15 +44,18 @@ public final class ApiKeyDirectory {
             }
             userId = owner.get().getId();
         }
-        return store.search(realm.getId(), new ApiKeyStore.SearchCriteria(userId, query.project(), query.keyId(),
-                        query.name()), first, max).stream()
+        List<StoredKey> keys = store.search(realm.getId(), new ApiKeyStore.SearchCriteria(userId, query.project(),
+                        query.keyId(), query.name()), first, max).stream()
                 .flatMap(index -> validity.load(index).stream())
-                .map(this::owned)
                 .toList();
+        Map<String, KeyUsage> usage = KeyUsage.lastDays(session, realm,
+                keys.stream().map(key -> key.index().getKeyId()).toList());
+        return keys.stream().map(key -> owned(key, usage.getOrDefault(key.index().getKeyId(), KeyUsage.NONE))).toList();
     }
 
     public Optional<OwnedKey> find(String keyId) {
-        return validity.find(keyId).map(this::owned);
+        return validity.find(keyId).map(key -> owned(key,
+                KeyUsage.lastDays(session, realm, List.of(keyId)).getOrDefault(keyId, KeyUsage.NONE)));
     }
 
     /**
@@ -91,8 +96,8 @@ public final class ApiKeyDirectory {
         return Optional.ofNullable(user != null ? user : session.users().getUserByUsername(realm, idOrUsername));
     }
 
-    private OwnedKey owned(StoredKey key) {
-        return new OwnedKey(ApiKeyService.view(key.credential(), key.index()), key.owner(),
+    private OwnedKey owned(StoredKey key, KeyUsage usage30d) {
+        return new OwnedKey(ApiKeyService.view(key.credential(), key.index(), usage30d), key.owner(),
                 key.credential().data().createdBy(), validity.status(key));
     }
 }

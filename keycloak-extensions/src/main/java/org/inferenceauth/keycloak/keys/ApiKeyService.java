@@ -12,6 +12,7 @@ import org.inferenceauth.keycloak.credential.ApiKeyCredentialData;
 import org.inferenceauth.keycloak.credential.ApiKeyCredentialModel;
 import org.inferenceauth.keycloak.model.jpa.ApiKeyEntity;
 import org.inferenceauth.keycloak.model.jpa.ApiKeyStore;
+import org.inferenceauth.keycloak.usage.KeyUsage;
 import org.keycloak.common.util.Time;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.credential.CredentialProvider;
@@ -90,17 +91,18 @@ public final class ApiKeyService {
         }
         store.add(new ApiKeyEntity(key.keyId(), stored.getId(), realm.getId(), owner.getId(), name, project,
                 now.getEpochSecond(), expiresAt));
-        return new MintedKey(view(ApiKeyCredentialModel.from(stored), null), key.token());
+        return new MintedKey(view(ApiKeyCredentialModel.from(stored), null, KeyUsage.NONE), key.token());
     }
 
-    /** The owner's keys, oldest first, without secrets. */
+    /** The owner's keys, oldest first, without secrets, with their recent usage. */
     public List<ApiKeyView> list(UserModel owner) {
         Map<String, ApiKeyEntity> index = store.byUser(realm.getId(), owner.getId()).stream()
                 .collect(Collectors.toMap(ApiKeyEntity::getKeyId, Function.identity()));
+        Map<String, KeyUsage> usage = KeyUsage.lastDays(session, realm, index.keySet());
         return keyCredentials(owner)
                 .sorted(Comparator.comparing(CredentialModel::getCreatedDate))
                 .map(ApiKeyCredentialModel::from)
-                .map(key -> view(key, index.get(key.data().keyId())))
+                .map(key -> view(key, index.get(key.data().keyId()), usage.getOrDefault(key.data().keyId(), KeyUsage.NONE)))
                 .toList();
     }
 
@@ -121,7 +123,8 @@ public final class ApiKeyService {
 
     /**
      * The key's owner and metadata if the key is valid now: well-formed, issued in this realm, its
-     * credential present with a matching digest, and {@link KeyValidity active}. Records the use.
+     * credential present with a matching digest, and {@link KeyValidity active}. Writes nothing: last use comes
+     * from the gateways' usage batches (gateways cache introspection, so it would undercount anyway).
      */
     public Optional<ValidatedKey> validate(String token) {
         Optional<StoredKey> found = settings.format().parse(token).flatMap(parsed -> validity.find(parsed.keyId()));
@@ -130,11 +133,6 @@ public final class ApiKeyService {
             return Optional.empty();
         }
         StoredKey key = found.get();
-        long now = Time.currentTime();
-        ApiKeyEntity index = key.index();
-        if (index.getLastUsedAt() == null || now - index.getLastUsedAt() >= settings.lastUsedThrottle()) {
-            store.touch(index.getKeyId(), now, settings.lastUsedThrottle()); // conditional: one writer wins
-        }
         ApiKeyCredentialData data = key.credential().data();
         return Optional.of(new ValidatedKey(key.owner(), data.keyId(), key.credential().getUserLabel(), data.project(),
                 data.scopes(), key.credential().getCreatedDate() / 1000, data.expiresAt(), data.createdBy()));
@@ -168,11 +166,12 @@ public final class ApiKeyService {
         return session.getProvider(CredentialProvider.class, ApiKeyCredentialModel.TYPE);
     }
 
-    static ApiKeyView view(ApiKeyCredentialModel key, ApiKeyEntity index) {
+    static ApiKeyView view(ApiKeyCredentialModel key, ApiKeyEntity index, KeyUsage usage30d) {
         ApiKeyCredentialData data = key.data();
         return new ApiKeyView(data.keyId(), key.getId(), key.getUserLabel(), data.project(), data.scopes(),
                 Instant.ofEpochMilli(key.getCreatedDate()),
                 data.expiresAt() == null ? null : Instant.ofEpochSecond(data.expiresAt()),
-                index == null || index.getLastUsedAt() == null ? null : Instant.ofEpochSecond(index.getLastUsedAt()));
+                index == null || index.getLastUsedAt() == null ? null : Instant.ofEpochSecond(index.getLastUsedAt()),
+                usage30d);
     }
 }

@@ -1,11 +1,11 @@
 package org.inferenceauth.keycloak.keys;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.inferenceauth.apikey.format.ApiKeyFormat;
+import org.inferenceauth.keycloak.realm.RealmAttributes;
 import org.jboss.logging.Logger;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.RealmModel;
@@ -26,7 +26,6 @@ import org.keycloak.models.UserModel;
  * @param mintMaxAuthAge      seconds since login within which minting is allowed ({@code inference.apikey.mintMaxAuthAgeSeconds}, 600)
  * @param selfServiceClients  clients whose user tokens may use the self-service API
  *                            ({@code inference.apikey.selfServiceClients}, {@code account-console,open-webui})
- * @param lastUsedThrottle    seconds between two last-used writes of one key ({@code inference.apikey.lastUsedThrottleSeconds}, 60)
  * @param feedRetention       seconds the revocation feed keeps entries ({@code inference.apikey.revocationRetentionSeconds}, 7 days)
  * @param requiredRole        realm role a user needs to use the inference API with a key or a token
  *                            ({@code inference.apikey.requiredRole}, {@code inference-user}); a realm without it
@@ -34,7 +33,7 @@ import org.keycloak.models.UserModel;
  */
 public record ApiKeySettings(String keyPrefix, int maxKeys, int maxLifetimeDays, boolean expiryRequired,
                              String projectsGroup, int mintMaxAuthAge, List<String> selfServiceClients,
-                             int lastUsedThrottle, int feedRetention, String requiredRole) {
+                             int feedRetention, String requiredRole) {
 
     public static final String PREFIX = "inference.apikey.";
     /** The realm role that allows minting keys; listing and revoking one's own keys need none. */
@@ -52,14 +51,13 @@ public record ApiKeySettings(String keyPrefix, int maxKeys, int maxLifetimeDays,
     public static ApiKeySettings of(RealmModel realm) {
         return new ApiKeySettings(
                 read(realm, "prefix", "ik", v -> ApiKeyFormat.isValidPrefix(v) ? v : null),
-                read(realm, "maxKeys", 25, v -> atLeast(1, Integer.parseInt(v))),
-                read(realm, "maxLifetimeDays", 365, v -> atLeast(0, Integer.parseInt(v))),
+                read(realm, "maxKeys", 25, v -> RealmAttributes.atLeast(1, Integer.parseInt(v))),
+                read(realm, "maxLifetimeDays", 365, v -> RealmAttributes.atLeast(0, Integer.parseInt(v))),
                 read(realm, "expiryRequired", false, ApiKeySettings::parseBoolean),
                 read(realm, "projectsGroup", "/projects", v -> v.startsWith("/") ? v : null),
-                read(realm, "mintMaxAuthAgeSeconds", 600, v -> atLeast(0, Integer.parseInt(v))),
-                read(realm, "selfServiceClients", List.of("account-console", "open-webui"), ApiKeySettings::list),
-                read(realm, "lastUsedThrottleSeconds", 60, v -> atLeast(0, Integer.parseInt(v))),
-                read(realm, "revocationRetentionSeconds", 7 * 24 * 3600, v -> atLeast(60, Integer.parseInt(v))),
+                read(realm, "mintMaxAuthAgeSeconds", 600, v -> RealmAttributes.atLeast(0, Integer.parseInt(v))),
+                read(realm, "selfServiceClients", List.of("account-console", "open-webui"), RealmAttributes::list),
+                read(realm, "revocationRetentionSeconds", 7 * 24 * 3600, v -> RealmAttributes.atLeast(60, Integer.parseInt(v))),
                 read(realm, "requiredRole", "inference-user", v -> v));
     }
 
@@ -68,25 +66,7 @@ public record ApiKeySettings(String keyPrefix, int maxKeys, int maxLifetimeDays,
     }
 
     private static <T> T read(RealmModel realm, String name, T fallback, Function<String, T> parse) {
-        String raw = realm.getAttribute(PREFIX + name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        T value;
-        try {
-            value = parse.apply(raw.trim());
-        } catch (RuntimeException e) {
-            value = null;
-        }
-        if (value == null) {
-            LOG.warnf("Realm %s: ignoring invalid %s%s, using %s", realm.getName(), PREFIX, name, fallback);
-            return fallback;
-        }
-        return value;
-    }
-
-    private static Integer atLeast(int min, int value) {
-        return value >= min ? value : null;
+        return RealmAttributes.read(realm, PREFIX + name, fallback, parse);
     }
 
     private static Boolean parseBoolean(String value) {
@@ -95,11 +75,6 @@ public record ApiKeySettings(String keyPrefix, int maxKeys, int maxLifetimeDays,
             case "false" -> false;
             default -> null;
         };
-    }
-
-    private static List<String> list(String value) {
-        List<String> items = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        return items.isEmpty() ? null : items;
     }
 
     /** Whether {@code user} holds the minting role (directly, through a group or a composite). */

@@ -20,6 +20,11 @@ public final class KeyJson {
         json.put("createdAt", iso(key.createdAt()));
         json.put("expiresAt", iso(key.expiresAt()));
         json.put("lastUsedAt", iso(key.lastUsedAt()));
+        Map<String, Object> usage = new LinkedHashMap<>();
+        usage.put("requests", key.usage30d().requests());
+        usage.put("prompt_tokens", key.usage30d().promptTokens());
+        usage.put("completion_tokens", key.usage30d().completionTokens());
+        json.put("usage30d", usage);
         return json;
     }
 

@@ -73,7 +73,7 @@ final class SelfServiceEndpoints {
         return Response.noContent().build();
     }
 
-    private static boolean isJson(String contentType) {
+    static boolean isJson(String contentType) {
         try {
             return contentType != null && MediaType.valueOf(contentType).isCompatible(MediaType.APPLICATION_JSON_TYPE);
         } catch (IllegalArgumentException unparseable) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
+import org.inferenceauth.keycloak.FakeRealms;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.keycloak.models.ClientModel;
@@ -12,14 +13,8 @@ import org.keycloak.models.RealmModel;
 
 class ApiKeySettingsTest {
 
-    /** A realm that only answers getAttribute and getName. */
     static RealmModel realm(Map<String, String> attributes) {
-        return (RealmModel) Proxy.newProxyInstance(RealmModel.class.getClassLoader(), new Class<?>[] {RealmModel.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getAttribute" -> attributes.get((String) args[0]);
-                    case "getName" -> "test";
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
+        return FakeRealms.withAttributes(attributes);
     }
 
     @Test
@@ -27,7 +22,7 @@ class ApiKeySettingsTest {
     void defaults() {
         ApiKeySettings settings = ApiKeySettings.of(realm(Map.of()));
         assertThat(settings).isEqualTo(new ApiKeySettings("ik", 25, 365, false, "/projects", 600,
-                List.of("account-console", "open-webui"), 60, 7 * 24 * 3600, "inference-user"));
+                List.of("account-console", "open-webui"), 7 * 24 * 3600, "inference-user"));
     }
 
     @Test
@@ -41,10 +36,9 @@ class ApiKeySettingsTest {
                 "inference.apikey.projectsGroup", "/teams",
                 "inference.apikey.mintMaxAuthAgeSeconds", "120",
                 "inference.apikey.selfServiceClients", " portal , cli ",
-                "inference.apikey.lastUsedThrottleSeconds", "0",
                 "inference.apikey.revocationRetentionSeconds", "86400",
                 "inference.apikey.requiredRole", "campus-users")));
-        assertThat(settings).isEqualTo(new ApiKeySettings("sk", 3, 0, true, "/teams", 120, List.of("portal", "cli"), 0, 86400,
+        assertThat(settings).isEqualTo(new ApiKeySettings("sk", 3, 0, true, "/teams", 120, List.of("portal", "cli"), 86400,
                 "campus-users"));
         assertThat(settings.format().prefix()).isEqualTo("sk");
     }

@@ -19,7 +19,7 @@ class MintRulesTest {
 
     static ApiKeySettings settings(int maxLifetimeDays, boolean expiryRequired) {
         return new ApiKeySettings("ik", 25, maxLifetimeDays, expiryRequired, "/projects", 600,
-                List.of("account-console"), 60, 3600, "inference-user");
+                List.of("account-console"), 3600, "inference-user");
     }
 
     @Nested

@@ -10,8 +10,9 @@ import jakarta.persistence.Table;
 /**
  * The lookup index of project API keys: key id → realm, user, credential. The credential stays the
  * truth (its digest, expiry and label); this row exists so that a key is found with one primary-key
- * read, admins can search keys across users, and last-used times are written here, never into
- * Keycloak's {@code CREDENTIAL} table (whose writes invalidate the user cache cluster-wide).
+ * read, admins can search keys across users, and last-used times (from the gateways' usage batches)
+ * are written here, never into Keycloak's {@code CREDENTIAL} table (whose writes invalidate the user
+ * cache cluster-wide).
  *
  * <p>{@code CREDENTIAL_ID} has a foreign key to {@code CREDENTIAL(ID)} with {@code ON DELETE CASCADE}:
  * every way Keycloak deletes a credential (consoles, user deletion, realm deletion) removes the row.
@@ -23,9 +24,9 @@ import jakarta.persistence.Table;
             query = "select k from ApiKeyEntity k where k.realmId = :realmId and k.userId = :userId order by k.createdAt"),
     @NamedQuery(name = "ApiKeyEntity.countByUser",
             query = "select count(k) from ApiKeyEntity k where k.realmId = :realmId and k.userId = :userId"),
-    @NamedQuery(name = "ApiKeyEntity.touch",
-            query = "update ApiKeyEntity k set k.lastUsedAt = :now where k.keyId = :keyId"
-                    + " and (k.lastUsedAt is null or k.lastUsedAt < :staleBefore)"),
+    @NamedQuery(name = "ApiKeyEntity.usedAt",
+            query = "update ApiKeyEntity k set k.lastUsedAt = :at where k.keyId = :keyId and k.realmId = :realmId"
+                    + " and (k.lastUsedAt is null or k.lastUsedAt < :at)"),
 })
 public class ApiKeyEntity {
 

@@ -58,18 +58,6 @@ public final class ApiKeyStore {
         em.remove(key);
     }
 
-    /**
-     * Records a use, at most once per {@code throttleSeconds} per key: a conditional update, so
-     * concurrent requests on several nodes write once, and a hot key costs no write most of the time.
-     */
-    public void touch(String keyId, long nowSeconds, long throttleSeconds) {
-        em.createNamedQuery("ApiKeyEntity.touch")
-                .setParameter("now", nowSeconds)
-                .setParameter("keyId", keyId)
-                .setParameter("staleBefore", nowSeconds - throttleSeconds)
-                .executeUpdate();
-    }
-
     /** Admin search; every criterion is optional, {@code name} matches a case-insensitive substring. */
     public List<ApiKeyEntity> search(String realmId, SearchCriteria criteria, int first, int max) {
         StringBuilder jpql = new StringBuilder("select k from ApiKeyEntity k where k.realmId = :realmId");
