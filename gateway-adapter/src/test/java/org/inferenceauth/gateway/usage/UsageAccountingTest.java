@@ -297,6 +297,33 @@ class UsageAccountingTest {
     }
 
     @Test
+    @DisplayName("beyond GATEWAY_USAGE_MAX_PENDING entries in memory while Keycloak is away, batches go to spill files (and say so), then arrive")
+    void memoryBoundSpills() throws Exception {
+        gateway = gateway(Map.of("GATEWAY_USAGE_MAX_PENDING", "2"));
+        List<FakeKeycloak.Key> keys = List.of(keycloak.mintKey("p1"), keycloak.mintKey("p2"), keycloak.mintKey("p3"),
+                keycloak.mintKey("p4"));
+        for (FakeKeycloak.Key key : keys) { // cached while Keycloak is up
+            assertThat(gateway.get("/v1/models", "authorization", "Bearer " + key.token()).statusCode()).isEqualTo(200);
+        }
+        Eventually.within(DELIVERY, () -> keys.stream().allMatch(k -> keycloak.usageTotal("requests", of(k)) == 1));
+        keycloak.stop();
+        for (FakeKeycloak.Key key : keys) { // four entries: over the bound of two
+            call(gateway, key, chat("model-a", "spill me", null));
+        }
+        Eventually.within(DELIVERY, () -> scrape().contains("gateway_usage_batches_total{outcome=\"spilled\"}"));
+        try (Stream<Path> files = Files.list(spillDir)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".json"))).isNotEmpty();
+        }
+        assertThat(scrape()).containsPattern("gateway_usage_spilled_batches [1-9]");
+
+        keycloak.start();
+        for (FakeKeycloak.Key key : keys) {
+            awaitTotal("requests", of(key), 2);
+        }
+        Eventually.within(DELIVERY, () -> scrape().contains("gateway_usage_spilled_batches 0.0"));
+    }
+
+    @Test
     @DisplayName("two gateway instances: each one's batches land once, distinct ids and sources")
     void twoGateways() throws Exception {
         gateway = gateway(Map.of("GATEWAY_USAGE_SOURCE", "gw-1"));
