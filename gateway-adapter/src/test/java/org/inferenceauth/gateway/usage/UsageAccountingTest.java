@@ -214,6 +214,28 @@ class UsageAccountingTest {
     }
 
     @Test
+    @DisplayName("embeddings and streamed text completions count the upstream's tokens too (embeddings: prompt tokens only)")
+    void otherEndpoints() throws Exception {
+        gateway = gateway(Map.of());
+        FakeKeycloak.Key key = keycloak.mintKey("lena");
+        HttpResponse<String> embedded = gateway.post("/v1/embeddings",
+                new JsonObject().put("model", "model-a").put("input", "three little words").encode(),
+                "authorization", "Bearer " + key.token());
+        assertThat(embedded.statusCode()).isEqualTo(200);
+        long embeddingTokens = new JsonObject(embedded.body()).getJsonObject("usage").getLong("prompt_tokens");
+        HttpResponse<String> text = gateway.post("/v1/completions",
+                new JsonObject().put("model", "model-b").put("prompt", "once upon a time").put("stream", true).encode(),
+                "authorization", "Bearer " + key.token());
+        assertThat(text.body()).doesNotContain("\"usage\"").endsWith("data: [DONE]\n\n");
+        JsonObject usage = upstreamUsage(text.headers().firstValue("x-request-id").orElseThrow());
+
+        awaitTotal("requests", of(key), 2);
+        awaitTotal("prompt_tokens", of(key), embeddingTokens + usage.getLong("prompt_tokens"));
+        assertThat(embeddingTokens).isPositive();
+        assertThat(keycloak.usageTotal("completion_tokens", of(key))).isEqualTo(usage.getLong("completion_tokens")).isPositive();
+    }
+
+    @Test
     @DisplayName("a client that disconnects mid-stream is counted once, with the tokens known by then")
     void disconnectCountedOnce() throws Exception {
         gateway = gateway(Map.of());
