@@ -46,6 +46,7 @@ import org.inferenceauth.gateway.routing.ModelCatalog;
 import org.inferenceauth.gateway.routing.PathPolicy;
 import org.inferenceauth.gateway.routing.Upstream;
 import org.inferenceauth.gateway.routing.UpstreamAuth;
+import org.inferenceauth.gateway.usage.UsageAccounting;
 
 /** Wires the gateway together and runs its two listeners: the API port and the management port. */
 public final class GatewayServer {
@@ -65,6 +66,7 @@ public final class GatewayServer {
     private JwtAuthenticator jwts;
     private ApiKeyCache keyCache;
     private RateLimiter rateLimiter;
+    private UsageAccounting usage;
     private HttpServer api;
     private ManagementServer management;
 
@@ -108,7 +110,8 @@ public final class GatewayServer {
 
         rateLimiter = rateLimiter(config.rateLimit());
         PathPolicy policy = new PathPolicy(config.extraPaths());
-        RequestLogging logging = new RequestLogging(metrics, new AccessLog(config.accessLogEnabled(), logOut));
+        usage = new UsageAccounting(config, metrics, catalog::serves);
+        RequestLogging logging = new RequestLogging(metrics, new AccessLog(config.accessLogEnabled(), logOut), usage.recorder());
         ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
         Admission admission = new Admission(authenticator, new RateLimitGate(rateLimiter, metrics), clientAddress,
                 metrics, config.keycloak().retryAfter(), config.keycloak().realmName());
@@ -117,7 +120,7 @@ public final class GatewayServer {
                 .origin(new UpstreamOrigin(up.connectTimeout(), up.idleTimeout()))
                 .addInterceptor(new GatewayInterceptor(policy, admission, catalog,
                         new GatewayInterceptor.UpstreamSettings(up.apiKey(), clientAddress, upstreamAuth), metrics, logging,
-                        config.maxBodyBytes()));
+                        usage.webUi(), config.maxBodyBytes()));
         ForwardAuthHandler forwardAuth = config.forwardAuth()
                 .map(type -> new ForwardAuthHandler(type, policy, admission, logging)).orElse(null);
 
@@ -126,6 +129,7 @@ public final class GatewayServer {
                         : poller.keycloakReachable() ? Readiness.Keycloak.UP : Readiness.Keycloak.UNREACHABLE,
                         keyCache.size())));
 
+        usage.start();
         Duration firstRoundLimit = up.connectTimeout().plus(config.keycloak().timeout()).plusSeconds(5);
         return boundedWait("first model-list refresh", catalog.start(up.modelsRefreshInterval()), firstRoundLimit)
                 .compose(v -> boundedWait("first revocation round", poller.start(), firstRoundLimit))
@@ -225,7 +229,10 @@ public final class GatewayServer {
         }
         Future<Void> apiClosed = api == null ? Future.succeededFuture() : api.close();
         Future<Void> managementClosed = management == null ? Future.succeededFuture() : management.stop();
-        return Future.join(apiClosed, managementClosed).compose(v -> Future.join(
+        // Usage last: every request has finished (and been recorded) once the API port is closed.
+        Future<Void> usageDone = apiClosed.transform(v -> usage == null ? Future.succeededFuture()
+                : Future.fromCompletionStage(usage.shutdown()));
+        return Future.join(usageDone, managementClosed).compose(v -> Future.join(
                 upstreamClient == null ? Future.succeededFuture() : upstreamClient.close(),
                 keycloakClient == null ? Future.succeededFuture() : keycloakClient.close())).mapEmpty();
     }

@@ -47,7 +47,7 @@ final class DemoResponses {
                 .put("usage", usage(prompt, completion));
     }
 
-    private static JsonObject usage(int prompt, int completion) {
+    static JsonObject usage(int prompt, int completion) {
         return new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", completion)
                 .put("total_tokens", prompt + completion);
     }

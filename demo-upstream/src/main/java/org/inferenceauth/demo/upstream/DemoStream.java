@@ -1,7 +1,9 @@
 package org.inferenceauth.demo.upstream;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +26,9 @@ final class DemoStream {
     private final List<String> words;
     private final int promptTokens;
     private final boolean includeUsage;
+    private final boolean continuousUsage;
     private final StreamFailure failure;
+    private final Buffer sent;
     private final Consumer<Boolean> onEnd;
     private final String id;
     private final long created = Instant.now().getEpochSecond();
@@ -32,10 +36,13 @@ final class DemoStream {
     private boolean closed;
 
     /**
+     * @param continuousUsage vLLM's {@code continuous_usage_stats}: every chunk carries the running usage
      * @param failure how and after how many words the stream breaks off (for tests)
+     * @param sent receives every byte written (tests compare it with what a client behind a gateway got)
      * @param onEnd called once with {@code true} if the client went away first, {@code false} when the stream completed */
     DemoStream(Vertx vertx, HttpServerResponse response, Duration chunkDelay, boolean chat, String model,
-               List<String> words, int promptTokens, boolean includeUsage, StreamFailure failure, Consumer<Boolean> onEnd) {
+               List<String> words, int promptTokens, boolean includeUsage, boolean continuousUsage, StreamFailure failure,
+               Buffer sent, Consumer<Boolean> onEnd) {
         this.vertx = vertx;
         this.response = response;
         this.chunkDelay = chunkDelay;
@@ -44,7 +51,9 @@ final class DemoStream {
         this.words = words;
         this.promptTokens = promptTokens;
         this.includeUsage = includeUsage;
+        this.continuousUsage = includeUsage && continuousUsage; // vLLM ignores it without include_usage
         this.failure = failure;
+        this.sent = sent;
         this.onEnd = onEnd;
         this.id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
     }
@@ -93,14 +102,14 @@ final class DemoStream {
         }
         closed = true;
         onEnd.accept(false);
-        response.end("data: [DONE]\n\n");
+        end();
     }
 
     private void fail() {
         switch (failure.how()) {
             case RESET_MID_EVENT -> {
                 // A crashed inference server: half an event, then the connection drops.
-                response.write("data: {\"id\":\"" + id + "\",\"obj");
+                write("data: {\"id\":\"" + id + "\",\"obj");
                 vertx.setTimer(20, t -> response.reset());
             }
             case RESET_BETWEEN_EVENTS -> vertx.setTimer(20, t -> response.reset());
@@ -108,12 +117,28 @@ final class DemoStream {
                 send(StreamFailure.vllmError());
                 closed = true;
                 onEnd.accept(false);
-                response.end("data: [DONE]\n\n");
+                end();
             }
         }
     }
 
     private void send(JsonObject event) {
-        response.write("data: " + event.encode() + "\n\n");
+        if (continuousUsage && !event.containsKey("usage") && !event.getJsonArray("choices", new JsonArray()).isEmpty()) {
+            // Running totals in every chunk, as vLLM's continuous_usage_stats.
+            int completion = event.getJsonArray("choices").getJsonObject(0).getValue("finish_reason") != null
+                    ? words.size() : next;
+            event.put("usage", DemoResponses.usage(promptTokens, completion));
+        }
+        write("data: " + event.encode() + "\n\n");
+    }
+
+    private void write(String text) {
+        sent.appendString(text);
+        response.write(text);
+    }
+
+    private void end() {
+        sent.appendString("data: [DONE]\n\n");
+        response.end("data: [DONE]\n\n");
     }
 }

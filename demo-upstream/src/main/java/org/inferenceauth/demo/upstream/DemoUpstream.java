@@ -3,6 +3,7 @@ package org.inferenceauth.demo.upstream;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,7 +13,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +43,12 @@ public final class DemoUpstream {
     private final List<String> models;
     private final Duration chunkDelay;
     private final ConcurrentLinkedDeque<Received> received = new ConcurrentLinkedDeque<>();
+    private final Map<String, Buffer> streamsSent = java.util.Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Buffer> eldest) {
+            return size() > RECORDED;
+        }
+    });
     private final AtomicInteger abortedStreams = new AtomicInteger();
     private final AtomicInteger completedStreams = new AtomicInteger();
     private final AtomicInteger unauthorized = new AtomicInteger();
@@ -96,6 +105,12 @@ public final class DemoUpstream {
     /** Most recent first. */
     public List<Received> received() {
         return List.copyOf(received);
+    }
+
+    /** The exact bytes of the stream answered to the request with this {@code X-Request-Id} (so far), or null. */
+    public Buffer streamSent(String requestId) {
+        Buffer sent = streamsSent.get(requestId);
+        return sent == null ? null : sent.copy();
     }
 
     public int abortedStreams() {
@@ -185,11 +200,17 @@ public final class DemoUpstream {
         List<String> words = replyWords(model, body.getInteger("max_tokens", Integer.MAX_VALUE));
         int promptTokens = promptTokens(body, chat);
         if (Boolean.TRUE.equals(body.getBoolean("stream"))) {
-            boolean includeUsage = body.getJsonObject("stream_options", new JsonObject()).getBoolean("include_usage", false);
+            JsonObject options = body.getJsonObject("stream_options", new JsonObject());
             // Test knobs: a slower stream for this request, and a failure mid-stream.
             Duration delay = Duration.ofMillis(body.getLong("demo_chunk_delay_ms", chunkDelay.toMillis()));
-            new DemoStream(vertx, request.response(), delay, chat, model, words, promptTokens, includeUsage,
-                    StreamFailure.from(body), aborted -> (aborted ? abortedStreams : completedStreams).incrementAndGet()).start();
+            Buffer sent = Buffer.buffer();
+            String requestId = request.getHeader("x-request-id");
+            if (requestId != null) {
+                streamsSent.put(requestId, sent);
+            }
+            new DemoStream(vertx, request.response(), delay, chat, model, words, promptTokens,
+                    options.getBoolean("include_usage", false), options.getBoolean("continuous_usage_stats", false),
+                    StreamFailure.from(body), sent, aborted -> (aborted ? abortedStreams : completedStreams).incrementAndGet()).start();
         } else {
             json(request.response(), 200, DemoResponses.whole(chat, model, String.join(" ", words), promptTokens, words.size()));
         }

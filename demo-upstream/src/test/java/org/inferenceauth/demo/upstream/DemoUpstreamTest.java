@@ -106,6 +106,60 @@ class DemoUpstreamTest {
     }
 
     @Nested
+    @DisplayName("streamed usage")
+    class StreamedUsage {
+
+        List<JsonObject> events(DemoUpstream demo, JsonObject options) throws Exception {
+            JsonObject body = new JsonObject().put("model", "model-a").put("stream", true)
+                    .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "one two three")));
+            if (options != null) {
+                body.put("stream_options", options);
+            }
+            HttpResponse<String> answer = post(demo, "/v1/chat/completions", body, "x-request-id", "r-" + System.nanoTime());
+            assertThat(answer.body()).endsWith("data: [DONE]\n\n");
+            return answer.body().lines().filter(l -> l.startsWith("data: {")).map(l -> new JsonObject(l.substring(6))).toList();
+        }
+
+        @Test
+        @DisplayName("without include_usage no chunk carries usage; with it one last chunk with empty choices does, exactly")
+        void finalChunk() throws Exception {
+            DemoUpstream demo = plain();
+            assertThat(events(demo, null)).allMatch(e -> !e.containsKey("usage"));
+            List<JsonObject> events = events(demo, new JsonObject().put("include_usage", true));
+            JsonObject last = events.get(events.size() - 1);
+            int words = events.size() - 3; // role chunk, words, finish chunk, usage chunk
+            assertThat(last.getJsonArray("choices")).isEmpty();
+            assertThat(last.getJsonObject("usage").getMap()).containsOnly(
+                    java.util.Map.entry("prompt_tokens", 3), java.util.Map.entry("completion_tokens", words),
+                    java.util.Map.entry("total_tokens", 3 + words));
+            assertThat(events.subList(0, events.size() - 1)).allMatch(e -> !e.containsKey("usage"));
+        }
+
+        @Test
+        @DisplayName("continuous_usage_stats: running totals in every chunk, ending at the final count; ignored without include_usage")
+        void runningTotals() throws Exception {
+            DemoUpstream demo = plain();
+            assertThat(events(demo, new JsonObject().put("continuous_usage_stats", true))).allMatch(e -> !e.containsKey("usage"));
+            List<JsonObject> events = events(demo, new JsonObject().put("include_usage", true).put("continuous_usage_stats", true));
+            List<Integer> completion = events.stream().map(e -> e.getJsonObject("usage").getInteger("completion_tokens")).toList();
+            int words = events.size() - 3;
+            assertThat(completion.get(0)).isZero();
+            assertThat(completion).isSorted().endsWith(words, words);
+            assertThat(events).allMatch(e -> e.getJsonObject("usage").getInteger("prompt_tokens") == 3);
+        }
+
+        @Test
+        @DisplayName("the bytes a stream sent are kept by request id, exactly as the client received them")
+        void sentBytes() throws Exception {
+            DemoUpstream demo = plain();
+            JsonObject body = new JsonObject().put("model", "model-a").put("stream", true)
+                    .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+            HttpResponse<String> answer = post(demo, "/v1/chat/completions", body, "x-request-id", "recorded-1");
+            assertThat(demo.streamSent("recorded-1").toString(StandardCharsets.UTF_8)).isEqualTo(answer.body());
+        }
+    }
+
+    @Nested
     @DisplayName("POST /v1/embeddings")
     class Embeddings {
 

@@ -2,17 +2,23 @@ package org.inferenceauth.gateway.accesslog;
 
 import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.inferenceauth.gateway.metrics.GatewayMetrics;
 
-/** Counts and logs each request exactly once: when its response ends, or when the client goes away first. */
+/**
+ * Counts and logs each request exactly once: when its response ends, or when the client goes away
+ * first; then hands the finished record to {@code afterEach} (usage accounting).
+ */
 public final class RequestLogging {
 
     private final GatewayMetrics metrics;
     private final AccessLog accessLog;
+    private final Consumer<RequestRecord> afterEach;
 
-    public RequestLogging(GatewayMetrics metrics, AccessLog accessLog) {
+    public RequestLogging(GatewayMetrics metrics, AccessLog accessLog, Consumer<RequestRecord> afterEach) {
         this.metrics = metrics;
         this.accessLog = accessLog;
+        this.afterEach = afterEach;
     }
 
     /** Logs {@code record} when {@code response} ends (or its connection closes before that). */
@@ -33,5 +39,6 @@ public final class RequestLogging {
     public void finish(RequestRecord record, int status, boolean clientAborted) {
         metrics.request(record.route, record.identity == null ? "none" : record.identity.channel().label(), status);
         accessLog.write(record, status, clientAborted);
+        afterEach.accept(record);
     }
 }

@@ -21,6 +21,11 @@ public final class RequestRecord {
     public String model;
     public String upstream;
     public String errorCode;
+    /** Tokens from the upstream's {@code usage}, as far as seen (0 when it sent none). */
+    public volatile long promptTokens;
+    public volatile long completionTokens;
+    /** The person a configured web UI named in {@code X-OpenWebUI-User-Email}; for usage only, never logged. */
+    public String webUiUserEmail;
 
     public RequestRecord(String method, String path) {
         this.method = method;

@@ -1,8 +1,15 @@
 package org.inferenceauth.gateway.config;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +39,8 @@ public record GatewayConfig(
         Jwt jwt,
         KeyCache keyCache,
         AuthProtection authProtection,
-        RateLimit rateLimit) {
+        RateLimit rateLimit,
+        Usage usage) {
 
     /** The inference servers behind the gateway. */
     public record Upstreams(
@@ -69,6 +77,13 @@ public record GatewayConfig(
         @Override
         public String toString() { // never print the secret
             return "Keycloak[issuer=" + issuer + ", realmUrl=" + realmUrl + ", clientId=" + clientId + ", timeout=" + timeout + "]";
+        }
+
+        /** The gateway client's HTTP Basic credentials (RFC 6749 §2.3.1: id and secret form-encoded first). */
+        public String basicAuthorization() {
+            String pair = URLEncoder.encode(clientId, StandardCharsets.UTF_8) + ":"
+                    + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8);
+            return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
         }
 
         /**
@@ -125,6 +140,15 @@ public record GatewayConfig(
         }
     }
 
+    /**
+     * Usage accounting (docs/usage-contract.md): batches to Keycloak every {@code flush}, at most
+     * {@code maxPending} entries held in memory before batches go to files in {@code spillDir};
+     * {@code source} names this gateway instance in its batches; {@code webUiCallers} (client ids
+     * or key ids) are the callers whose Open WebUI user headers are believed.
+     */
+    public record Usage(Duration flush, long maxPending, Path spillDir, String source,
+                        Set<String> webUiCallers) {}
+
     /** Reads and validates the configuration; throws {@link ConfigException} listing every problem. */
     public static GatewayConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -165,6 +189,7 @@ public record GatewayConfig(
         KeyCache keyCache = keyCache(r);
         AuthProtection authProtection = authProtection(r);
         RateLimit rateLimit = rateLimit(r);
+        Usage usage = usage(r);
         // A connection waiting for a long prefill is silent too: it must outlast the upstream's own timeout.
         Duration clientIdle = r.duration("GATEWAY_CLIENT_IDLE_TIMEOUT", upstreams.idleTimeout().plusSeconds(30),
                 Duration.ofMillis(100), Duration.ofHours(3));
@@ -178,7 +203,36 @@ public record GatewayConfig(
         }
         return new GatewayConfig(host, port, managementHost, managementPort, forwardAuth, h2c, clientIdle,
                 List.copyOf(trustedProxies), accessLog, maxBody, Set.copyOf(extraPaths),
-                upstreams, keycloak, jwt, keyCache, authProtection, rateLimit);
+                upstreams, keycloak, jwt, keyCache, authProtection, rateLimit, usage);
+    }
+
+    private static Usage usage(EnvReader r) {
+        String source = r.string("GATEWAY_USAGE_SOURCE", defaultSource());
+        if (source.length() > 64) {
+            r.problem("GATEWAY_USAGE_SOURCE must be 1-64 characters (it names this gateway instance in usage batches), got "
+                    + source.length());
+        }
+        Path spillDir = null;
+        try {
+            spillDir = Path.of(r.string("GATEWAY_USAGE_SPILL_DIR", "usage-spill")).toAbsolutePath();
+        } catch (InvalidPathException e) {
+            r.problem("GATEWAY_USAGE_SPILL_DIR must be a directory path, got '" + e.getInput() + "'");
+        }
+        return new Usage(
+                r.duration("GATEWAY_USAGE_FLUSH", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10)),
+                r.positiveLong("GATEWAY_USAGE_MAX_PENDING", 100_000),
+                spillDir, source, Set.copyOf(r.list("GATEWAY_WEB_UI_CALLERS")));
+    }
+
+    /** The host name (distinct per replica in Kubernetes and compose), clipped to the contract's 64 characters. */
+    private static String defaultSource() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "gateway";
+        }
+        return host.length() > 64 ? host.substring(0, 64) : host;
     }
 
     private static AuthProtection authProtection(EnvReader r) {

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -108,6 +110,55 @@ public final class GatewayMetrics {
                 .description("Cached identities evicted because Keycloak reported them revoked")
                 .tag("kind", kind)
                 .register(registry).increment(evicted);
+    }
+
+    /**
+     * One request of an authenticated caller for usage accounting ({@code outcome} requests or
+     * refused) and its tokens. Labels stay bounded: served models (else {@code (other)}/{@code (none)}),
+     * operator-made projects, the channel; never the user or the key. On every request's path, so
+     * the counters are looked up in a map of their own instead of being built each time.
+     */
+    public void usage(String model, String project, String channel, String outcome, long promptTokens,
+                      long completionTokens) {
+        UsageCounters counters = usageCounters.computeIfAbsent(new UsageLabels(model, project, channel, outcome),
+                this::usageCounters);
+        counters.requests().increment();
+        if (promptTokens > 0) {
+            counters.prompt().increment(promptTokens);
+        }
+        if (completionTokens > 0) {
+            counters.completion().increment(completionTokens);
+        }
+    }
+
+    private record UsageLabels(String model, String project, String channel, String outcome) {}
+
+    private record UsageCounters(Counter requests, Counter prompt, Counter completion) {}
+
+    private final Map<UsageLabels, UsageCounters> usageCounters = new ConcurrentHashMap<>();
+
+    private UsageCounters usageCounters(UsageLabels labels) {
+        return new UsageCounters(Counter.builder("gateway_usage_requests")
+                .description("Requests of authenticated callers, by model, project, channel and outcome (requests, refused)")
+                .tag("model", labels.model()).tag("project", labels.project()).tag("channel", labels.channel())
+                .tag("outcome", labels.outcome())
+                .register(registry),
+                usageTokens(labels, "prompt"), usageTokens(labels, "completion"));
+    }
+
+    private Counter usageTokens(UsageLabels labels, String kind) {
+        return Counter.builder("gateway_usage_tokens")
+                .description("Tokens the upstreams reported, by model, project and kind (prompt, completion)")
+                .tag("model", labels.model()).tag("project", labels.project()).tag("kind", kind)
+                .register(registry);
+    }
+
+    /** A usage batch's fate: delivered, duplicate, failed (retried), rejected (set aside), spilled, spill_failed. */
+    public void usageBatch(String outcome) {
+        Counter.builder("gateway_usage_batches")
+                .description("Usage batches sent to Keycloak or spilled, by outcome")
+                .tag("outcome", outcome)
+                .register(registry).increment();
     }
 
     public void gauge(String name, String description, Supplier<Number> value) {

@@ -14,6 +14,7 @@ import io.vertx.httpproxy.ProxyResponse;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.inferenceauth.gateway.accesslog.RequestLogging;
 import org.inferenceauth.gateway.accesslog.RequestRecord;
 import org.inferenceauth.gateway.admission.Admission;
@@ -28,6 +29,7 @@ import org.inferenceauth.gateway.routing.ModelCatalog;
 import org.inferenceauth.gateway.routing.PathPolicy;
 import org.inferenceauth.gateway.routing.Upstream;
 import org.inferenceauth.gateway.routing.UpstreamAuth;
+import org.inferenceauth.gateway.usage.WebUiAttribution;
 
 /**
  * The proxy front door: the gateway's one proxy interceptor. It routes by the allow-list, runs the
@@ -41,6 +43,13 @@ public final class GatewayInterceptor implements ProxyInterceptor {
     static final String UPSTREAM = "gateway.upstream";
     private static final String RECORD = "gateway.record";
     private static final String SENT_AT = "gateway.sentAt";
+    private static final String USAGE_ASKING_BODY = "gateway.usageAskingBody";
+    private static final String USAGE_ADDED = "gateway.usageAdded";
+    /**
+     * Where a streaming client that did not ask for the usage chunk gets it asked for on its behalf
+     * (vLLM's {@code stream_options}), so that its tokens are counted.
+     */
+    private static final Set<String> STREAM_USAGE_PATHS = Set.of("/v1/chat/completions", "/v1/completions");
 
     private final PathPolicy policy;
     private final Admission admission;
@@ -48,19 +57,21 @@ public final class GatewayInterceptor implements ProxyInterceptor {
     private final UpstreamSettings upstreams;
     private final GatewayMetrics metrics;
     private final RequestLogging logging;
+    private final WebUiAttribution webUi;
     private final long maxBodyBytes;
 
     /** What the interceptor needs to know about upstream calls. */
     public record UpstreamSettings(Optional<String> apiKey, ClientAddress clientAddress, UpstreamAuth auth) {}
 
     public GatewayInterceptor(PathPolicy policy, Admission admission, ModelCatalog catalog, UpstreamSettings upstreams,
-                              GatewayMetrics metrics, RequestLogging logging, long maxBodyBytes) {
+                              GatewayMetrics metrics, RequestLogging logging, WebUiAttribution webUi, long maxBodyBytes) {
         this.policy = policy;
         this.admission = admission;
         this.catalog = catalog;
         this.upstreams = upstreams;
         this.metrics = metrics;
         this.logging = logging;
+        this.webUi = webUi;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -80,9 +91,14 @@ public final class GatewayInterceptor implements ProxyInterceptor {
             return reply(ctx, OpenAiError.unknownUrl(server.method().name(), server.path()));
         }
         return admission.admit(ctx.request().headers(), server.remoteAddress(), record, () -> modelClaim(ctx, route))
-                .compose(verdict -> verdict instanceof Verdict.Admitted admitted
-                        ? admitted(ctx, route, admitted)
-                        : reply(ctx, ((Verdict.Refused) verdict).error()));
+                .compose(verdict -> {
+                    if (record.identity != null) { // refused calls of a web UI's person count for that person too
+                        record.webUiUserEmail = webUi.personNamedBy(record.identity, ctx.request().headers());
+                    }
+                    return verdict instanceof Verdict.Admitted admitted
+                            ? admitted(ctx, route, admitted)
+                            : reply(ctx, ((Verdict.Refused) verdict).error());
+                });
     }
 
     /** Reads the body's model (inference calls only); the body then goes upstream from this buffer. */
@@ -105,7 +121,15 @@ public final class GatewayInterceptor implements ProxyInterceptor {
                     // The client stream is consumed now: from here on the body is this buffer
                     // (releasing an ended server request would throw).
                     request.setBody(Body.body(body));
-                    return new ModelClaim.Named(ModelField.read(body));
+                    byte[] bytes = ModelField.utf8(body);
+                    ModelField.Facts facts = ModelField.inspect(bytes);
+                    if (STREAM_USAGE_PATHS.contains(request.proxiedRequest().path())) {
+                        Buffer asking = StreamUsageRequest.askForUsage(bytes, facts);
+                        if (asking != null) {
+                            ctx.set(USAGE_ASKING_BODY, asking);
+                        }
+                    }
+                    return new ModelClaim.Named(facts.model());
                 });
     }
 
@@ -150,6 +174,11 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         // (http://host/v1/…) must reach the upstream in origin-form.
         ctx.request().setURI(upstream.uriFor(server.path(), server.query()));
 
+        Buffer askingForUsage = ctx.get(USAGE_ASKING_BODY, Buffer.class);
+        if (askingForUsage != null) { // the client's stream gets the usage chunk removed again (SseUsageTap)
+            ctx.request().setBody(Body.body(askingForUsage));
+            ctx.set(USAGE_ADDED, Boolean.TRUE);
+        }
         ctx.set(UPSTREAM, upstream);
         ctx.set(SENT_AT, System.nanoTime());
         return ctx.sendRequest().recover(failure -> reply(ctx, UpstreamFailures.toError(failure)));
@@ -172,10 +201,25 @@ public final class GatewayInterceptor implements ProxyInterceptor {
                 response.putHeader("x-accel-buffering", "no");
                 response.putHeader("cache-control", "no-cache");
                 Body body = response.getBody();
-                response.setBody(Body.body(new SseFailureGuard(body.stream()), body.length(), body.mediaType()));
+                boolean usageAdded = Boolean.TRUE.equals(ctx.get(USAGE_ADDED, Boolean.class));
+                response.setBody(Body.body(new TappedStream(new SseFailureGuard(body.stream()),
+                                new SseUsageTap(usageAdded, tokensOf(ctx))),
+                        usageAdded ? -1 : body.length(), body.mediaType()));
+            } else if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/json") && response.getStatusCode() == 200) {
+                Body body = response.getBody();
+                response.setBody(Body.body(new TappedStream(body.stream(), new JsonUsageTap(tokensOf(ctx))),
+                        body.length(), body.mediaType()));
             }
         }
         return ctx.sendResponse();
+    }
+
+    private static TokenSink tokensOf(ProxyContext ctx) {
+        RequestRecord record = ctx.get(RECORD, RequestRecord.class);
+        return (prompt, completion) -> {
+            record.promptTokens = prompt;
+            record.completionTokens = completion;
+        };
     }
 
     /**

@@ -21,14 +21,35 @@ final class ModelField {
 
     private ModelField() {}
 
+    /**
+     * What the gateway needs to know of a JSON request body: its model, whether it asks for a stream
+     * ({@code "stream": true}), whether it asks for the stream's usage chunk
+     * ({@code "stream_options": {"include_usage": true}}), and where {@code stream_options} sits
+     * (byte offsets of its value, or -1; of the body's opening brace), so it can be changed in place.
+     * Repeated {@code stream}/{@code stream_options} keys: the last counts, as in Python's json.
+     */
+    record Facts(String model, boolean streams, boolean usageAsked, int objectStart, int optionsStart, int optionsEnd,
+                 JsonToken optionsToken) {}
+
     /** @throws Refusal with the 400 the client gets */
     static String read(Buffer body) {
-        try (JsonParser parser = JSON.createParser(utf8(body))) {
+        return inspect(utf8(body)).model();
+    }
+
+    /** @throws Refusal with the 400 the client gets */
+    static Facts inspect(byte[] body) {
+        try (JsonParser parser = JSON.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new Refusal(OpenAiError.invalidJson());
             }
+            int objectStart = (int) parser.currentTokenLocation().getByteOffset();
             String model = null;
             boolean named = false;
+            boolean streams = false;
+            boolean usageAsked = false;
+            int optionsStart = -1;
+            int optionsEnd = -1;
+            JsonToken optionsToken = null;
             JsonToken token;
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
@@ -39,6 +60,14 @@ final class ModelField {
                     }
                     named = true;
                     model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                } else if (key.equals("stream")) {
+                    streams = value == JsonToken.VALUE_TRUE;
+                } else if (key.equals("stream_options")) {
+                    optionsStart = (int) parser.currentTokenLocation().getByteOffset();
+                    optionsToken = value;
+                    usageAsked = value == JsonToken.START_OBJECT && includesUsage(parser);
+                    optionsEnd = (int) parser.currentLocation().getByteOffset();
+                    continue;
                 }
                 parser.skipChildren();
             }
@@ -48,17 +77,31 @@ final class ModelField {
             if (!named || model == null || model.isBlank()) {
                 throw new Refusal(OpenAiError.missingModel());
             }
-            return model;
+            return new Facts(model, streams, usageAsked, objectStart, optionsStart, optionsEnd, optionsToken);
         } catch (IOException e) { // malformed JSON, or nested deeper than Jackson's limit
             throw new Refusal(OpenAiError.invalidJson());
         }
+    }
+
+    /** Reads a {@code stream_options} object to its end: whether {@code include_usage} is {@code true}. */
+    private static boolean includesUsage(JsonParser parser) throws IOException {
+        boolean include = false;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (key.equals("include_usage")) {
+                include = value == JsonToken.VALUE_TRUE;
+            }
+            parser.skipChildren();
+        }
+        return include;
     }
 
     /**
      * The body's bytes if they are strict UTF-8 (RFC 8259 §8.1) that Jackson will read as UTF-8:
      * no BOM, and no zero byte up front, from which Jackson (like Python's json) would guess UTF-16/32.
      */
-    private static byte[] utf8(Buffer body) {
+    static byte[] utf8(Buffer body) {
         byte[] bytes = body.getBytes();
         boolean bom = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF;
         for (int i = 0; i < Math.min(4, bytes.length); i++) {

@@ -118,7 +118,9 @@ final class SseFailureGuard implements ReadStream<Buffer> {
                 ? OpenAiError.upstreamTimeout() : OpenAiError.upstreamBrokeOff();
         String event = (midEvent ? "\n\n" : "") + "data: " + error.body() + "\n\ndata: [DONE]\n\n";
         dataHandler.handle(Buffer.buffer(event));
-        endHandler.handle(null);
+        if (endHandler != null) { // a client already gone: writing the event detached the pipe
+            endHandler.handle(null);
+        }
     }
 
     /**

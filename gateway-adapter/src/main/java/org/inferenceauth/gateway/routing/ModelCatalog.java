@@ -84,6 +84,11 @@ public final class ModelCatalog {
         return routed != null ? Optional.of(routed) : defaultUpstream;
     }
 
+    /** Whether an upstream lists this model now. */
+    public boolean serves(String model) {
+        return routes.containsKey(model);
+    }
+
     public Optional<Upstream> defaultUpstream() {
         return defaultUpstream;
     }

@@ -88,6 +88,27 @@ class GatewayConfigTest {
     }
 
     @Test
+    @DisplayName("usage: 5 s flushes, 100,000 pending entries, a spill directory, the host as source; bad values are named")
+    void usage() {
+        Map<String, String> env = minimal();
+        GatewayConfig.Usage defaults = GatewayConfig.fromEnv(env).usage();
+        assertThat(defaults.flush()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.maxPending()).isEqualTo(100_000);
+        assertThat(defaults.spillDir().isAbsolute()).isTrue();
+        assertThat(defaults.spillDir().getFileName()).hasToString("usage-spill");
+        assertThat(defaults.source()).isNotBlank().hasSizeLessThanOrEqualTo(64);
+        assertThat(defaults.webUiCallers()).isEmpty();
+
+        env.put("GATEWAY_WEB_UI_CALLERS", "AbCdEfGhIjKl, open-webui");
+        assertThat(GatewayConfig.fromEnv(env).usage().webUiCallers()).containsExactlyInAnyOrder("AbCdEfGhIjKl", "open-webui");
+        env.put("GATEWAY_USAGE_FLUSH", "50ms");
+        env.put("GATEWAY_USAGE_MAX_PENDING", "0");
+        env.put("GATEWAY_USAGE_SOURCE", "x".repeat(65));
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env)).hasMessageContaining("GATEWAY_USAGE_FLUSH")
+                .hasMessageContaining("GATEWAY_USAGE_MAX_PENDING").hasMessageContaining("GATEWAY_USAGE_SOURCE");
+    }
+
+    @Test
     @DisplayName("durations, lists and 'none' are parsed")
     void parsing() {
         Map<String, String> env = minimal();

@@ -80,6 +80,9 @@ public final class FakeKeycloak implements AutoCloseable {
     private volatile boolean refusingGateway;
     private volatile Duration introspectionDelay = Duration.ZERO;
     private volatile Clock clock = Clock.systemUTC();
+    private final FakeUsageBatches usage = new FakeUsageBatches(() -> clock);
+    private final AtomicInteger usagePosts = new AtomicInteger();
+    private final AtomicInteger lostUsageAnswers = new AtomicInteger();
     private HttpServer server;
 
     public FakeKeycloak(Vertx vertx) throws Exception {
@@ -208,6 +211,7 @@ public final class FakeKeycloak implements AutoCloseable {
         }
         request.body().onSuccess(body -> {
             switch (path) {
+                case PATH + "/usage/batches" -> usageBatch(request, body.getBytes());
                 case PATH + "/api-keys/introspect" -> {
                     introspections.incrementAndGet();
                     List<String> tokens = formValues(body.toString(), "token");
@@ -291,9 +295,18 @@ public final class FakeKeycloak implements AutoCloseable {
 
     /** A key that expires at {@code expiresAt} ({@code null}: never, as in a realm with maxLifetimeDays=0). */
     public Key mintKeyExpiringAt(Instant expiresAt, String username, String... scopes) {
+        return mint(expiresAt, username, "personal", scopes);
+    }
+
+    /** A key of the project {@code project} (a group under /projects), with the default lifetime. */
+    public Key mintKeyInProject(String username, String project, String... scopes) {
+        return mint(clock.instant().plus(DEFAULT_LIFETIME), username, project, scopes);
+    }
+
+    private Key mint(Instant expiresAt, String username, String project, String... scopes) {
         ParsedApiKey parsed = ApiKeyFormat.defaultFormat().generate();
         Instant exp = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.SECONDS);
-        Key key = new Key(parsed.token(), parsed.keyId(), "sub-" + username, username, "personal", Set.of(scopes), exp);
+        Key key = new Key(parsed.token(), parsed.keyId(), "sub-" + username, username, project, Set.of(scopes), exp);
         activeKeys.put(key.token(), key);
         return key;
     }
@@ -403,6 +416,50 @@ public final class FakeKeycloak implements AutoCloseable {
         JsonArray inactive = new JsonArray();
         ids.stream().distinct().filter(id -> !activeIds.contains(id)).forEach(inactive::add);
         json(request, new JsonObject().put("inactive", inactive));
+    }
+
+    // ---- Usage batches (docs/usage-contract.md), see FakeUsageBatches.
+
+    /** A stored usage batch: its id, source and entries (as sent). */
+    public record UsageBatch(String batchId, String source, List<JsonObject> entries) {}
+
+    /** The batches stored, once each, in the order they arrived. */
+    public List<UsageBatch> usageBatches() {
+        return usage.stored().stream().map(b -> new UsageBatch(b.batchId(), b.source(),
+                b.entries().stream().map(e -> new JsonObject(e.toString())).toList())).toList();
+    }
+
+    /** Every stored entry. */
+    public List<JsonObject> usageEntries() {
+        return usageBatches().stream().flatMap(b -> b.entries().stream()).toList();
+    }
+
+    /** The sum of one counter over the stored entries {@code filter} accepts. */
+    public long usageTotal(String counter, java.util.function.Predicate<JsonObject> filter) {
+        return usageEntries().stream().filter(filter).mapToLong(e -> e.getLong(counter, 0L)).sum();
+    }
+
+    /** Usage posts received (duplicates, refusals and lost answers included). */
+    public int usagePosts() {
+        return usagePosts.get();
+    }
+
+    /** The next {@code count} batches are stored, but their answers are lost (500), as when a connection drops after the commit. */
+    public void loseUsageAnswers(int count) {
+        lostUsageAnswers.set(count);
+    }
+
+    private void usageBatch(HttpServerRequest request, byte[] body) {
+        usagePosts.incrementAndGet();
+        FakeUsageBatches.Answer answer = usage.post(body);
+        if (answer.status() == 400) {
+            badRequests.incrementAndGet();
+        }
+        if (answer.status() == 200 && lostUsageAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            request.response().setStatusCode(500).end();
+            return;
+        }
+        request.response().setStatusCode(answer.status()).putHeader("content-type", "application/json").end(answer.body());
     }
 
     private void badRequest(HttpServerRequest request, String description) {

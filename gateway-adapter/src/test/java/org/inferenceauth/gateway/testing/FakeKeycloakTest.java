@@ -162,4 +162,56 @@ class FakeKeycloakTest {
         keycloak.retirePreviousKeys();
         assertThat(call("GET", "/protocol/openid-connect/certs", null, null).body()).doesNotContain("\"test-key\"").contains(kid);
     }
+
+    static String entry(String extra) {
+        return "{\"day\":\"2031-05-04\",\"channel\":\"api\",\"user_id\":\"u1\",\"requests\":1" + extra + "}";
+    }
+
+    static String batch(String id, String... entries) {
+        return "{\"batch_id\":\"" + id + "\",\"source\":\"gw-1\",\"entries\":[" + String.join(",", entries) + "]}";
+    }
+
+    HttpResponse<String> usage(String body) throws Exception {
+        return call("POST", "/usage/batches", "application/json", body);
+    }
+
+    @Test
+    @DisplayName("usage batches: stored once per batch_id (a repeat answers duplicate), whole or not at all")
+    void usageIdempotent() throws Exception {
+        String id = "0b9c5f4e-6a1d-4c55-9d7e-2f7a1b3c4d5e";
+        assertThat(new JsonObject(usage(batch(id, entry(""), entry(",\"refused\":2"))).body()).getMap())
+                .containsEntry("accepted", 2).containsEntry("duplicate", false);
+        assertThat(new JsonObject(usage(batch(id, entry(""))).body()).getMap())
+                .containsEntry("accepted", 0).containsEntry("duplicate", true);
+        assertThat(usage(batch("1b9c5f4e-6a1d-4c55-9d7e-2f7a1b3c4d5e", entry(""), entry(",\"requests\":-1"))).statusCode())
+                .isEqualTo(400);
+        assertThat(keycloak.usageEntries()).hasSize(2);
+    }
+
+    @Test
+    @DisplayName("usage batches: 400 invalid_request for whatever the contract does not allow")
+    void usageStrict() throws Exception {
+        String id = "2b9c5f4e-6a1d-4c55-9d7e-2f7a1b3c4d5e";
+        for (String bad : new String[] {
+                batch("not-a-uuid", entry("")),
+                "{\"batch_id\":\"" + id + "\",\"batch_id\":\"" + id + "\",\"source\":\"gw\",\"entries\":[]}",
+                batch(id, entry(",\"requests\":2")), // a repeated member inside an entry
+                batch(id, entry(",\"user_email\":\"a@b.c\"")), // user_email off the ui channel
+                batch(id, "{\"day\":\"2031-05-04\",\"channel\":\"api\",\"user_id\":\"u1\",\"requests\":0}"),
+                batch(id, entry(",\"surprise\":1")),
+                batch(id, entry(",\"model\":\"" + "m".repeat(256) + "\"")),
+                batch(id, entry("").replace("2031-05-04", "2031-04-02")), // 32 days back
+                batch(id, entry("").replace("2031-05-04", "2031-05-06")), // 2 days ahead
+                batch(id, entry(",\"prompt_tokens\":9007199254740993")),
+                batch(id, entry("").replace("\"api\"", "\"web\"")),
+                batch(id, entry("").replace("\"user_id\":\"u1\",", "")),
+        }) {
+            HttpResponse<String> answer = usage(bad);
+            assertThat(answer.statusCode()).as(bad).isEqualTo(400);
+            assertThat(new JsonObject(answer.body()).getString("error")).isEqualTo("invalid_request");
+        }
+        assertThat(usage(batch(id, entry("").replace("\"api\"", "\"ui\"").replace("}", ",\"user_email\":\"a@b.c\"}")))
+                .statusCode()).isEqualTo(200);
+        assertThat(keycloak.usageBatches()).singleElement().extracting(FakeKeycloak.UsageBatch::batchId).isEqualTo(id);
+    }
 }

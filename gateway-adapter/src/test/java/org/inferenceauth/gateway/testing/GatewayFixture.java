@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -47,6 +48,11 @@ public final class GatewayFixture implements AutoCloseable {
         env.put("GATEWAY_KEYCLOAK_CLIENT_SECRET", FakeKeycloak.CLIENT_SECRET);
         env.put("GATEWAY_REVOCATION_POLL_INTERVAL", "200ms");
         env.put("GATEWAY_KEYCLOAK_TIMEOUT", "1s");
+        try { // a directory of its own: what one test's gateway spills is never another's
+            env.put("GATEWAY_USAGE_SPILL_DIR", Files.createTempDirectory("usage-spill").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         env.putAll(overrides);
         return env;
     }

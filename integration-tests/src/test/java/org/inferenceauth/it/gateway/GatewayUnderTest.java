@@ -52,6 +52,7 @@ public final class GatewayUnderTest implements AutoCloseable {
         env.put("GATEWAY_KEYCLOAK_CLIENT_ID", TestRealm.GATEWAY_CLIENT);
         env.put("GATEWAY_KEYCLOAK_CLIENT_SECRET", TestRealm.GATEWAY_SECRET);
         env.put("GATEWAY_KEYCLOAK_TIMEOUT", "2s");
+        env.put("GATEWAY_USAGE_SPILL_DIR", "target/usage-spill");
         env.putAll(overrides);
         GatewayConfig config = GatewayConfig.fromEnv(env);
         gateway = new GatewayServer(vertx, config, new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()),

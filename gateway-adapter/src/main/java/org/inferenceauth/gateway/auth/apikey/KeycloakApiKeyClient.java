@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -36,8 +35,7 @@ public final class KeycloakApiKeyClient {
         this.http = http;
         this.health = health;
         this.base = config.realmUrl() + "/api-keys";
-        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
-                (urlEncode(config.clientId()) + ":" + urlEncode(config.clientSecret())).getBytes(StandardCharsets.UTF_8));
+        this.authorization = config.basicAuthorization();
         this.timeoutMillis = config.timeout().toMillis();
     }
 

@@ -1,0 +1,154 @@
+package org.inferenceauth.gateway.proxy;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.vertx.core.buffer.Buffer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads token usage from an SSE completion stream as its events pass ({@link SseFailureGuard} hands
+ * on whole events): a buffer without {@code "usage"} passes untouched and unparsed; an event with a
+ * {@code usage} object reports it to the sink (the last report wins, so running totals in every
+ * chunk end as the final count). When the gateway asked for usage on the client's behalf, the
+ * usage-only chunk ({@code "choices":[]}) is taken out; every other byte passes as the upstream sent it.
+ */
+final class SseUsageTap implements UnaryOperator<Buffer> {
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+
+    private final boolean removeUsageChunk;
+    private final TokenSink sink;
+
+    /** @param removeUsageChunk the client did not ask for the usage chunk (the gateway did) */
+    SseUsageTap(boolean removeUsageChunk, TokenSink sink) {
+        this.removeUsageChunk = removeUsageChunk;
+        this.sink = sink;
+    }
+
+    @Override
+    public Buffer apply(Buffer buffer) {
+        byte[] bytes = buffer.getBytes(); // one copy: scanning an array is several times cheaper than Buffer.getByte
+        if (indexOf(bytes, USAGE, 0, bytes.length) < 0) {
+            return buffer;
+        }
+        Buffer kept = null; // built only when an event is taken out
+        int start = 0;
+        int end;
+        while ((end = eventEnd(bytes, start)) > 0) {
+            boolean drop = indexOf(bytes, USAGE, start, end) >= 0 && usageOnly(bytes, start, end) && removeUsageChunk;
+            if (drop && kept == null) {
+                kept = Buffer.buffer(bytes.length).appendBytes(bytes, 0, start);
+            } else if (!drop && kept != null) {
+                kept.appendBytes(bytes, start, end - start);
+            }
+            start = end;
+        }
+        if (kept == null) {
+            return buffer;
+        }
+        return start < bytes.length ? kept.appendBytes(bytes, start, bytes.length - start) : kept;
+    }
+
+    /** Reports the event's usage, if any; whether it is the usage-only chunk. */
+    private boolean usageOnly(byte[] bytes, int start, int end) {
+        try (JsonParser parser = JSON.createParser(data(bytes, start, end))) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            boolean noChoices = false;
+            long[] usage = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String key = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (key.equals("choices") && value == JsonToken.START_ARRAY) {
+                    noChoices = parser.nextToken() == JsonToken.END_ARRAY;
+                    if (!noChoices) {
+                        do {
+                            parser.skipChildren();
+                        } while (parser.nextToken() != JsonToken.END_ARRAY);
+                    }
+                } else if (key.equals("usage") && value == JsonToken.START_OBJECT) {
+                    usage = UsageFields.read(parser);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (usage != null) {
+                sink.tokens(usage[0], usage[1]);
+            }
+            return noChoices && usage != null;
+        } catch (IOException | RuntimeException notJson) { // [DONE], comments, an upstream's odd event: passed on
+            return false;
+        }
+    }
+
+    /** The event's data lines' values joined by LF, as an SSE client sees them. */
+    private static byte[] data(byte[] bytes, int start, int end) {
+        ByteArrayOutputStream data = new ByteArrayOutputStream(end - start);
+        int line = start;
+        while (line < end) {
+            int eol = lineEnd(bytes, line, end);
+            if (eol - line >= DATA.length && indexOf(bytes, DATA, line, line + DATA.length) == line) {
+                int from = line + DATA.length;
+                if (from < eol && bytes[from] == ' ') {
+                    from++;
+                }
+                if (data.size() > 0) {
+                    data.write('\n');
+                }
+                data.write(bytes, from, eol - from);
+            }
+            line = nextLine(bytes, eol, end);
+        }
+        return data.toByteArray();
+    }
+
+    /** Just past the blank line ending the event that starts at {@code from}, or -1 if it does not end in these bytes. */
+    static int eventEnd(byte[] bytes, int from) {
+        int line = from;
+        while (line < bytes.length) {
+            int eol = lineEnd(bytes, line, bytes.length);
+            if (eol == bytes.length) {
+                return -1;
+            }
+            if (eol == line && line > from) {
+                return nextLine(bytes, eol, bytes.length);
+            }
+            line = nextLine(bytes, eol, bytes.length);
+        }
+        return -1;
+    }
+
+    /** Where the line starting at {@code from} ends (its CR or LF), or {@code end}. */
+    private static int lineEnd(byte[] bytes, int from, int end) {
+        int eol = from;
+        while (eol < end && bytes[eol] != '\n' && bytes[eol] != '\r') {
+            eol++;
+        }
+        return eol;
+    }
+
+    /** The start of the next line after a line end at {@code eol} (LF, CRLF or CR). */
+    private static int nextLine(byte[] bytes, int eol, int end) {
+        return bytes[eol] == '\r' && eol + 1 < end && bytes[eol + 1] == '\n' ? eol + 2 : eol + 1;
+    }
+
+    private static int indexOf(byte[] bytes, byte[] needle, int from, int to) {
+        outer:
+        for (int i = from; i <= to - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (bytes[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
