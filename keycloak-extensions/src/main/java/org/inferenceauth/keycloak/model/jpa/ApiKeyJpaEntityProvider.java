@@ -12,7 +12,7 @@ public final class ApiKeyJpaEntityProvider implements JpaEntityProvider {
     @Override
     public List<Class<?>> getEntities() {
         // Ignored on Quarkus (entities are found by the build-time scan) but still abstract in 26.7.
-        return List.of(ApiKeyEntity.class, RevocationEventEntity.class, UsageDayEntity.class, UsageBatchEntity.class);
+        return List.of(ApiKeyEntity.class, RevocationEventEntity.class);
     }
 
     @Override
