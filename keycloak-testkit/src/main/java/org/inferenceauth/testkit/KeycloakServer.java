@@ -31,7 +31,8 @@ import org.keycloak.admin.client.KeycloakBuilder;
  */
 public final class KeycloakServer implements AutoCloseable {
 
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    // Generous: a first start builds the server, and CI machines are shared (4 min was seen to run out).
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Path distribution;

@@ -48,7 +48,7 @@ class UpgradeScenarioIT {
                 "reindexed")), "restored");
 
         keycloak.stop();
-        try (KeycloakDb db = KeycloakDb.openForWriting(keycloak)) {
+        try (KeycloakDb db = KeycloakDb.open(keycloak)) {
             db.execute("DROP TABLE PROJECT_API_KEY");
             db.execute("DROP TABLE PROJECT_API_KEY_REVOCATION");
             db.execute("DROP TABLE " + CHANGELOG_TABLE);

@@ -3,6 +3,7 @@ package org.inferenceauth.it.gateway;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.inferenceauth.it.Waiting.until;
 
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.InternalServerException;
@@ -22,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.inferenceauth.apikey.format.ApiKeyFormat;
 import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakExtension;
@@ -106,19 +106,6 @@ class GatewayApiKeyIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Waits for the condition, fails after {@code limit}, and reports how long it took (in the failsafe output). */
-    static Duration until(String what, Callable<Boolean> condition, Duration limit) throws Exception {
-        long started = System.nanoTime();
-        while (!condition.call()) {
-            Duration waited = Duration.ofNanos(System.nanoTime() - started);
-            assertThat(waited).as(what + " within " + limit).isLessThan(limit);
-            Thread.sleep(50);
-        }
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        System.out.println("[gateway] " + what + " after " + took.toMillis() + " ms");
-        return took;
     }
 
     static ChatCompletionCreateParams chat(String model) {
