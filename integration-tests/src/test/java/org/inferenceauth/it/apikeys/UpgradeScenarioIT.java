@@ -100,9 +100,18 @@ class UpgradeScenarioIT {
     }
 
     @Test
-    @DisplayName("reindex needs manage-users: 401 without a token")
+    @DisplayName("reindex needs manage-users (401 without a token, 403 with a user's token) and, with nothing missing, adds nothing")
     void reindexNeedsAdmin(KeycloakServer keycloak) {
-        given().post(keycloak.getAuthServerUrl() + "/admin/realms/" + TestRealm.REALM + "/api-keys/reindex")
-                .then().statusCode(401);
+        String reindex = keycloak.getAuthServerUrl() + "/admin/realms/" + TestRealm.REALM + "/api-keys/reindex";
+        ApiKeysApi api = ApiKeysApi.inference(keycloak);
+        String key = api.mint(api.login(TestUsers.create(keycloak.getKeycloakAdminClient().realm(TestRealm.REALM),
+                "indexed")), "indexed");
+        given().post(reindex).then().statusCode(401);
+        given().auth().oauth2(api.login(TestUsers.create(keycloak.getKeycloakAdminClient().realm(TestRealm.REALM), "plain")))
+                .post(reindex).then().statusCode(403);
+
+        given().auth().oauth2(keycloak.getKeycloakAdminClient().tokenManager().getAccessTokenString())
+                .post(reindex).then().statusCode(200).body("added", org.hamcrest.Matchers.equalTo(0));
+        assertThat(api.isActive(key)).isTrue();
     }
 }
