@@ -23,13 +23,13 @@ public interface KeycloakDatabase {
     /** Removes what {@link #create()} made, after the server has stopped. */
     default void drop() {}
 
-    /** Keycloak's embedded dev database; its files live in the distribution's {@code data/} folder. */
+    /**
+     * Keycloak's embedded dev database; its files live in the distribution's {@code data/} folder.
+     * In H2's mixed mode ({@code AUTO_SERVER}), so that tests can read and change the live database
+     * while Keycloak holds it (see {@link H2Database#jdbcUrl}).
+     */
     static KeycloakDatabase h2() {
-        return new KeycloakDatabase() {
-            @Override public List<String> options() { return List.of(); }
-            @Override public boolean devMode() { return true; }
-            @Override public String toString() { return "h2"; }
-        };
+        return new H2Database();
     }
 
     /**
@@ -99,5 +99,32 @@ public interface KeycloakDatabase {
         }
 
         @Override public String toString() { return "postgres(" + name + ")"; }
+    }
+
+    /** See {@link KeycloakDatabase#h2}. */
+    record H2Database() implements KeycloakDatabase {
+
+        /**
+         * H2's mixed mode: the first process to open the file serves it to later ones over loopback
+         * TCP. H2 allows it only with closing on JVM exit (Keycloak's default for dev-file is not to).
+         */
+        static final String MIXED_MODE = ";AUTO_SERVER=TRUE;DB_CLOSE_ON_EXIT=TRUE";
+
+        @Override
+        public List<String> options() {
+            return List.of("--db-url-properties=" + MIXED_MODE);
+        }
+
+        @Override public boolean devMode() { return true; }
+
+        /**
+         * JDBC URL of the database of the distribution at {@code distribution}, for tests that inspect
+         * what Keycloak stored; use the H2 driver of that distribution (same file format).
+         */
+        public String jdbcUrl(java.nio.file.Path distribution) {
+            return "jdbc:h2:file:" + distribution.resolve("data/h2/keycloakdb").toAbsolutePath() + ";NON_KEYWORDS=VALUE" + MIXED_MODE;
+        }
+
+        @Override public String toString() { return "h2"; }
     }
 }

@@ -131,6 +131,24 @@ class AuthLifecycleTest {
 
             assertThat(models(token)).isEqualTo(401);
         }
+
+        @Test
+        @DisplayName("after the realm's feed was re-created (ids start again below the gateway's cursor), the feed's reset "
+                + "makes the gateway read the new entries: a user disabled then is refused")
+        void feedRecreated() throws Exception {
+            String token = keycloak.accessToken("u-3", c -> c.issueTime(Date.from(Instant.now().minusSeconds(5))));
+            assertThat(models(token)).isEqualTo(200);
+            keycloak.setClock(java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(-1)));
+            keycloak.revokeManyOthers(50); // settled entries: the gateway's cursor moves past them
+            keycloak.setClock(java.time.Clock.systemUTC());
+            oneRevocationRound();
+
+            keycloak.recreateFeed();
+            keycloak.disableUser("u-3"); // entry 1, far below the gateway's cursor
+            oneRevocationRound();
+
+            assertThat(models(token)).isEqualTo(401);
+        }
     }
 
     @Nested

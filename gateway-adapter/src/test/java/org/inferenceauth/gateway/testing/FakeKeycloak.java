@@ -173,6 +173,11 @@ public final class FakeKeycloak implements AutoCloseable {
         }
     }
 
+    /** The realm's feed table re-created (an operator dropped it): entries start again from id 1. */
+    public void recreateFeed() {
+        events.clear();
+    }
+
     public void disableUser(String subject) {
         activeKeys.values().removeIf(k -> k.subject().equals(subject));
         addEvent(new JsonObject().put("type", "user_disabled").put("sub", subject));
@@ -360,7 +365,8 @@ public final class FakeKeycloak implements AutoCloseable {
     /**
      * As the real feed: up to {@value #MAX_FEED_PAGE} entries after {@code since}; the returned cursor
      * stops before the first entry younger than {@link #REPLAY} (those come again next time), unless a
-     * whole page is that young. Without {@code since}: the newest settled cursor, no entries.
+     * whole page is that young. Without {@code since}: the newest settled cursor, no entries. A cursor
+     * beyond the newest entry ({@link #recreateFeed}): {@code "reset":true} and the feed from its start.
      */
     private void feed(HttpServerRequest request) {
         feedReads.incrementAndGet();
@@ -386,7 +392,12 @@ public final class FakeKeycloak implements AutoCloseable {
             badRequest(request, "since must be a cursor of this feed.");
             return;
         }
-        int from = Math.min(cursor, all.size());
+        // Beyond the newest entry: the feed was re-created since; every entry is new to this reader.
+        boolean reset = cursor > all.size();
+        if (reset) {
+            cursor = 0;
+        }
+        int from = cursor;
         List<FeedEntry> page = all.subList(from, Math.min(all.size(), from + MAX_FEED_PAGE));
         int next = cursor;
         for (int i = 0; i < page.size() && !page.get(i).createdAt().isAfter(settledBy); i++) {
@@ -397,7 +408,11 @@ public final class FakeKeycloak implements AutoCloseable {
         }
         JsonArray entries = new JsonArray();
         page.forEach(entry -> entries.add(entry.event()));
-        json(request, new JsonObject().put("cursor", Integer.toString(next)).put("events", entries));
+        JsonObject answer = new JsonObject().put("cursor", Integer.toString(next));
+        if (reset) {
+            answer.put("reset", true);
+        }
+        json(request, answer.put("events", entries));
     }
 
     /** {@code {"key_ids":[…]}} with at most {@value #MAX_CHECK_IDS} string ids, else 400; answers the inactive ones. */

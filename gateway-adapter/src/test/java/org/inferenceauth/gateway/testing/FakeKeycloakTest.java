@@ -136,6 +136,23 @@ class FakeKeycloakTest {
     }
 
     @Test
+    @DisplayName("the feed: a cursor beyond the newest entry (the feed was re-created) answers reset and the feed from its start")
+    void reset() throws Exception {
+        keycloak.revokeManyOthers(10);
+        keycloak.setClock(Clock.fixed(T.plusSeconds(10), ZoneOffset.UTC)); // settled: the cursor passes them
+        String old = feed("0").getString("cursor");
+        assertThat(old).isEqualTo("10");
+        keycloak.recreateFeed();
+        keycloak.revokeManyOthers(2);
+
+        JsonObject answer = feed(old);
+
+        assertThat(answer.getBoolean("reset")).isTrue();
+        assertThat(answer.getJsonArray("events")).hasSize(2);
+        assertThat(feed("2").containsKey("reset")).as("the newest entry's own cursor is no reset").isFalse();
+    }
+
+    @Test
     @DisplayName("the re-check: at most 1000 string ids, else 400; answers the inactive ones (revoked, unknown, expired)")
     void recheck() throws Exception {
         FakeKeycloak.Key live = keycloak.mintKey("eve");

@@ -20,82 +20,73 @@ import org.inferenceauth.testkit.KeycloakDatabase;
 import org.inferenceauth.testkit.KeycloakServer;
 
 /**
- * Read access to the running server's database. PostgreSQL: a JDBC connection. H2: Keycloak holds
- * the file lock, so we open a copy of the file with the H2 driver shipped in the distribution; a
- * copy may lag the server by H2's write delay, so callers wait for a row they expect first.
+ * The running server's live database, to read what Keycloak stored and to change it behind its
+ * back. PostgreSQL: a JDBC connection. H2: the testkit runs Keycloak's H2 in mixed mode, so this
+ * connection (H2 driver of the distribution) reaches the file Keycloak holds through H2's own
+ * loopback server and sees every committed change at once.
  */
 public final class KeycloakDb implements AutoCloseable {
 
     private final Connection connection;
-    private final Path copy;
 
-    private KeycloakDb(Connection connection, Path copy) {
+    private KeycloakDb(Connection connection) {
         this.connection = connection;
-        this.copy = copy;
     }
 
+    /** The database, live; also while the server is stopped (then this connection holds the H2 file: close it before a start). */
     public static KeycloakDb open(KeycloakServer server) throws Exception {
         if (server.getDatabase() instanceof KeycloakDatabase.PostgresDatabase pg) {
-            return new KeycloakDb(DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()), null);
+            return new KeycloakDb(DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()));
         }
-        Path dist = Path.of(System.getProperty("keycloak.dist"));
-        Path copyDir = Files.createTempDirectory("keycloak-h2-copy");
-        Files.copy(dist.resolve("data/h2/keycloakdb.mv.db"), copyDir.resolve("keycloakdb.mv.db"));
-        return new KeycloakDb(h2(dist, copyDir.resolve("keycloakdb")), copyDir);
+        if (server.getDatabase() instanceof KeycloakDatabase.H2Database h2) {
+            Path dist = Path.of(System.getProperty("keycloak.dist"));
+            return new KeycloakDb(h2(dist, h2.jdbcUrl(dist)));
+        }
+        throw new IllegalStateException("no database view for " + server.getDatabase());
     }
 
-    /** The database itself, for changes; only while the server is stopped (H2 allows one process). */
-    static KeycloakDb openForWriting(KeycloakServer server) throws Exception {
-        if (server.isRunning()) {
-            throw new IllegalStateException("stop the server first");
-        }
-        if (server.getDatabase() instanceof KeycloakDatabase.PostgresDatabase pg) {
-            return new KeycloakDb(DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()), null);
-        }
-        Path dist = Path.of(System.getProperty("keycloak.dist"));
-        return new KeycloakDb(h2(dist, dist.resolve("data/h2/keycloakdb")), null);
+    /** The connection itself, for a caller that keeps it (see {@link DatabaseOutage}). */
+    Connection connection() {
+        return connection;
     }
 
-    void execute(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
+    public void execute(String sql, Object... params) throws SQLException {
+        try (PreparedStatement statement = prepare(sql, params)) {
+            statement.execute();
         }
     }
 
-    private static Connection h2(Path dist, Path database) throws Exception {
+    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            statement.setObject(i + 1, params[i]);
+        }
+        return statement;
+    }
+
+    private static Driver h2Driver;
+
+    private static synchronized Connection h2(Path dist, String url) throws Exception {
+        if (h2Driver == null) {
+            h2Driver = h2Driver(dist);
+        }
+        Properties credentials = new Properties();
+        credentials.put("user", ""); // Keycloak's dev-file database has an unnamed admin without password
+        credentials.put("password", "");
+        return h2Driver.connect(url, credentials);
+    }
+
+    private static Driver h2Driver(Path dist) throws Exception {
         Path h2Jar;
         try (Stream<Path> jars = Files.list(dist.resolve("lib/lib/main"))) {
             h2Jar = jars.filter(p -> p.getFileName().toString().startsWith("com.h2database.h2-")).findFirst().orElseThrow();
         }
         ClassLoader loader = new URLClassLoader(new URL[] {h2Jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
-        Driver driver = (Driver) loader.loadClass("org.h2.Driver").getConstructor().newInstance();
-        Properties credentials = new Properties();
-        credentials.put("user", ""); // Keycloak's dev-file database has an unnamed admin without password
-        credentials.put("password", "");
-        return driver.connect("jdbc:h2:file:" + database + ";NON_KEYWORDS=VALUE", credentials);
-    }
-
-    /** Opens snapshots until {@code ready} holds (H2 copies lag the server by up to its write delay). */
-    public static KeycloakDb openWhen(KeycloakServer server, SqlPredicate ready) throws Exception {
-        for (int attempt = 0; ; attempt++) {
-            KeycloakDb db = open(server);
-            if (ready.test(db) || attempt == 20) {
-                return db;
-            }
-            db.close();
-            Thread.sleep(500);
-        }
-    }
-
-    public interface SqlPredicate {
-        boolean test(KeycloakDb db) throws SQLException;
+        return (Driver) loader.loadClass("org.h2.Driver").getConstructor().newInstance();
     }
 
     public long count(String sql, Object... params) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
+        try (PreparedStatement statement = prepare(sql, params)) {
             try (ResultSet rows = statement.executeQuery()) {
                 rows.next();
                 return rows.getLong(1);
@@ -103,19 +94,27 @@ public final class KeycloakDb implements AutoCloseable {
         }
     }
 
-    String text(String sql, Object... params) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
+    public String text(String sql, Object... params) throws SQLException {
+        try (PreparedStatement statement = prepare(sql, params)) {
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? rows.getString(1) : null;
             }
         }
     }
 
+    /** The first column of every row. */
+    public List<String> texts(String sql, Object... params) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (PreparedStatement statement = prepare(sql, params); ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+
     /** "TABLE.COLUMN" (upper case on every database) of every value in every table of the schema that contains {@code needle}. */
-    List<String> whereContains(String needle) throws SQLException {
+    public List<String> whereContains(String needle) throws SQLException {
         List<String> hits = new ArrayList<>();
         for (String table : tables()) {
             try (Statement statement = connection.createStatement();
@@ -136,7 +135,7 @@ public final class KeycloakDb implements AutoCloseable {
         return hits;
     }
 
-    List<String> tables() throws SQLException {
+    public List<String> tables() throws SQLException {
         List<String> tables = new ArrayList<>();
         try (ResultSet rows = connection.getMetaData().getTables(null, schema(), "%", new String[] {"TABLE"})) {
             while (rows.next()) {
@@ -147,7 +146,7 @@ public final class KeycloakDb implements AutoCloseable {
     }
 
     /** The delete rule of the foreign key from {@code table}.{@code column}, or null if there is none. */
-    Integer deleteRule(String table, String column) throws SQLException {
+    public Integer deleteRule(String table, String column) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
         for (String name : List.of(table, table.toLowerCase())) {
             try (ResultSet keys = meta.getImportedKeys(null, schema(), name)) {
@@ -170,12 +169,7 @@ public final class KeycloakDb implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws SQLException {
         connection.close();
-        if (copy != null) {
-            try (Stream<Path> files = Files.walk(copy)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

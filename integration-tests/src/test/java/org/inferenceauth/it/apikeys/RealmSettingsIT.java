@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakExtension;
 import org.inferenceauth.testkit.KeycloakServer;
@@ -23,11 +20,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.resource.RealmResource;
-import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
-import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 /**
@@ -39,10 +33,10 @@ import org.keycloak.representations.idm.UserRepresentation;
 @DisplayName("Per-realm settings and realm isolation")
 class RealmSettingsIT {
 
-    static final String GATEWAY_SECRET = "strict-gateway-secret";
     static final int MAX_AUTH_AGE = 10; // generous: logins on a busy CI machine take a while
 
     private KeycloakServer keycloak;
+    private ScratchRealm scratch;
     private String name;
     private RealmResource realm;
     private ApiKeysApi strict;
@@ -50,54 +44,24 @@ class RealmSettingsIT {
     @BeforeAll
     void strictRealm(KeycloakServer keycloak) {
         this.keycloak = keycloak;
-        name = "strict-" + UUID.randomUUID().toString().substring(0, 8);
-        RealmRepresentation rep = new RealmRepresentation();
-        rep.setRealm(name);
-        rep.setEnabled(true);
-        rep.setAttributes(new HashMap<>(Map.of(
+        scratch = ScratchRealm.create(keycloak, "strict", Map.of(
                 "inference.apikey.maxKeys", "2",
                 "inference.apikey.maxLifetimeDays", "30",
                 "inference.apikey.expiryRequired", "true",
-                "inference.apikey.mintMaxAuthAgeSeconds", Integer.toString(MAX_AUTH_AGE))));
-        keycloak.getKeycloakAdminClient().realms().create(rep);
-        realm = keycloak.getKeycloakAdminClient().realm(name);
-
-        for (String role : List.of("api-key-user", "api-key-introspector", TestRealm.INFERENCE_USER_ROLE)) {
-            realm.roles().create(new RoleRepresentation(role, null, false));
-        }
-        // A realm of its own needs the roles for minting and for using the inference API (the latter
-        // is required by default: inference.apikey.requiredRole).
-        realm.roles().get("default-roles-" + name).addComposites(List.of(realm.roles().get("api-key-user").toRepresentation(),
-                realm.roles().get(TestRealm.INFERENCE_USER_ROLE).toRepresentation()));
-
-        ClientRepresentation gateway = new ClientRepresentation();
-        gateway.setClientId("gateway");
-        gateway.setSecret(GATEWAY_SECRET);
-        gateway.setPublicClient(false);
-        gateway.setServiceAccountsEnabled(true);
-        gateway.setStandardFlowEnabled(false);
-        String gatewayId;
-        try (Response response = realm.clients().create(gateway)) {
-            gatewayId = CreatedResponseUtil.getCreatedId(response);
-        }
-        String serviceAccount = realm.clients().get(gatewayId).getServiceAccountUser().getId();
-        realm.users().get(serviceAccount).roles().realmLevel()
-                .add(List.of(realm.roles().get("api-key-introspector").toRepresentation()));
-        strict = new ApiKeysApi(keycloak, name, "gateway", GATEWAY_SECRET);
+                "inference.apikey.mintMaxAuthAgeSeconds", Integer.toString(MAX_AUTH_AGE)));
+        name = scratch.name();
+        realm = scratch.resource();
+        strict = scratch.api();
     }
 
     /** Realm deletion removes the index rows of all its keys (cascade from CREDENTIAL). */
     @AfterAll
     void deleteRealm() throws Exception {
-        String realmId = realm.toRepresentation().getId();
-        try (KeycloakDb db = KeycloakDb.openWhen(keycloak,
-                d -> d.count("SELECT COUNT(*) FROM PROJECT_API_KEY WHERE REALM_ID = ?", realmId) > 0)) {
+        String realmId = scratch.id();
+        try (KeycloakDb db = KeycloakDb.open(keycloak)) {
             assertThat(db.count("SELECT COUNT(*) FROM PROJECT_API_KEY WHERE REALM_ID = ?", realmId))
                     .as("positive control: the realm's keys are indexed").isPositive();
-        }
-        realm.remove();
-        try (KeycloakDb db = KeycloakDb.openWhen(keycloak,
-                d -> d.count("SELECT COUNT(*) FROM REALM WHERE ID = ?", realmId) == 0)) {
+            scratch.close();
             assertThat(db.count("SELECT COUNT(*) FROM REALM WHERE ID = ?", realmId)).isZero();
             assertThat(db.count("SELECT COUNT(*) FROM PROJECT_API_KEY WHERE REALM_ID = ?", realmId)).isZero();
         }

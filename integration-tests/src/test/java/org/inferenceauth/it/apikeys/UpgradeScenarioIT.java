@@ -4,6 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.DatabaseMetaData;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.inferenceauth.it.gateway.GatewayUnderTest;
+import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakExtension;
 import org.inferenceauth.testkit.KeycloakServer;
 import org.inferenceauth.testkit.TestRealm;
@@ -11,6 +16,8 @@ import org.inferenceauth.testkit.TestUsers;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.UserRepresentation;
 
 /**
  * Our foreign key points into Keycloak's CREDENTIAL table; a future Keycloak migration of that
@@ -41,35 +48,70 @@ class UpgradeScenarioIT {
     }
 
     @Test
-    @DisplayName("after dropping our tables and changelog, a start re-creates them with the cascade; reindex restores the keys")
+    @DisplayName("after dropping our tables and changelog, a start re-creates them with the cascade; reindex restores "
+            + "the keys; a gateway whose feed cursor is beyond the new table's ids is reset and reads the new entries")
     void dropAndRecreate(KeycloakServer keycloak) throws Exception {
         ApiKeysApi api = ApiKeysApi.inference(keycloak);
-        String key = api.mint(api.login(TestUsers.create(keycloak.getKeycloakAdminClient().realm(TestRealm.REALM),
-                "reindexed")), "restored");
-
-        keycloak.stop();
-        try (KeycloakDb db = KeycloakDb.openForWriting(keycloak)) {
-            db.execute("DROP TABLE PROJECT_API_KEY");
-            db.execute("DROP TABLE PROJECT_API_KEY_REVOCATION");
-            db.execute("DROP TABLE " + CHANGELOG_TABLE);
-        }
-        keycloak.start();
-
-        assertThat(api.isActive(key)).as("the credential exists, but the index is empty").isFalse();
-        int added = given().auth().oauth2(keycloak.getKeycloakAdminClient().tokenManager().getAccessTokenString())
-                .post(keycloak.getAuthServerUrl() + "/admin/realms/" + TestRealm.REALM + "/api-keys/reindex")
-                .then().statusCode(200).extract().path("added");
-        assertThat(added).isPositive();
-        assertThat(api.isActive(key)).isTrue();
+        RealmResource realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
+        String key = api.mint(api.login(TestUsers.create(realm, "reindexed")), "restored");
+        UserRepresentation person = TestUsers.create(realm, "rebaselined");
+        UserRepresentation bystander = TestUsers.create(realm, "bystander");
         try (KeycloakDb db = KeycloakDb.open(keycloak)) {
-            assertThat(db.deleteRule("PROJECT_API_KEY", "CREDENTIAL_ID")).isEqualTo(DatabaseMetaData.importedKeyCascade);
+            // Old, settled entries, so that the gateway's starting cursor is well beyond the ids the
+            // re-created table will hand out.
+            RevocationFeedEdgesIT.append(db, "upgrade-scenario", List.of("old000000001", "old000000002", "old000000003",
+                    "old000000004", "old000000005"), Instant.now().getEpochSecond() - 3600);
+            assertThat(db.count("SELECT MAX(ID) FROM PROJECT_API_KEY_REVOCATION")).isGreaterThanOrEqualTo(5);
+        }
+
+        try (GatewayUnderTest gateway = new GatewayUnderTest(keycloak, Map.of())) {
+            gateway.oneRevocationRound(); // its cursor: at least the old entries' ids
+
+            keycloak.stop();
+            try (KeycloakDb db = KeycloakDb.open(keycloak)) {
+                db.execute("DROP TABLE PROJECT_API_KEY");
+                db.execute("DROP TABLE PROJECT_API_KEY_REVOCATION");
+                db.execute("DROP TABLE " + CHANGELOG_TABLE);
+            }
+            keycloak.start();
+
+            assertThat(api.isActive(key)).as("the credential exists, but the index is empty").isFalse();
+            int added = given().auth().oauth2(keycloak.getKeycloakAdminClient().tokenManager().getAccessTokenString())
+                    .post(keycloak.getAuthServerUrl() + "/admin/realms/" + TestRealm.REALM + "/api-keys/reindex")
+                    .then().statusCode(200).extract().path("added");
+            assertThat(added).isPositive();
+            assertThat(api.isActive(key)).isTrue();
+            try (KeycloakDb db = KeycloakDb.open(keycloak)) {
+                assertThat(db.deleteRule("PROJECT_API_KEY", "CREDENTIAL_ID")).isEqualTo(DatabaseMetaData.importedKeyCascade);
+            }
+
+            String jwt = BrowserLogin.webUi(keycloak).login(person.getUsername(), TestUsers.PASSWORD).accessToken();
+            String otherJwt = BrowserLogin.webUi(keycloak).login(bystander.getUsername(), TestUsers.PASSWORD).accessToken();
+            assertThat(gateway.status(jwt)).isEqualTo(200);
+            var users = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM).users(); // a new admin client since the restart
+            UserRepresentation disabled = users.get(person.getId()).toRepresentation();
+            disabled.setEnabled(false);
+            users.get(person.getId()).update(disabled); // the new table's first entries
+            gateway.oneRevocationRound();
+            assertThat(gateway.status(jwt)).as("the disabled user's token, refused once the gateway reads the entry")
+                    .isEqualTo(401);
+            assertThat(gateway.status(otherJwt)).as("control: another user's token of the same age still works").isEqualTo(200);
         }
     }
 
     @Test
-    @DisplayName("reindex needs manage-users: 401 without a token")
+    @DisplayName("reindex needs manage-users (401 without a token, 403 with a user's token) and, with nothing missing, adds nothing")
     void reindexNeedsAdmin(KeycloakServer keycloak) {
-        given().post(keycloak.getAuthServerUrl() + "/admin/realms/" + TestRealm.REALM + "/api-keys/reindex")
-                .then().statusCode(401);
+        String reindex = keycloak.getAuthServerUrl() + "/admin/realms/" + TestRealm.REALM + "/api-keys/reindex";
+        ApiKeysApi api = ApiKeysApi.inference(keycloak);
+        String key = api.mint(api.login(TestUsers.create(keycloak.getKeycloakAdminClient().realm(TestRealm.REALM),
+                "indexed")), "indexed");
+        given().post(reindex).then().statusCode(401);
+        given().auth().oauth2(api.login(TestUsers.create(keycloak.getKeycloakAdminClient().realm(TestRealm.REALM), "plain")))
+                .post(reindex).then().statusCode(403);
+
+        given().auth().oauth2(keycloak.getKeycloakAdminClient().tokenManager().getAccessTokenString())
+                .post(reindex).then().statusCode(200).body("added", org.hamcrest.Matchers.equalTo(0));
+        assertThat(api.isActive(key)).isTrue();
     }
 }

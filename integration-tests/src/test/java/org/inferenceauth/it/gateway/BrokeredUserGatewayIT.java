@@ -12,6 +12,7 @@ import com.openai.models.models.Model;
 import io.restassured.http.ContentType;
 import java.util.List;
 import java.util.Map;
+import org.inferenceauth.it.Waiting;
 import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakExtension;
 import org.inferenceauth.testkit.KeycloakServer;
@@ -143,7 +144,7 @@ class BrokeredUserGatewayIT {
         var headers = gateway.lastProxiedTo(gateway.beta).headers();
         assertThat(headers.get("x-auth-user")).isEqualTo(person.eppn());
         assertThat(headers.get("x-auth-client")).isEqualTo(TestRealm.WEB_UI_CLIENT);
-        GatewayApiKeyIT.until("the access log names the person", () -> !gateway.channelsOf(claims.getSubject()).isEmpty(),
+        Waiting.until("the access log names the person", () -> !gateway.channelsOf(claims.getSubject()).isEmpty(),
                 GatewayApiKeyIT.UNATTENDED_LIMIT);
         assertThat(gateway.channelsOf(claims.getSubject())).as("counted as the person's web-UI use").containsOnly("ui");
 

@@ -8,6 +8,7 @@ import io.restassured.path.json.JsonPath;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.inferenceauth.it.Waiting;
 import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakExtension;
 import org.inferenceauth.testkit.KeycloakServer;
@@ -122,7 +123,7 @@ class GatewayTokenRulesIT {
         assertThat(status(minted.key())).isEqualTo(200);
         assertThat(status(exchange(minted.key()))).isEqualTo(200);
 
-        GatewayApiKeyIT.until("three access-log lines", () -> gateway.channelsOf(person.getId(), minted.user().getId()).size() == 3,
+        Waiting.until("three access-log lines", () -> gateway.channelsOf(person.getId(), minted.user().getId()).size() == 3,
                 GatewayApiKeyIT.UNATTENDED_LIMIT);
         assertThat(gateway.channelsOf(person.getId(), minted.user().getId())).containsExactly("ui", "api", "api");
         String metrics = given().get(gateway.managementUrl() + "/metrics").then().statusCode(200).extract().asString();

@@ -77,7 +77,7 @@ public final class GatewayUnderTest implements AutoCloseable {
      * in the transaction of the revocation, so a round started after the revoking call returned sees
      * it: what the gateway promises ("within about a poll interval") is one round after its timer fires.
      */
-    void oneRevocationRound() {
+    public void oneRevocationRound() {
         try {
             gateway.pollRevocations().await(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -103,7 +103,7 @@ public final class GatewayUnderTest implements AutoCloseable {
     }
 
     /** The HTTP status of {@code GET /v1/models} with this credential as a bearer token. */
-    int status(String credential) {
+    public int status(String credential) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/models"))
                             .header("authorization", "Bearer " + credential).timeout(Duration.ofSeconds(10)).build(),

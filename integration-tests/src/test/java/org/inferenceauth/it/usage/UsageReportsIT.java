@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.inferenceauth.it.apikeys.KeycloakDb;
+import org.inferenceauth.it.apikeys.ScratchRealm;
 import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakExtension;
 import org.inferenceauth.testkit.KeycloakServer;
@@ -50,23 +51,23 @@ class UsageReportsIT {
     @BeforeAll
     void weekRealm(KeycloakServer keycloak) {
         this.keycloak = keycloak;
-        weeks = ScratchRealm.create(keycloak, Map.of());
-        alice = TestUsers.create(weeks.admin, "alice");
-        bob = TestUsers.create(weeks.admin, "bob");
-        carol = TestUsers.create(weeks.admin, "carol");
-        weeks.usage.deliver(List.of(
+        weeks = ScratchRealm.create(keycloak, "usage", Map.of());
+        alice = TestUsers.create(weeks.resource(), "alice");
+        bob = TestUsers.create(weeks.resource(), "bob");
+        carol = TestUsers.create(weeks.resource(), "carol");
+        weeks.usage().deliver(List.of(
                 UsageApi.apiEntry(SUNDAY, alice.getId(), "KeyAlice0001", "astro", "demo-qwen", 2, 100, 200),
                 UsageApi.apiEntry(MONDAY, alice.getId(), "KeyAlice0001", "astro", "demo-llama", 1, 10, 20),
                 UsageApi.uiEntry(SUNDAY, bob.getId(), "demo-qwen", 3, 30, 60),
                 UsageApi.apiEntry(MONDAY, bob.getId(), "KeyBob000001", "bio, \"cells\"", "demo-qwen", 1, 5, 5)));
-        weeks.usage.deliver(List.of(
+        weeks.usage().deliver(List.of(
                 UsageApi.apiEntry(SUNDAY, carol.getId(), "KeyCarol0001", "astro", "demo-qwen", 1, 1, 1),
                 UsageApi.uiEntry(SUNDAY, carol.getId(), "demo-qwen", 1, 2, 2)));
     }
 
     @AfterAll
     void removeRealm() {
-        weeks.admin.remove();
+        weeks.close();
     }
 
     private static Map<String, Object> period(LocalDate start, LocalDate end, int apiOnly, int uiOnly, int both, int fresh) {
@@ -88,7 +89,7 @@ class UsageReportsIT {
         @Test
         @DisplayName("ISO weeks run Monday to Sunday: a Sunday and the next Monday fall in two weeks; people split API / UI / both; new once")
         void weeks() {
-            List<Map<String, Object>> periods = weeks.usage.periods(Map.of("from", SUNDAY.minusDays(6).toString(),
+            List<Map<String, Object>> periods = weeks.usage().periods(Map.of("from", SUNDAY.minusDays(6).toString(),
                     "to", MONDAY.plusDays(6).toString(), "period", "week"));
             assertThat(periods).containsExactly(
                     period(SUNDAY.minusDays(6), SUNDAY, 1, 1, 1, 3),
@@ -98,7 +99,7 @@ class UsageReportsIT {
         @Test
         @DisplayName("periods are clipped to from/to; every day of the range is listed, idle ones with zeros")
         void days() {
-            List<Map<String, Object>> periods = weeks.usage.periods(Map.of("from", SUNDAY.minusDays(1).toString(),
+            List<Map<String, Object>> periods = weeks.usage().periods(Map.of("from", SUNDAY.minusDays(1).toString(),
                     "to", MONDAY.toString(), "period", "day"));
             assertThat(periods).containsExactly(
                     period(SUNDAY.minusDays(1), SUNDAY.minusDays(1), 0, 0, 0, 0),
@@ -109,27 +110,27 @@ class UsageReportsIT {
         @Test
         @DisplayName("months: the last day of a month and the first of the next are two periods; new counts first activity ever")
         void months() {
-            ScratchRealm months = ScratchRealm.create(keycloak, Map.of());
+            ScratchRealm months = ScratchRealm.create(keycloak, "usage", Map.of());
             try {
                 LocalDate lastOfMonth = TODAY.withDayOfMonth(1).minusDays(1);
                 LocalDate firstOfMonth = TODAY.withDayOfMonth(1);
-                UserRepresentation dave = TestUsers.create(months.admin, "dave");
-                UserRepresentation erin = TestUsers.create(months.admin, "erin");
-                months.usage.deliver(List.of(
+                UserRepresentation dave = TestUsers.create(months.resource(), "dave");
+                UserRepresentation erin = TestUsers.create(months.resource(), "erin");
+                months.usage().deliver(List.of(
                         UsageApi.apiEntry(lastOfMonth, dave.getId(), "KeyDave00001", "astro", "demo-qwen", 1, 1, 1),
                         UsageApi.apiEntry(firstOfMonth, dave.getId(), "KeyDave00001", "astro", "demo-qwen", 1, 1, 1),
                         UsageApi.uiEntry(firstOfMonth, erin.getId(), "demo-qwen", 1, 1, 1)));
 
-                List<Map<String, Object>> periods = months.usage.periods(Map.of(
+                List<Map<String, Object>> periods = months.usage().periods(Map.of(
                         "from", lastOfMonth.withDayOfMonth(1).toString(), "to", TODAY.toString(), "period", "month"));
                 assertThat(periods).containsExactly(
                         period(lastOfMonth.withDayOfMonth(1), lastOfMonth, 1, 0, 0, 1),
                         period(firstOfMonth, TODAY, 1, 1, 0, 1));
                 // Seen from this month alone, dave is still not new: his first activity is last month's.
-                assertThat(months.usage.periods(Map.of("from", firstOfMonth.toString(), "to", TODAY.toString(),
+                assertThat(months.usage().periods(Map.of("from", firstOfMonth.toString(), "to", TODAY.toString(),
                         "period", "month"))).containsExactly(period(firstOfMonth, TODAY, 1, 1, 0, 1));
             } finally {
-                months.admin.remove();
+                months.close();
             }
         }
     }
@@ -151,14 +152,14 @@ class UsageReportsIT {
         @Test
         @DisplayName("without group_by: one row of the realm's sums")
         void grandTotal() {
-            assertThat(weeks.usage.totals(query())).containsExactly(Map.of("requests", 9, "refused", 0,
+            assertThat(weeks.usage().totals(query())).containsExactly(Map.of("requests", 9, "refused", 0,
                     "prompt_tokens", 148, "completion_tokens", 288, "total_tokens", 436, "logins", 0));
         }
 
         @Test
         @DisplayName("by user and model: user rows carry the username; rows in the order of their groups")
         void byUserAndModel() {
-            List<Map<String, Object>> rows = weeks.usage.totals(query("group_by", "user,model"));
+            List<Map<String, Object>> rows = weeks.usage().totals(query("group_by", "user,model"));
             assertThat(rows).hasSize(4);
             assertThat(rows).filteredOn(r -> alice.getId().equals(r.get("user_id")))
                     .extracting(r -> r.get("username"), r -> r.get("model"), r -> r.get("requests"), r -> r.get("total_tokens"))
@@ -173,7 +174,7 @@ class UsageReportsIT {
         @Test
         @DisplayName("by week and channel: the Monday of each ISO week names it")
         void byWeekAndChannel() {
-            assertThat(weeks.usage.totals(query("group_by", "week,channel")))
+            assertThat(weeks.usage().totals(query("group_by", "week,channel")))
                     .extracting(r -> r.get("week"), r -> r.get("channel"), r -> r.get("requests"), r -> r.get("total_tokens"))
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple(SUNDAY.minusDays(6).toString(), "api", 3, 302),
@@ -184,11 +185,11 @@ class UsageReportsIT {
         @Test
         @DisplayName("top 2 projects by tokens, and by requests; the web UI's rows have no project (null)")
         void topProjects() {
-            assertThat(weeks.usage.totals(query("group_by", "project", "top", 2)))
+            assertThat(weeks.usage().totals(query("group_by", "project", "top", 2)))
                     .extracting(r -> r.get("project"), r -> r.get("total_tokens"))
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("astro", 332),
                             org.assertj.core.groups.Tuple.tuple(null, 94));
-            assertThat(weeks.usage.totals(query("group_by", "project", "top", 1, "order", "requests")))
+            assertThat(weeks.usage().totals(query("group_by", "project", "top", 1, "order", "requests")))
                     .extracting(r -> r.get("project"), r -> r.get("requests"))
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(null, 4));
         }
@@ -197,13 +198,13 @@ class UsageReportsIT {
         @DisplayName("CSV (format=csv and Accept: text/csv) parses to the JSON rows, quoting included")
         void csvMatchesJson() {
             Map<String, Object> query = query("group_by", "day,user,project,key,client,model,channel");
-            List<Map<String, Object>> json = weeks.usage.totals(query);
+            List<Map<String, Object>> json = weeks.usage().totals(query);
             query.put("format", "csv");
-            String csv = weeks.usage.report(weeks.usage.adminToken(), "totals", query).then().statusCode(200)
+            String csv = weeks.usage().report(weeks.usage().adminToken(), "totals", query).then().statusCode(200)
                     .contentType(org.hamcrest.Matchers.startsWith("text/csv")).extract().asString();
-            String accepted = io.restassured.RestAssured.given().auth().oauth2(weeks.usage.adminToken())
+            String accepted = io.restassured.RestAssured.given().auth().oauth2(weeks.usage().adminToken())
                     .accept("text/csv").queryParams(query("group_by", "day,user,project,key,client,model,channel"))
-                    .get(weeks.usage.adminBase() + "/totals").then().statusCode(200).extract().asString();
+                    .get(weeks.usage().adminBase() + "/totals").then().statusCode(200).extract().asString();
             assertThat(accepted).isEqualTo(csv);
 
             List<List<String>> table = UsageApi.parseCsv(csv);
@@ -223,7 +224,7 @@ class UsageReportsIT {
             assertThat(csv).contains("\"bio, \"\"cells\"\"\"");
             // For the record (the run's output shows what an operator downloads).
             System.out.println("Sample usage report, JSON: "
-                    + weeks.usage.report(weeks.usage.adminToken(), "totals", query("group_by", "user,model")).asString());
+                    + weeks.usage().report(weeks.usage().adminToken(), "totals", query("group_by", "user,model")).asString());
             System.out.println("Sample usage report, CSV:\n" + csv);
         }
     }
@@ -233,41 +234,41 @@ class UsageReportsIT {
     class Authorization {
 
         private String login(UserRepresentation user) {
-            return BrowserLogin.accountConsole(keycloak, weeks.name).login(user.getUsername(), TestUsers.PASSWORD).accessToken();
+            return BrowserLogin.accountConsole(keycloak, weeks.name()).login(user.getUsername(), TestUsers.PASSWORD).accessToken();
         }
 
         @Test
         @DisplayName("an ordinary user gets 403 on the admin reports; a holder of usage-reporter reads them; no token is 401")
         void adminReports() {
-            UserRepresentation plain = TestUsers.create(weeks.admin, "plain");
+            UserRepresentation plain = TestUsers.create(weeks.resource(), "plain");
             for (String report : List.of("totals", "active-users")) {
-                weeks.usage.report(login(plain), report, Map.of()).then().statusCode(403).body("error", equalTo("forbidden"));
-                io.restassured.RestAssured.given().get(weeks.usage.adminBase() + "/" + report).then().statusCode(401);
+                weeks.usage().report(login(plain), report, Map.of()).then().statusCode(403).body("error", equalTo("forbidden"));
+                io.restassured.RestAssured.given().get(weeks.usage().adminBase() + "/" + report).then().statusCode(401);
             }
-            UserRepresentation reporter = TestUsers.create(weeks.admin, "reporter");
-            weeks.admin.users().get(reporter.getId()).roles().realmLevel()
-                    .add(List.of(weeks.admin.roles().get("usage-reporter").toRepresentation()));
-            weeks.usage.report(login(reporter), "totals", Map.of("from", SUNDAY.toString(), "to", MONDAY.toString()))
+            UserRepresentation reporter = TestUsers.create(weeks.resource(), "reporter");
+            weeks.resource().users().get(reporter.getId()).roles().realmLevel()
+                    .add(List.of(weeks.resource().roles().get("usage-reporter").toRepresentation()));
+            weeks.usage().report(login(reporter), "totals", Map.of("from", SUNDAY.toString(), "to", MONDAY.toString()))
                     .then().statusCode(200).body("rows[0].requests", equalTo(9));
-            weeks.usage.report(login(reporter), "active-users", Map.of()).then().statusCode(200);
+            weeks.usage().report(login(reporter), "active-users", Map.of()).then().statusCode(200);
             // Reporting is reading: applying the retention needs manage-realm.
-            io.restassured.RestAssured.given().auth().oauth2(login(reporter)).post(weeks.usage.adminBase() + "/purge")
+            io.restassured.RestAssured.given().auth().oauth2(login(reporter)).post(weeks.usage().adminBase() + "/purge")
                     .then().statusCode(403);
         }
 
         @Test
         @DisplayName("/usage/me shows the caller's own usage only, never another's; it cannot be grouped by user; 401 without a token")
         void me() {
-            weeks.usage.me(login(bob), Map.of("from", SUNDAY.toString(), "to", MONDAY.toString(), "group_by", "channel"))
+            weeks.usage().me(login(bob), Map.of("from", SUNDAY.toString(), "to", MONDAY.toString(), "group_by", "channel"))
                     .then().statusCode(200)
                     .body("rows.size()", equalTo(2))
                     .body("rows[0].channel", equalTo("api")).body("rows[0].requests", equalTo(1)).body("rows[0].total_tokens", equalTo(10))
                     .body("rows[1].channel", equalTo("ui")).body("rows[1].requests", equalTo(3)).body("rows[1].total_tokens", equalTo(90));
-            weeks.usage.me(login(alice), Map.of("from", SUNDAY.toString(), "to", MONDAY.toString()))
+            weeks.usage().me(login(alice), Map.of("from", SUNDAY.toString(), "to", MONDAY.toString()))
                     .then().statusCode(200).body("rows[0].requests", equalTo(3)).body("rows[0].total_tokens", equalTo(330));
-            weeks.usage.me(login(alice), Map.of("group_by", "user")).then().statusCode(400)
+            weeks.usage().me(login(alice), Map.of("group_by", "user")).then().statusCode(400)
                     .body("error", equalTo("invalid_request"));
-            io.restassured.RestAssured.given().get(keycloak.getIssuer(weeks.name) + "/usage/me").then().statusCode(401);
+            io.restassured.RestAssured.given().get(keycloak.getIssuer(weeks.name()) + "/usage/me").then().statusCode(401);
         }
     }
 
@@ -278,64 +279,70 @@ class UsageReportsIT {
     @DisplayName("parameters outside the contract are 400 invalid_request")
     void badParameters(String query) {
         String report = query.startsWith("period") ? "active-users" : "totals";
-        io.restassured.RestAssured.given().auth().oauth2(weeks.usage.adminToken())
-                .get(weeks.usage.adminBase() + "/" + report + "?" + query)
+        io.restassured.RestAssured.given().auth().oauth2(weeks.usage().adminToken())
+                .get(weeks.usage().adminBase() + "/" + report + "?" + query)
                 .then().statusCode(400).body("error", equalTo("invalid_request"));
     }
 
     @Test
     @DisplayName("deleting a user moves their rows to a pseudonym: distinct counts stay, the person's id is gone from the table")
     void deletionAnonymises() throws Exception {
-        ScratchRealm realm = ScratchRealm.create(keycloak, Map.of());
+        ScratchRealm realm = ScratchRealm.create(keycloak, "usage", Map.of());
         try {
-            UserRepresentation gone = TestUsers.create(realm.admin, "gone");
-            UserRepresentation stays = TestUsers.create(realm.admin, "stays");
-            realm.usage.deliver(List.of(UsageApi.apiEntry(SUNDAY, gone.getId(), "KeyGone00001", "astro", "demo-qwen", 2, 2, 2),
+            UserRepresentation gone = TestUsers.create(realm.resource(), "gone");
+            UserRepresentation stays = TestUsers.create(realm.resource(), "stays");
+            realm.usage().deliver(List.of(UsageApi.apiEntry(SUNDAY, gone.getId(), "KeyGone00001", "astro", "demo-qwen", 2, 2, 2),
                     UsageApi.uiEntry(MONDAY, gone.getId(), "demo-qwen", 1, 1, 1),
                     UsageApi.apiEntry(SUNDAY, stays.getId(), "KeyStays0001", "astro", "demo-qwen", 1, 1, 1)));
             Map<String, String> range = Map.of("from", SUNDAY.toString(), "to", MONDAY.toString(), "period", "week");
-            List<Map<String, Object>> before = realm.usage.periods(range);
+            List<Map<String, Object>> before = realm.usage().periods(range);
 
-            realm.admin.users().get(gone.getId()).remove();
+            try (KeycloakDb db = KeycloakDb.open(keycloak)) {
+                assertThat(db.count("SELECT COUNT(*) FROM USAGE_DAY WHERE USER_ID = ?", gone.getId())).as("rows before").isPositive();
+            }
+            realm.resource().users().get(gone.getId()).remove();
 
-            assertThat(realm.usage.periods(range)).isEqualTo(before);
-            List<Map<String, Object>> rows = realm.usage.totals(Map.of("from", SUNDAY.toString(), "to", MONDAY.toString(),
+            assertThat(realm.usage().periods(range)).isEqualTo(before);
+            List<Map<String, Object>> rows = realm.usage().totals(Map.of("from", SUNDAY.toString(), "to", MONDAY.toString(),
                     "group_by", "user"));
             assertThat(rows).extracting(r -> r.get("user_id")).doesNotContain(gone.getId()).contains(stays.getId());
             Map<String, Object> pseudonymous = rows.stream().filter(r -> !stays.getId().equals(r.get("user_id")))
                     .findFirst().orElseThrow();
             assertThat((String) pseudonymous.get("user_id")).startsWith("deleted-");
             assertThat(pseudonymous).containsEntry("username", null).containsEntry("requests", 3).containsEntry("total_tokens", 6);
-            try (KeycloakDb db = KeycloakDb.openWhen(keycloak,
-                    d -> d.count("SELECT COUNT(*) FROM USAGE_DAY WHERE USER_ID = ?", gone.getId()) == 0)) {
+            try (KeycloakDb db = KeycloakDb.open(keycloak)) {
                 assertThat(db.count("SELECT COUNT(*) FROM USAGE_DAY WHERE USER_ID = ?", gone.getId())).isZero();
             }
         } finally {
-            realm.admin.remove();
+            realm.close();
         }
     }
 
     @Test
     @DisplayName("retention: rows older than inference.usage.retentionDays go at the purge; deleting the realm deletes its rows")
     void retentionAndRealmRemoval() throws Exception {
-        ScratchRealm realm = ScratchRealm.create(keycloak, Map.of("inference.usage.retentionDays", "5"));
-        UserRepresentation user = TestUsers.create(realm.admin, "old");
-        realm.usage.deliver(List.of(UsageApi.apiEntry(TODAY.minusDays(10), user.getId(), "KeyOld000001", "astro", "m", 1, 1, 1),
+        ScratchRealm realm = ScratchRealm.create(keycloak, "usage", Map.of("inference.usage.retentionDays", "5"));
+        UserRepresentation user = TestUsers.create(realm.resource(), "old");
+        realm.usage().deliver(List.of(UsageApi.apiEntry(TODAY.minusDays(10), user.getId(), "KeyOld000001", "astro", "m", 1, 1, 1),
                 UsageApi.apiEntry(TODAY.minusDays(4), user.getId(), "KeyOld000001", "astro", "m", 2, 2, 2),
                 UsageApi.apiEntry(TODAY.minusDays(5), user.getId(), "KeyOld000001", "astro", "m", 4, 4, 4)));
         Map<String, String> byDay = Map.of("from", TODAY.minusDays(20).toString(), "to", TODAY.toString(), "group_by", "day");
-        assertThat(realm.usage.totals(byDay)).hasSize(3);
+        assertThat(realm.usage().totals(byDay)).hasSize(3);
 
-        io.restassured.RestAssured.given().auth().oauth2(realm.usage.adminToken()).post(realm.usage.adminBase() + "/purge")
+        io.restassured.RestAssured.given().auth().oauth2(realm.usage().adminToken()).post(realm.usage().adminBase() + "/purge")
                 .then().statusCode(200).body("deleted_rows", equalTo(2));
 
-        assertThat(realm.usage.totals(byDay)).extracting(r -> r.get("day"), r -> r.get("requests"))
+        assertThat(realm.usage().totals(byDay)).extracting(r -> r.get("day"), r -> r.get("requests"))
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(TODAY.minusDays(4).toString(), 2));
 
         String realmId = realm.id();
-        realm.admin.remove();
-        try (KeycloakDb db = KeycloakDb.openWhen(keycloak,
-                d -> d.count("SELECT COUNT(*) FROM REALM WHERE ID = ?", realmId) == 0)) {
+        try (KeycloakDb db = KeycloakDb.open(keycloak)) {
+            assertThat(db.count("SELECT COUNT(*) FROM USAGE_DAY WHERE REALM_ID = ?", realmId)).as("rows before").isPositive();
+            assertThat(db.count("SELECT COUNT(*) FROM USAGE_BATCH WHERE REALM_ID = ?", realmId)).as("batches before").isPositive();
+        }
+        realm.close();
+        try (KeycloakDb db = KeycloakDb.open(keycloak)) {
+            assertThat(db.count("SELECT COUNT(*) FROM REALM WHERE ID = ?", realmId)).isZero();
             assertThat(db.count("SELECT COUNT(*) FROM USAGE_DAY WHERE REALM_ID = ?", realmId)).isZero();
             assertThat(db.count("SELECT COUNT(*) FROM USAGE_BATCH WHERE REALM_ID = ?", realmId)).isZero();
         }

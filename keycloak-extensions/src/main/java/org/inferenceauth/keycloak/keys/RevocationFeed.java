@@ -32,8 +32,12 @@ public final class RevocationFeed {
     /** One entry: {@code type} is {@code key_revoked}, {@code user_disabled} or {@code user_deleted}. */
     public record Entry(String type, String keyId, String userId) {}
 
-    /** Entries after a cursor, and the cursor to ask with next time. */
-    public record Page(String cursor, List<Entry> entries) {}
+    /**
+     * Entries after a cursor, and the cursor to ask with next time. {@code reset}: the cursor asked
+     * with was beyond the newest entry, so the feed was re-created since it was handed out; this page
+     * starts from the feed's beginning instead (see {@link #since}).
+     */
+    public record Page(String cursor, List<Entry> entries, boolean reset) {}
 
     private final KeycloakSession session;
     private final RevocationFeedStore store;
@@ -60,7 +64,7 @@ public final class RevocationFeed {
 
     /** Where a new reader starts: the current cursor, no entries. */
     public Page start() {
-        return new Page(Long.toString(store.latestCursor(Time.currentTime() - REPLAY_SECONDS)), List.of());
+        return new Page(Long.toString(store.latestCursor(Time.currentTime() - REPLAY_SECONDS)), List.of(), false);
     }
 
     /**
@@ -69,11 +73,21 @@ public final class RevocationFeed {
      * cursor therefore never passes an entry younger than {@value #REPLAY_SECONDS} s: recent entries
      * come again on the next poll (gateways evict idempotently) instead of a late commit being skipped.
      *
+     * <p>A cursor beyond the newest entry cannot come from this feed as it is: the purge always keeps
+     * the newest entry, so the table was re-created and its ids restarted (e.g. after an operator
+     * dropped our tables). Answering "nothing new" would make such a reader skip every entry until
+     * the ids catch up with its cursor; instead every entry of the new table is new to it, so the
+     * page starts from the beginning, marked {@code reset}.
+     *
      * @throws ApiKeyException {@code invalid_request} for anything this feed never handed out as a cursor
      */
     public Page since(RealmModel realm, String cursor) {
         long from = parse(cursor);
         purgeNowAndThen(realm);
+        boolean reset = from > store.newestId();
+        if (reset) {
+            from = 0;
+        }
         List<RevocationEventEntity> events = store.since(realm.getId(), from, MAX_PAGE);
         long settledBy = Time.currentTime() - REPLAY_SECONDS;
         long next = from;
@@ -87,7 +101,7 @@ public final class RevocationFeed {
             next = events.get(events.size() - 1).getId(); // a full page of recent entries: move on
         }
         return new Page(Long.toString(next), events.stream()
-                .map(e -> new Entry(e.getType(), e.getKeyId(), e.getUserId())).toList());
+                .map(e -> new Entry(e.getType(), e.getKeyId(), e.getUserId())).toList(), reset);
     }
 
     private static long parse(String cursor) {

@@ -38,7 +38,7 @@ public final class ApiErrors {
                 .header(HttpHeaders.WWW_AUTHENTICATE, challenge).build());
     }
 
-    private static Response.ResponseBuilder json(int status, String error, String description) {
+    static Response.ResponseBuilder json(int status, String error, String description) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", error);
         body.put("error_description", description);

@@ -24,10 +24,12 @@ import org.keycloak.services.cors.Cors;
  */
 public final class ApiKeysResource {
 
+    private final KeycloakSession session;
     private final SelfServiceEndpoints selfService;
     private final GatewayEndpoints gateway;
 
     ApiKeysResource(KeycloakSession session, RealmModel realm) {
+        this.session = session;
         ApiKeyService keys = new ApiKeyService(session, realm);
         this.selfService = new SelfServiceEndpoints(keys, new UserAuth(session, realm, keys.settings()),
                 new KeyEvents(session, realm));
@@ -67,14 +69,14 @@ public final class ApiKeysResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Response introspect() {
-        return gateway.introspect();
+        return DatabaseFailures.unavailableOnFailure(session, gateway::introspect);
     }
 
     @GET
     @Path("revocations")
     @Produces(MediaType.APPLICATION_JSON)
     public Response revocations(@QueryParam("since") String since) {
-        return gateway.revocations(since);
+        return DatabaseFailures.unavailableOnFailure(session, () -> gateway.revocations(since));
     }
 
     @POST
@@ -82,7 +84,7 @@ public final class ApiKeysResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response check(byte[] body) {
-        return gateway.check(body);
+        return DatabaseFailures.unavailableOnFailure(session, () -> gateway.check(body));
     }
 
     /** CORS preflight; the real request is then checked against the token's allowed origins. */

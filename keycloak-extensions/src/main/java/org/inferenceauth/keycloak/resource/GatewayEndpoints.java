@@ -99,7 +99,13 @@ final class GatewayEndpoints {
             entry.put("sub", e.userId());
             entries.add(entry);
         }
-        return Map.of("cursor", page.cursor(), "events", entries);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("cursor", page.cursor());
+        if (page.reset()) {
+            json.put("reset", true);
+        }
+        json.put("events", entries);
+        return json;
     }
 
     /**

@@ -29,12 +29,4 @@ class ApiKeyRegisterActionTest {
         assertThatThrownBy(() -> ApiKeyRegisterAction.endOfDay("31/03/2027")).isInstanceOf(DateTimeParseException.class);
         assertThatThrownBy(() -> ApiKeyRegisterAction.endOfDay("2027-02-30")).isInstanceOf(DateTimeParseException.class);
     }
-
-    @Test
-    @DisplayName("alias, provider id and the credential type's create action are one and the same")
-    void providerId() {
-        assertThat(new ApiKeyRegisterActionFactory().getId())
-                .isEqualTo(ApiKeyRegisterActionFactory.PROVIDER_ID)
-                .isEqualTo(org.inferenceauth.keycloak.credential.ApiKeyCredentialProvider.CREATE_ACTION);
-    }
 }

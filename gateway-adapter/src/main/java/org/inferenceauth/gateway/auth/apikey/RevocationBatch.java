@@ -5,8 +5,11 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One page of the realm's revocation feed. */
-public record RevocationBatch(String cursor, List<Event> events) {
+/**
+ * One page of the realm's revocation feed. {@code reset}: the cursor sent was beyond the feed's newest
+ * entry (its table was re-created, ids started again), so this page starts from the feed's beginning.
+ */
+public record RevocationBatch(String cursor, List<Event> events, boolean reset) {
 
     /** A key revoked, or a user disabled or deleted ({@code keyId} is null for user events). */
     public record Event(String type, String keyId, String subject) {
@@ -26,6 +29,6 @@ public record RevocationBatch(String cursor, List<Event> events) {
         if (cursor == null) {
             throw new KeycloakUnavailableException("revocation feed answered without a cursor");
         }
-        return new RevocationBatch(cursor, List.copyOf(events));
+        return new RevocationBatch(cursor, List.copyOf(events), json.getBoolean("reset", false));
     }
 }

@@ -122,6 +122,11 @@ public final class RevocationPoller {
     private Future<Void> readFeedPage(int pagesLeft) {
         String sent = cursor;
         return keycloak.revocations(sent).compose(batch -> {
+            if (batch.reset()) {
+                // Entries between the table's re-creation and now are in this page and the next ones;
+                // the re-check that ends this round covers the cached keys whatever the feed lost.
+                LOG.log(Level.WARNING, "Keycloak's revocation feed was re-created; reading it again from its start");
+            }
             apply(batch.events());
             cursor = batch.cursor();
             // Without a cursor the realm only tells where to start. A cursor that did not move means

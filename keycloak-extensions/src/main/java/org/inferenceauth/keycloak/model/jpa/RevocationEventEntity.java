@@ -17,8 +17,11 @@ import jakarta.persistence.Table;
             query = "select e from RevocationEventEntity e where e.realmId = :realmId and e.id > :since order by e.id"),
     @NamedQuery(name = "RevocationEventEntity.latest",
             query = "select max(e.id) from RevocationEventEntity e where e.createdAt <= :settledBy"),
+    @NamedQuery(name = "RevocationEventEntity.newest",
+            query = "select max(e.id) from RevocationEventEntity e"),
     @NamedQuery(name = "RevocationEventEntity.purge",
-            query = "delete from RevocationEventEntity e where e.realmId = :realmId and e.createdAt < :before"),
+            query = "delete from RevocationEventEntity e where e.realmId = :realmId and e.createdAt < :before"
+                    + " and e.id < :newest"),
 })
 public class RevocationEventEntity {
 

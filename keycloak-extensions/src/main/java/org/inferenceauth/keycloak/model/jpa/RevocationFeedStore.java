@@ -32,9 +32,20 @@ public final class RevocationFeedStore {
         return max == null ? 0 : max;
     }
 
-    /** Deletes one realm's entries older than {@code beforeSeconds}: each realm keeps its own retention. */
+    /** The highest id of any realm, 0 if the table is empty. */
+    public long newestId() {
+        Long max = em.createNamedQuery("RevocationEventEntity.newest", Long.class).getSingleResult();
+        return max == null ? 0 : max;
+    }
+
+    /**
+     * Deletes one realm's entries older than {@code beforeSeconds} (each realm keeps its own
+     * retention), except the newest entry of the table: while it stays, ids never restart (some
+     * databases restart an empty table's identity on a restart) and no cursor handed out passes it.
+     */
     public int purge(String realmId, long beforeSeconds) {
         return em.createNamedQuery("RevocationEventEntity.purge")
-                .setParameter("realmId", realmId).setParameter("before", beforeSeconds).executeUpdate();
+                .setParameter("realmId", realmId).setParameter("before", beforeSeconds)
+                .setParameter("newest", newestId()).executeUpdate();
     }
 }
