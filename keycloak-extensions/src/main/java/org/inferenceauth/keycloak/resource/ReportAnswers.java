@@ -59,9 +59,16 @@ public final class ReportAnswers {
         out.append("\r\n");
     }
 
-    /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled; null is empty. */
+    /**
+     * RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled; null is empty.
+     * Text that a spreadsheet would run as a formula (a user-chosen name starting with {@code = + - @},
+     * tab or CR) gets a leading {@code '} (OWASP's CSV-injection advice); numbers are written as they are.
+     */
     private static String field(Object value) {
         String text = value == null ? "" : value.toString();
+        if (value instanceof CharSequence && !text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0) {
+            text = "'" + text;
+        }
         if (text.indexOf(',') < 0 && text.indexOf('"') < 0 && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
             return text;
         }

@@ -21,4 +21,17 @@ class ReportAnswersTest {
         assertThat(ReportAnswers.csv(table)).isEqualTo(
                 "project,requests\r\nastro,3\r\n,4\r\n\"bio, \"\"cells\"\"\",5\r\n\"two\nlines\",6\r\n");
     }
+
+    @Test
+    @DisplayName("text a spreadsheet would run as a formula is defused with a leading quote; numbers stay numbers")
+    void formulaInjection() {
+        UsageTable table = new UsageTable("rows", List.of("username", "requests"), List.of(
+                List.of("=HYPERLINK(\"http://evil\")", 1L),
+                List.of("+1", 2L),
+                List.of("-2", 3L),
+                List.of("@SUM(A1)", 4L),
+                List.of("plain-name", -5L)));
+        assertThat(ReportAnswers.csv(table)).isEqualTo("username,requests\r\n"
+                + "\"'=HYPERLINK(\"\"http://evil\"\")\",1\r\n'+1,2\r\n'-2,3\r\n'@SUM(A1),4\r\nplain-name,-5\r\n");
+    }
 }
