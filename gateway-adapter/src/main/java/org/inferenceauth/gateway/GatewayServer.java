@@ -127,7 +127,7 @@ public final class GatewayServer {
         management = new ManagementServer(vertx, metrics, () -> jwts.checkJwks()
                 .map(jwks -> new Readiness(jwks, keycloakHealth.refusing() ? Readiness.Keycloak.REFUSED
                         : poller.keycloakReachable() ? Readiness.Keycloak.UP : Readiness.Keycloak.UNREACHABLE,
-                        keyCache.size())));
+                        keyCache.size(), catalog.coverage())));
 
         usage.start();
         Duration firstRoundLimit = up.connectTimeout().plus(config.keycloak().timeout()).plusSeconds(5);
@@ -199,6 +199,11 @@ public final class GatewayServer {
 
     public int port() {
         return api.actualPort();
+    }
+
+    /** How many upstreams' model lists are known so far (the same figure /readyz reports). */
+    public ModelCatalog.Coverage modelCoverage() {
+        return catalog.coverage();
     }
 
     public int managementPort() {

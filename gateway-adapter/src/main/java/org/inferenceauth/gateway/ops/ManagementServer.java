@@ -42,7 +42,7 @@ public final class ManagementServer {
         switch (request.path()) {
             case "/healthz" -> json(request, 200, new JsonObject().put("status", "UP"));
             case "/readyz" -> readiness.get().onComplete(done -> {
-                Readiness r = done.succeeded() ? done.result() : new Readiness(false, Readiness.Keycloak.UNREACHABLE, 0);
+                Readiness r = done.succeeded() ? done.result() : Readiness.unknown();
                 json(request, r.ready() ? 200 : 503, r.toJson());
             });
             case "/metrics" -> request.response()

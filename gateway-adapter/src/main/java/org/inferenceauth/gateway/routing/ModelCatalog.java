@@ -27,6 +27,7 @@ import org.inferenceauth.gateway.auth.Identity;
 public final class ModelCatalog {
 
     private static final Logger LOG = System.getLogger(ModelCatalog.class.getName());
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final HttpClient http;
@@ -37,7 +38,8 @@ public final class ModelCatalog {
     private final Duration timeout;
     private final Map<Upstream, List<JsonObject>> modelsByUpstream = new ConcurrentHashMap<>();
     private volatile Map<String, Upstream> routes = Map.of();
-    private long timerId = -1;
+    private volatile long timerId = -1;
+    private volatile boolean stopped;
 
     public ModelCatalog(Vertx vertx, HttpClient http, List<Upstream> upstreams, Optional<Upstream> defaultUpstream,
                         Optional<String> upstreamApiKey, UpstreamAuth upstreamAuth, Duration timeout) {
@@ -50,23 +52,41 @@ public final class ModelCatalog {
         this.timeout = timeout;
     }
 
-    /** Refreshes now, then every {@code interval}; the returned future ends with the first refresh. */
+    /**
+     * Refreshes now, then every {@code interval}; the returned future ends with the first refresh.
+     * While some upstream has never answered, the next try comes sooner (1 s, doubling up to the
+     * interval): a gateway that started while an upstream was slow must not misroute for a whole interval.
+     */
     public Future<Void> start(Duration interval) {
-        return refresh().andThen(v -> timerId = vertx.setPeriodic(interval.toMillis(), id -> refresh()));
+        return refresh().andThen(v -> scheduleNext(interval, FIRST_RETRY));
     }
 
     public void stop() {
+        stopped = true;
         if (timerId >= 0) {
             vertx.cancelTimer(timerId);
         }
+    }
+
+    private void scheduleNext(Duration interval, Duration retry) {
+        if (stopped) {
+            return;
+        }
+        boolean allKnown = upstreams.stream().allMatch(modelsByUpstream::containsKey);
+        Duration delay = allKnown || retry.compareTo(interval) > 0 ? interval : retry;
+        Duration after = allKnown ? FIRST_RETRY : retry.multipliedBy(2);
+        timerId = vertx.setTimer(delay.toMillis(), id -> refresh().andThen(v -> scheduleNext(interval, after)));
     }
 
     /** Fetches every upstream's list; never fails (unreachable upstreams keep their last list). */
     public Future<Void> refresh() {
         List<Future<Void>> all = new ArrayList<>();
         for (Upstream upstream : upstreams) {
+            // Routes are rebuilt as each list arrives: one upstream that is slow to answer must not
+            // keep the others' models unrouted.
             all.add(fetch(upstream).map(models -> {
                 modelsByUpstream.put(upstream, models);
+                rebuildRoutes();
                 return (Void) null;
             }).recover(failure -> {
                 if (!(failure instanceof Refused)) { // a refusal was logged once, as an error, by UpstreamAuth
@@ -75,7 +95,7 @@ public final class ModelCatalog {
                 return Future.succeededFuture();
             }));
         }
-        return Future.join(all).<Void>mapEmpty().recover(f -> Future.succeededFuture()).andThen(v -> rebuildRoutes());
+        return Future.join(all).<Void>mapEmpty().recover(f -> Future.succeededFuture());
     }
 
     /** The upstream serving a model, or the default upstream, or empty. */
@@ -87,6 +107,17 @@ public final class ModelCatalog {
     /** Whether an upstream lists this model now. */
     public boolean serves(String model) {
         return routes.containsKey(model);
+    }
+
+    /** How many upstreams' model lists are known (an upstream never reached has none yet). */
+    public Coverage coverage() {
+        return new Coverage((int) upstreams.stream().filter(modelsByUpstream::containsKey).count(), upstreams.size());
+    }
+
+    public record Coverage(int listed, int upstreams) {
+        public boolean complete() {
+            return listed == upstreams;
+        }
     }
 
     public Optional<Upstream> defaultUpstream() {
@@ -111,7 +142,8 @@ public final class ModelCatalog {
         return modelsFor(identity).stream().filter(m -> id.equals(m.getString("id"))).findFirst();
     }
 
-    private void rebuildRoutes() {
+    // Synchronized: lists may arrive on different event loops; the last writer must see every list.
+    private synchronized void rebuildRoutes() {
         Map<String, Upstream> next = new LinkedHashMap<>();
         for (Upstream upstream : upstreams) {
             for (JsonObject model : modelsByUpstream.getOrDefault(upstream, List.of())) {
@@ -157,6 +189,6 @@ public final class ModelCatalog {
                     return List.copyOf(models);
                 }))
                 // A hard stop on top of the client's own timeouts: a refresh must never hang.
-                .timeout(timeout.multipliedBy(2).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                .timeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 }

@@ -56,6 +56,8 @@ class ManagementTest {
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(checks(ready).getString("jwks")).isEqualTo("UP");
             assertThat(checks(ready).getString("keycloak")).isEqualTo("UP");
+            assertThat(checks(ready).getInteger("upstreams_listing_models")).isEqualTo(1);
+            assertThat(checks(ready).getInteger("upstreams")).isEqualTo(1);
             assertThat(gateway.get("/v1/models", "authorization", "Bearer " + key.token()).statusCode()).isEqualTo(200);
 
             keycloak.stop();

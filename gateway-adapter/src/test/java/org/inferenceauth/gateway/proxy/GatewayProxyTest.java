@@ -361,7 +361,7 @@ class GatewayProxyTest {
             }
             // A refused connection must answer at once, not after the connect timeout: make that timeout
             // so long that telling the two apart needs no tight deadline.
-            try (GatewayFixture toNowhere = GatewayFixture.start(vertx, GatewayFixture.env(keycloak.issuer(),
+            try (GatewayFixture toNowhere = GatewayFixture.startWithUpstreamDown(vertx, GatewayFixture.env(keycloak.issuer(),
                     "http://127.0.0.1:" + closedPort + "/v1", Map.of("GATEWAY_UPSTREAM_CONNECT_TIMEOUT", "2m")))) {
                 long started = System.nanoTime();
                 HttpResponse<String> response = toNowhere.post("/v1/chat/completions", chat("model-a"), "authorization", bearer(key));

@@ -25,7 +25,7 @@ public final class GatewayFixture implements AutoCloseable {
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private GatewayFixture(Vertx vertx, Map<String, String> env) {
+    private GatewayFixture(Vertx vertx, Map<String, String> env, boolean awaitModels) {
         GatewayConfig config = GatewayConfig.fromEnv(env);
         this.gateway = new GatewayServer(vertx, config, new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()),
                 new PrintStream(log, true, StandardCharsets.UTF_8));
@@ -33,6 +33,30 @@ public final class GatewayFixture implements AutoCloseable {
             gateway.start().await(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("gateway did not start within 30 s", e);
+        }
+        if (awaitModels) {
+            awaitModelLists();
+        }
+    }
+
+    /**
+     * The gateway starts serving even when an upstream's model list is late (bounded wait), and then
+     * routes by what it knows. Tests assert routing and per-model usage, so they start once every list
+     * is in: a list that was slow under a loaded build machine made them flaky, not wrong.
+     */
+    private void awaitModelLists() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!gateway.modelCoverage().complete()) {
+            if (System.nanoTime() > deadline) {
+                close();
+                throw new IllegalStateException("upstream model lists still missing after 30 s: " + gateway.modelCoverage());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
@@ -57,8 +81,14 @@ public final class GatewayFixture implements AutoCloseable {
         return env;
     }
 
+    /** Starts a gateway and waits until it knows every upstream's models. */
     public static GatewayFixture start(Vertx vertx, Map<String, String> env) {
-        return new GatewayFixture(vertx, env);
+        return new GatewayFixture(vertx, env, true);
+    }
+
+    /** Starts a gateway whose upstream is meant to be unreachable or to refuse it: no model list to wait for. */
+    public static GatewayFixture startWithUpstreamDown(Vertx vertx, Map<String, String> env) {
+        return new GatewayFixture(vertx, env, false);
     }
 
     public GatewayServer server() {

@@ -62,6 +62,23 @@ public final class GatewayUnderTest implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("gateway did not start within 60 s", e);
         }
+        awaitModelLists();
+    }
+
+    /** The gateway serves before a late model list is in (bounded wait); the tests route by model, so they wait for all. */
+    private void awaitModelLists() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!gateway.modelCoverage().complete()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("upstream model lists still missing after 60 s: " + gateway.modelCoverage());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     String baseUrl() {
