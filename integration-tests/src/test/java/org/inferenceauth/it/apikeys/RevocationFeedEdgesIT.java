@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(KeycloakExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@DisplayName("The revocation feed's edges: pages, per-realm retention, a re-created table")
+@DisplayName("The revocation feed's edges: pages, per-realm retention, a re-created table, a deleted realm")
 class RevocationFeedEdgesIT {
 
     private static final long ONE_DAY = Duration.ofDays(1).toSeconds();
@@ -123,6 +123,26 @@ class RevocationFeedEdgesIT {
         JsonPath atNewest = api.revocations(Long.toString(newest)).then().statusCode(200).extract().jsonPath();
         assertThat(atNewest.getMap("")).as("the newest entry's own id is a valid cursor").doesNotContainKey("reset");
         assertThat(atNewest.getList("events")).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a deleted realm's entries are deleted with it; other realms' entries and their cursors stay")
+    void deletedRealmsEntriesGo() throws Exception {
+        ScratchRealm doomed = ScratchRealm.create(keycloak, "feed-gone", Map.of());
+        String doomedId = doomed.id();
+        try (KeycloakDb db = KeycloakDb.open(keycloak)) {
+            append(db, doomedId, List.of("goneKey00001", "goneKey00002"), hoursAgo(1));
+            append(db, longRetention.id(), List.of("staysKey0001"), hoursAgo(1)); // the table's newest: not the doomed realm's
+            assertThat(db.texts("SELECT KEY_ID FROM PROJECT_API_KEY_REVOCATION WHERE REALM_ID = ?", doomedId)).hasSize(2);
+
+            doomed.close();
+
+            assertThat(db.texts("SELECT KEY_ID FROM PROJECT_API_KEY_REVOCATION WHERE REALM_ID = ?", doomedId)).isEmpty();
+            assertThat(keyIds(db, longRetention)).contains("staysKey0001");
+        }
+        String cursor = longRetention.api().cursor();
+        assertThat(longRetention.api().revocations(cursor).then().statusCode(200).extract().jsonPath().getMap(""))
+                .as("the other realm's cursor is still valid: no reset").doesNotContainKey("reset");
     }
 
     private static long hoursAgo(int hours) {

@@ -51,7 +51,8 @@ public final class GatewayUnderTest implements AutoCloseable {
         env.put("GATEWAY_KEYCLOAK_ISSUER", keycloak.getIssuer(TestRealm.REALM));
         env.put("GATEWAY_KEYCLOAK_CLIENT_ID", TestRealm.GATEWAY_CLIENT);
         env.put("GATEWAY_KEYCLOAK_CLIENT_SECRET", TestRealm.GATEWAY_SECRET);
-        env.put("GATEWAY_KEYCLOAK_TIMEOUT", "2s");
+        // Generous: on a loaded 2-core build machine a first introspection took over 2 s (a 503 in the test).
+        env.put("GATEWAY_KEYCLOAK_TIMEOUT", "5s");
         env.put("GATEWAY_USAGE_SPILL_DIR", "target/usage-spill");
         env.putAll(overrides);
         GatewayConfig config = GatewayConfig.fromEnv(env);

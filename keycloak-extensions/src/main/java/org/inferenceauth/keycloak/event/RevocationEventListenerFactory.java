@@ -6,6 +6,7 @@ import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
@@ -34,13 +35,15 @@ public final class RevocationEventListenerFactory implements EventListenerProvid
     @Override
     public void init(Config.Scope config) {}
 
-    /** User deletion through any path (admin REST, account deletion, federation) publishes this event. */
+    /** User deletion through any path (admin REST, account deletion, federation) publishes this event; realm deletion its own. */
     @Override
     public void postInit(KeycloakSessionFactory factory) {
         factory.register(event -> {
             if (event instanceof UserModel.UserRemovedEvent removed) {
                 new RevocationFeed(removed.getKeycloakSession())
                         .userDeleted(removed.getRealm().getId(), removed.getUser().getId());
+            } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+                new RevocationFeed(removed.getKeycloakSession()).realmRemoved(removed.getRealm().getId());
             }
         });
     }

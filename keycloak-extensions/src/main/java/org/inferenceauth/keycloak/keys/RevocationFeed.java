@@ -62,6 +62,15 @@ public final class RevocationFeed {
         store.append(realmId, RevocationEventEntity.USER_DELETED, null, userId);
     }
 
+    /**
+     * A realm was deleted: its entries go with it (no gateway can read them any more), in the
+     * deleting transaction, but for the table's newest entry, which keeps every other realm's cursors valid.
+     */
+    public void realmRemoved(String realmId) {
+        store.purge(realmId, Long.MAX_VALUE);
+        LAST_PURGE.remove(realmId);
+    }
+
     /** Where a new reader starts: the current cursor, no entries. */
     public Page start() {
         return new Page(Long.toString(store.latestCursor(Time.currentTime() - REPLAY_SECONDS)), List.of(), false);
