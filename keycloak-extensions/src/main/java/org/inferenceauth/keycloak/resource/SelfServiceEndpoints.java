@@ -47,10 +47,12 @@ final class SelfServiceEndpoints {
         return ok(Map.of("projects", projects, "limits", limits, "api", api(keys.apiBaseUrl())));
     }
 
-    /** Where the create dialog's examples point: the URL, or null and, for an invalid setting, why. */
+    /** Where the create dialog's examples point: the URL, or (for an invalid setting) why there is none. */
     private static Map<String, Object> api(ApiBaseUrl baseUrl) {
         Map<String, Object> api = new LinkedHashMap<>();
-        api.put("baseUrl", baseUrl.url());
+        if (baseUrl.url() != null) {
+            api.put("baseUrl", baseUrl.url());
+        }
         if (baseUrl.problem() != null) {
             api.put("baseUrlProblem", baseUrl.problem());
         }
