@@ -43,12 +43,16 @@ client = OpenAI(
 )
 print(client.models.list())</pre>
             <#else>
-            <div class="${properties.kcAlertClass!} pf-m-info" id="kc-api-key-usage-unconfigured">
+            <div id="kc-api-key-usage-unconfigured">
                 <#if apiKeyCreated.apiBaseUrlProblem??>
-                    <h3 class="${properties.kcAlertTitleClass!}">${msg("inferenceApiKeyUsageBaseUrlWrong")}</h3>
+                    <div class="${properties.kcAlertClass!} pf-m-info">
+                        <h2 class="${properties.kcAlertTitleClass!}">${msg("inferenceApiKeyUsageBaseUrlWrong")}</h2>
+                    </div>
                     <p>${msg("inferenceApiKeyUsageBaseUrlInvalid", apiKeyCreated.apiBaseUrlProblem)}</p>
                 <#else>
-                    <h3 class="${properties.kcAlertTitleClass!}">${msg("inferenceApiKeyUsageBaseUrlUnset")}</h3>
+                    <div class="${properties.kcAlertClass!} pf-m-info">
+                        <h2 class="${properties.kcAlertTitleClass!}">${msg("inferenceApiKeyUsageBaseUrlUnset")}</h2>
+                    </div>
                     <p>${msg("inferenceApiKeyUsageBaseUrlAsk")}</p>
                 </#if>
             </div>
