@@ -1,8 +1,7 @@
 <#-- Step 2 of the "project-api-key-register" required action: the new key, shown this one time only.
-     Shipped in the extension jar: it imports only template.ftl, which every login theme has. A theme may
-     set the property inferenceApiBaseUrl for the usage examples. -->
+     Shipped in the extension jar: it imports only template.ftl, which every login theme has. The usage
+     examples use the realm setting inference.apikey.apiBaseUrl; without it they are not shown. -->
 <#import "template.ftl" as layout>
-<#assign apiBaseUrl = properties.inferenceApiBaseUrl?has_content?then(properties.inferenceApiBaseUrl, "https://<inference API>/v1")>
 <@layout.registrationLayout displayMessage=false; section>
 <!-- template: inference-api-key-created.ftl -->
     <#if section = "header">
@@ -27,10 +26,11 @@
 
             <p id="kc-api-key-details">${msg("inferenceApiKeyCreatedDetails", apiKeyCreated.keyId, apiKeyCreated.projectName)}</p>
 
+            <#if apiKeyCreated.apiBaseUrl??>
             <h3>${msg("inferenceApiKeyUsageCurl")}</h3>
 <pre id="kc-api-key-usage-curl" style="white-space: pre-wrap">export INFERENCE_API_KEY='&lt;${msg("inferenceApiKeyUsagePasteKey")}&gt;'
 
-curl ${apiBaseUrl}/models \
+curl ${apiKeyCreated.apiBaseUrl}/models \
   -H "Authorization: Bearer $INFERENCE_API_KEY"</pre>
 
             <h3>${msg("inferenceApiKeyUsageOpenAi")}</h3>
@@ -38,10 +38,25 @@ curl ${apiBaseUrl}/models \
 from openai import OpenAI
 
 client = OpenAI(
-    base_url="${apiBaseUrl}",
+    base_url="${apiKeyCreated.apiBaseUrl}",
     api_key=os.environ["INFERENCE_API_KEY"],
 )
 print(client.models.list())</pre>
+            <#else>
+            <div id="kc-api-key-usage-unconfigured">
+                <#if apiKeyCreated.apiBaseUrlProblem??>
+                    <div class="${properties.kcAlertClass!} pf-m-info">
+                        <h2 class="${properties.kcAlertTitleClass!}">${msg("inferenceApiKeyUsageBaseUrlWrong")}</h2>
+                    </div>
+                    <p>${msg("inferenceApiKeyUsageBaseUrlInvalid", apiKeyCreated.apiBaseUrlProblem)}</p>
+                <#else>
+                    <div class="${properties.kcAlertClass!} pf-m-info">
+                        <h2 class="${properties.kcAlertTitleClass!}">${msg("inferenceApiKeyUsageBaseUrlUnset")}</h2>
+                    </div>
+                    <p>${msg("inferenceApiKeyUsageBaseUrlAsk")}</p>
+                </#if>
+            </div>
+            </#if>
         <#else>
             <p id="kc-api-key-already-shown">${msg("inferenceApiKeyAlreadyShown", apiKeyCreated.keyId)}</p>
         </#if>

@@ -36,6 +36,7 @@ import {
   type ProjectsAndLimits,
 } from "./api";
 import { CreateKeyModal } from "./CreateKeyModal";
+import { LastUsed, Usage30d } from "./KeyUsage";
 import { NewKeyModal } from "./NewKeyModal";
 import { rememberDraft, resumeUrl, takeDraftToResume } from "./resume";
 import { RevokeKeyModal } from "./RevokeKeyModal";
@@ -198,6 +199,7 @@ export const ApiKeys = () => {
                 <Th>{t("apiKeysCreated")}</Th>
                 <Th>{t("apiKeysExpires")}</Th>
                 <Th>{t("apiKeysLastUsed")}</Th>
+                <Th info={{ tooltip: t("apiKeysUsage30dHelp") }}>{t("apiKeysUsage30d")}</Th>
                 <Th screenReaderText={t("apiKeysActions")} />
               </Tr>
             </Thead>
@@ -213,8 +215,11 @@ export const ApiKeys = () => {
                   <Td dataLabel={t("apiKeysExpires")}>
                     {formatTime(key.expiresAt, t("apiKeysNeverExpires"))}
                   </Td>
-                  <Td dataLabel={t("apiKeysLastUsed")}>
-                    {formatTime(key.lastUsedAt, t("apiKeysNeverUsed"))}
+                  <Td dataLabel={t("apiKeysLastUsed")} data-testid="api-key-last-used">
+                    <LastUsed apiKey={key} formatTime={(iso) => formatTime(iso, "")} />
+                  </Td>
+                  <Td dataLabel={t("apiKeysUsage30d")} data-testid="api-key-usage">
+                    <Usage30d apiKey={key} locale={locale} />
                   </Td>
                   <Td isActionCell>
                     <Button
@@ -243,6 +248,7 @@ export const ApiKeys = () => {
         <NewKeyModal
           created={created}
           projectName={projectName(created.project)}
+          api={projectsAndLimits?.api}
           onDone={() => setCreated(undefined)}
         />
       )}

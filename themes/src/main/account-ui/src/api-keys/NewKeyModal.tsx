@@ -12,18 +12,23 @@ import {
 } from "@patternfly/react-core";
 import { useTranslation } from "react-i18next";
 
-import { inferenceApiBaseUrl } from "../environment";
-import type { CreatedApiKey } from "./api";
+import type { CreatedApiKey, InferenceApi } from "./api";
 
-type Props = { created: CreatedApiKey; projectName: string; onDone: () => void };
+type Props = {
+  created: CreatedApiKey;
+  projectName: string;
+  /** Where the examples point; without a base URL they are not shown (never a guessed URL). */
+  api: InferenceApi | undefined;
+  onDone: () => void;
+};
 
 /**
  * The new key, shown exactly once: the page keeps it only in this dialog's props and drops it
  * when the dialog closes; the server never sends it again.
  */
-export const NewKeyModal = ({ created, projectName, onDone }: Props) => {
+export const NewKeyModal = ({ created, projectName, api, onDone }: Props) => {
   const { t } = useTranslation();
-  const baseUrl = inferenceApiBaseUrl || t("apiKeysUsageBaseUrlUnknown");
+  const baseUrl = api?.baseUrl;
   const curl = `export INFERENCE_API_KEY='<${t("apiKeysUsagePasteKey")}>'
 
 curl ${baseUrl}/models \\
@@ -67,18 +72,34 @@ print(client.models.list())`;
           {t("apiKeysCreatedDetails", { keyId: created.keyId, project: projectName })}
         </Text>
       </TextContent>
-      <Title headingLevel="h3" size="md" className="pf-v5-u-mt-lg">
-        {t("apiKeysUsageCurl")}
-      </Title>
-      <CodeBlock data-testid="api-key-usage-curl">
-        <CodeBlockCode>{curl}</CodeBlockCode>
-      </CodeBlock>
-      <Title headingLevel="h3" size="md" className="pf-v5-u-mt-lg">
-        {t("apiKeysUsageOpenAi")}
-      </Title>
-      <CodeBlock data-testid="api-key-usage-openai">
-        <CodeBlockCode>{python}</CodeBlockCode>
-      </CodeBlock>
+      {baseUrl ? (
+        <>
+          <Title headingLevel="h3" size="md" className="pf-v5-u-mt-lg">
+            {t("apiKeysUsageCurl")}
+          </Title>
+          <CodeBlock data-testid="api-key-usage-curl">
+            <CodeBlockCode>{curl}</CodeBlockCode>
+          </CodeBlock>
+          <Title headingLevel="h3" size="md" className="pf-v5-u-mt-lg">
+            {t("apiKeysUsageOpenAi")}
+          </Title>
+          <CodeBlock data-testid="api-key-usage-openai">
+            <CodeBlockCode>{python}</CodeBlockCode>
+          </CodeBlock>
+        </>
+      ) : (
+        <Alert
+          variant="info"
+          isInline
+          className="pf-v5-u-mt-lg"
+          data-testid="api-key-usage-unconfigured"
+          title={t(api?.baseUrlProblem ? "apiKeysUsageBaseUrlWrong" : "apiKeysUsageBaseUrlUnset")}
+        >
+          {api?.baseUrlProblem
+            ? t("apiKeysUsageBaseUrlInvalid", { problem: api.baseUrlProblem })
+            : t("apiKeysUsageBaseUrlAsk")}
+        </Alert>
+      )}
     </Modal>
   );
 };

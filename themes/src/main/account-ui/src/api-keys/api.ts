@@ -10,7 +10,10 @@ export type ApiKey = {
   scopes: string[];
   createdAt: string;
   expiresAt: string | null;
+  /** The last request a gateway reported for this key; null when none ever did. */
   lastUsedAt: string | null;
+  /** Today (UTC) and the 29 days before. */
+  usage30d: { requests: number; prompt_tokens: number; completion_tokens: number };
 };
 
 /** The answer to a successful create: the only time the secret `key` is ever sent. */
@@ -24,7 +27,13 @@ export type Limits = {
   expiryRequired: boolean;
 };
 
-export type ProjectsAndLimits = { projects: Project[]; limits: Limits };
+/**
+ * The inference API's base URL for usage examples (realm setting `inference.apikey.apiBaseUrl`):
+ * absent when unset; absent too when the setting is invalid, and then `baseUrlProblem` says why.
+ */
+export type InferenceApi = { baseUrl?: string; baseUrlProblem?: string };
+
+export type ProjectsAndLimits = { projects: Project[]; limits: Limits; api: InferenceApi };
 
 /** What the user typed into the create form (no secret: safe to keep across a login redirect). */
 export type KeyDraft = {

@@ -56,6 +56,9 @@ public final class DemoStack {
         Path logDir = Path.of(paths.getProperty("log.dir"));
         // The port first: the simulated CILogon's URLs go into Keycloak's environment.
         int keycloakPort = FreePorts.next();
+        // And the gateway's: the key dialogs' examples show its URL (the realm import's
+        // inference.apikey.apiBaseUrl comes from INFERENCE_API_BASE_URL).
+        String gatewayPort = System.getenv().getOrDefault("GATEWAY_PORT", "8000");
         KeycloakServer.Builder builder = KeycloakServer.builder()
                 .distribution(Path.of(paths.getProperty("keycloak.dist")))
                 .httpPort(keycloakPort)
@@ -64,6 +67,7 @@ public final class DemoStack {
                 .realmOverlay(Path.of(paths.getProperty("overlay"))) // example-service: demo only
                 .env(DEMO_SECRETS)
                 .env(SimulatedCilogon.environment("http://localhost:" + keycloakPort))
+                .env("INFERENCE_API_BASE_URL", "http://127.0.0.1:" + gatewayPort + "/v1")
                 .admin("admin", "admin")
                 .logFile(logDir.resolve("keycloak-demo.log"));
         for (String jar : paths.getProperty("providers").split(",")) {
@@ -84,7 +88,7 @@ public final class DemoStack {
 
         Map<String, String> env = new HashMap<>();
         env.put("GATEWAY_HOST", "127.0.0.1");
-        env.put("GATEWAY_PORT", "8000");
+        env.put("GATEWAY_PORT", gatewayPort);
         env.put("GATEWAY_MANAGEMENT_PORT", "9000");
         env.put("GATEWAY_UPSTREAMS", llama.baseUrl() + "," + qwen.baseUrl());
         env.put("GATEWAY_KEYCLOAK_ISSUER", issuer);

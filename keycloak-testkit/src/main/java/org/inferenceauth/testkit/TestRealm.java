@@ -28,7 +28,7 @@ public final class TestRealm {
     /** The realm role a user needs to use the inference API (a default role of the realm). */
     public static final String INFERENCE_USER_ROLE = "inference-user";
 
-    /** The inference API (gateway) URL the themes show in usage examples under test. */
+    /** The inference API (gateway) URL the key dialogs show in usage examples under test (realm setting). */
     public static final String INFERENCE_API_BASE_URL = "http://localhost:8000/v1";
 
     /** The login theme's branding under test (theme properties from the environment). */
@@ -45,7 +45,7 @@ public final class TestRealm {
                 "OPEN_WEBUI_URL", "http://localhost:3000",
                 "INFERENCE_GATEWAY_CLIENT_SECRET", GATEWAY_SECRET,
                 "EXAMPLE_SERVICE_CLIENT_SECRET", EXAMPLE_SERVICE_SECRET,
-                // Shown in the account console's API key usage examples (theme property).
+                // The realm import's inference.apikey.apiBaseUrl: the key dialogs' usage examples.
                 "INFERENCE_API_BASE_URL", INFERENCE_API_BASE_URL,
                 "INFERENCE_BRAND_SERVICE_NAME", BRAND_SERVICE_NAME,
                 "INFERENCE_BRAND_HELP_URL", BRAND_HELP_URL);

@@ -9,8 +9,6 @@
       <link rel="icon" type="${properties.favIconType!'image/svg+xml'}" href="${resourceUrl}${properties.favIcon!'/favicon.svg'}">
     </#if>
     <meta name="viewport" content="width=device-width, initial-scale=1">
-    <#-- inference-auth: the only change to keycloak.v3's index.ftl (26.7.3): the inference API's base URL for the API keys page. -->
-    <meta name="inference-api-base-url" content="${properties.inferenceApiBaseUrl!''}">
     <meta name="color-scheme" content="light${darkMode?then(' dark', '')}">
     <meta name="description" content="${properties.description!'The Account Console is a web-based interface for managing your account.'}">
     <title>${properties.title!'Account Management'}</title>

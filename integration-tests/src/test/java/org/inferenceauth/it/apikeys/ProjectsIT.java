@@ -70,6 +70,8 @@ class ProjectsIT {
         assertThat(ids).first().isEqualTo("personal");
         assertThat(ids).contains(member, nested).doesNotContain(notMember);
         assertThat(answer.getMap("limits")).isEqualTo(Map.of("maxKeys", 25, "maxLifetimeDays", 365, "expiryRequired", false));
+        assertThat(answer.getMap("api")).as("the realm import's ${INFERENCE_API_BASE_URL}, from Keycloak's environment")
+                .isEqualTo(Map.of("baseUrl", TestRealm.INFERENCE_API_BASE_URL));
     }
 
     @Test

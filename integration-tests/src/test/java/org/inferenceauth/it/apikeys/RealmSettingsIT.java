@@ -3,7 +3,9 @@ package org.inferenceauth.it.apikeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
+import io.restassured.response.ValidatableResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -14,6 +16,7 @@ import org.inferenceauth.testkit.KeycloakServer;
 import org.inferenceauth.testkit.TestRealm;
 import org.inferenceauth.testkit.TestUsers;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -204,6 +207,55 @@ class RealmSettingsIT {
                 rep.getAttributes().put("inference.apikey.prefix", "ik");
                 realm.update(rep);
             }
+        }
+    }
+
+    @Nested
+    @DisplayName("the inference API's base URL (inference.apikey.apiBaseUrl) for the key dialog's examples")
+    class ApiBaseUrl {
+
+        static final String ATTRIBUTE = "inference.apikey.apiBaseUrl";
+
+        private ValidatableResponse projectsWith(String value) {
+            RealmRepresentation rep = realm.toRepresentation();
+            rep.getAttributes().put(ATTRIBUTE, value);
+            realm.update(rep);
+            String token = strict.login(TestUsers.create(realm, "url"));
+            return strict.asUser(token).get(strict.base() + "/projects").then().statusCode(200);
+        }
+
+        @AfterEach
+        void unset() {
+            RealmRepresentation rep = realm.toRepresentation();
+            rep.getAttributes().put(ATTRIBUTE, "");
+            realm.update(rep);
+        }
+
+        @Test
+        @DisplayName("unset: GET /projects answers \"api\":{}, no URL and no problem")
+        void unsetIsEmpty() {
+            projectsWith("").body("api", equalTo(Map.of()));
+        }
+
+        @Test
+        @DisplayName("set: delivered without surrounding blanks and trailing slashes")
+        void delivered() {
+            projectsWith(" https://inference.example.edu/v1/ ").body("api.baseUrl", equalTo("https://inference.example.edu/v1"));
+        }
+
+        @Test
+        @DisplayName("invalid (not http(s), relative, with a password, a literal ${VAR}): no URL, and a problem naming the setting, never the value")
+        void invalidIsExplained() {
+            Map<String, String> invalid = Map.of(
+                    "ftp://files.example.edu/v1", "is not an absolute http(s) URL",
+                    "inference.example.edu/v1", "is not an absolute http(s) URL",
+                    "https://gw:s3cret-pw@inference.example.edu/v1", "holds user info",
+                    "${INFERENCE_API_BASE_URL}", "is not a URL");
+            invalid.forEach((value, why) -> {
+                String problem = projectsWith(value).body("api.baseUrl", nullValue())
+                        .extract().path("api.baseUrlProblem");
+                assertThat(problem).as(value).startsWith(ATTRIBUTE + " " + why).doesNotContain("s3cret-pw");
+            });
         }
     }
 }

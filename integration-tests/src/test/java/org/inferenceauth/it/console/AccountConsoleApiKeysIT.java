@@ -13,8 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import org.inferenceauth.it.usage.UsageApi;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
@@ -52,12 +59,21 @@ class AccountConsoleApiKeysIT {
         return By.cssSelector("[data-testid='api-key-row'][data-key-id='" + keyId + "']");
     }
 
+    static final String LAST_USED = "[data-testid='api-key-last-used']";
+    static final String USAGE = "[data-testid='api-key-usage']";
+    static final By USAGE_UNCONFIGURED = By.cssSelector("[data-testid='api-key-usage-unconfigured']");
+
+    /** A cell of the key's row (a CSS selector of the cell). */
+    static By inRow(String keyId, String cell) {
+        return By.cssSelector("[data-testid='api-key-row'][data-key-id='" + keyId + "'] " + cell);
+    }
+
     static By revoke(String keyId) {
         return By.cssSelector("[data-testid='api-key-revoke-" + keyId + "']");
     }
 
     @Test
-    @DisplayName("log in, create a key (shown once), the key works; revoke it in the page, the key stops working")
+    @DisplayName("log in, create a key (shown once, with examples for the realm's API base URL), the key works; a gateway's usage report shows as last use and 30-day numbers; revoke it in the page, the key stops working")
     void createUseRevoke(KeycloakServer keycloak) {
         RealmResource realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
         UserRepresentation user = TestUsers.create(realm, "console");
@@ -111,9 +127,31 @@ class AccountConsoleApiKeysIT {
             browser.gone(CREATED_MODAL);
             WebElement keyRow = browser.visible(row(keyId));
             assertThat(keyRow.getText()).contains("laptop notebook").contains(project).contains(keyId);
+            assertThat(browser.visible(inRow(keyId, LAST_USED)).getText()).isEqualTo("Never used");
+            assertThat(browser.visible(inRow(keyId, USAGE)).getText()).isEqualTo("No requests");
             assertThat(browser.driver().getPageSource())
                     .as("once the dialog is closed the secret is nowhere in the page").doesNotContain(apiKey);
             browser.screenshot("key-listed");
+
+            // A gateway reports the key's use, the way gateways do (POST /usage/batches as inference-gateway).
+            Instant lastUse = Instant.now().minusSeconds(90).truncatedTo(ChronoUnit.SECONDS);
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            Map<String, Object> recent = UsageApi.apiEntry(today, user.getId(), keyId, project, "demo-qwen", 1_200, 10_000, 345);
+            recent.put("last_used", lastUse.getEpochSecond());
+            UsageApi.inference(keycloak).deliver(List.of(recent,
+                    UsageApi.apiEntry(today.minusDays(10), user.getId(), keyId, project, "demo-llama", 34, 2_345, 333),
+                    // 30 days ago: outside "today and the 29 days before"
+                    UsageApi.apiEntry(today.minusDays(30), user.getId(), keyId, project, "demo-llama", 99, 99_999, 1)));
+            browser.driver().navigate().refresh();
+            browser.withText(inRow(keyId, USAGE), "1,234 requests");
+            assertThat(browser.visible(inRow(keyId, USAGE)).getText())
+                    .contains("1,234 requests").contains("13,023 tokens").contains("12,345 prompt / 678 completion");
+            String lastUsedText = browser.visible(inRow(keyId, LAST_USED)).getText();
+            assertThat(lastUsedText).as("the reported time, in the browser's locale and zone")
+                    .isNotEqualTo("Never used")
+                    .contains(DateTimeFormatter.ofPattern("MMM d, yyyy", Locale.ENGLISH)
+                            .format(lastUse.atZone(ZoneId.systemDefault())));
+            browser.screenshot("key-with-usage");
 
             browser.click(revoke(keyId));
             browser.visible(REVOKE_MODAL);
@@ -221,6 +259,58 @@ class AccountConsoleApiKeysIT {
             assertThat(browser.driver().findElements(LOADING)).isEmpty();
             });
         }
+    }
+
+    @Test
+    @DisplayName("without a valid inference.apikey.apiBaseUrl the new-key dialog shows no examples and says why, never a guessed URL")
+    void examplesNeedTheApiBaseUrl(KeycloakServer keycloak) {
+        RealmResource realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
+        UserRepresentation user = TestUsers.create(realm, "nourl");
+        try (Browser browser = Browser.open("account-console-api-keys-no-base-url")) {
+            browser.run(() -> {
+            setRealmAttribute(realm, API_BASE_URL, "ftp://inference.example.edu/v1");
+            browser.get(keycloak.getIssuer(TestRealm.REALM) + "/account/api-keys");
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+            browser.click(CREATE);
+            browser.type(NAME, "invalid url");
+            browser.click(SUBMIT);
+            browser.visible(CREATED_MODAL);
+            assertThat(browser.visible(USAGE_UNCONFIGURED).getText())
+                    .contains("No usage examples: the address of the inference API is set up wrongly on this site.")
+                    .contains("inference.apikey.apiBaseUrl is not an absolute http(s) URL")
+                    .doesNotContain("ftp://");
+            assertThat(browser.driver().findElements(USAGE_CURL)).isEmpty();
+            assertThat(browser.driver().findElements(USAGE_OPENAI)).isEmpty();
+            browser.screenshot("base-url-invalid");
+            browser.click(CREATED_DONE);
+            browser.gone(CREATED_MODAL);
+
+            clearRealmAttribute(realm, API_BASE_URL);
+            browser.driver().navigate().refresh();
+            browser.click(CREATE);
+            browser.type(NAME, "no url");
+            browser.click(SUBMIT);
+            browser.visible(CREATED_MODAL);
+            assertThat(browser.visible(USAGE_UNCONFIGURED).getText())
+                    .contains("this site has not configured the address of its inference API")
+                    .contains("Ask the operators of this service for the API base URL")
+                    .doesNotContain("not valid");
+            assertThat(browser.driver().findElements(USAGE_CURL)).isEmpty();
+            browser.screenshot("base-url-unset");
+            });
+        } finally {
+            setRealmAttribute(realm, API_BASE_URL, TestRealm.INFERENCE_API_BASE_URL);
+        }
+    }
+
+    static final String API_BASE_URL = "inference.apikey.apiBaseUrl";
+
+    /** Blank means unset for our settings (whether Keycloak keeps the empty value or drops it). */
+    static void clearRealmAttribute(RealmResource realm, String name) {
+        RealmRepresentation change = new RealmRepresentation();
+        change.setAttributes(Map.of(name, ""));
+        realm.update(change);
+        assertThat(realm.toRepresentation().getAttributes().getOrDefault(name, "")).isBlank();
     }
 
     /** A new project group under /projects (unique name); the user must still join it. */

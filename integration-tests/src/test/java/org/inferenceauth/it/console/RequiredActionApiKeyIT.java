@@ -25,6 +25,7 @@ import org.inferenceauth.testkit.TestUsers;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.UserRepresentation;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -125,6 +126,34 @@ class RequiredActionApiKeyIT {
             browser.screenshot("revoked-on-account-console");
             assertThat(introspect(keycloak, apiKey)).isEqualTo(Map.of("active", false));
             });
+        }
+    }
+
+    @Test
+    @DisplayName("with an invalid inference.apikey.apiBaseUrl the key page shows no examples and says why")
+    void noExamplesWithoutAValidBaseUrl(KeycloakServer keycloak) {
+        RealmResource realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
+        UserRepresentation user = TestUsers.create(realm, "aia-nourl");
+        AccountConsoleApiKeysIT.setRealmAttribute(realm, AccountConsoleApiKeysIT.API_BASE_URL, "https://gw:pw@inference.example.edu/v1");
+        try (Browser browser = Browser.open("required-action-api-key-no-base-url")) {
+            browser.run(() -> {
+            browser.get(authorizationRequest(keycloak));
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+            browser.withText(HEADER, "Create an API key");
+            browser.type(NAME, "no examples");
+            browser.click(CREATE);
+
+            browser.withText(HEADER, "Your new API key \"no examples\"");
+            assertThat(browser.visible(By.id("kc-api-key-usage-unconfigured")).getText())
+                    .contains("No usage examples: the address of the inference API is set up wrongly on this site.")
+                    .contains("inference.apikey.apiBaseUrl holds user info")
+                    .doesNotContain("gw:pw");
+            assertThat(browser.driver().findElements(USAGE_CURL)).isEmpty();
+            assertThat(browser.driver().findElements(USAGE_OPENAI)).isEmpty();
+            browser.screenshot("base-url-invalid");
+            });
+        } finally {
+            AccountConsoleApiKeysIT.setRealmAttribute(realm, AccountConsoleApiKeysIT.API_BASE_URL, TestRealm.INFERENCE_API_BASE_URL);
         }
     }
 

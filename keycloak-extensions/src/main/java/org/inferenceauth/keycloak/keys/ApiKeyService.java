@@ -54,6 +54,11 @@ public final class ApiKeyService {
         return settings;
     }
 
+    /** The inference API's base URL for usage examples, or why it is not set. */
+    public ApiBaseUrl apiBaseUrl() {
+        return ApiBaseUrl.of(realm);
+    }
+
     /**
      * Mints a key for {@code owner}. The returned key string is the only copy: only its digest is stored.
      *

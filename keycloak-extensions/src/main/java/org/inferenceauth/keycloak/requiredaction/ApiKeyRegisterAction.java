@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.inferenceauth.keycloak.credential.ApiKeyCredentialModel;
+import org.inferenceauth.keycloak.keys.ApiBaseUrl;
 import org.inferenceauth.keycloak.keys.ApiKeyException;
 import org.inferenceauth.keycloak.keys.ApiKeyService;
 import org.inferenceauth.keycloak.keys.ApiKeySettings;
@@ -151,6 +152,9 @@ final class ApiKeyRegisterAction implements RequiredActionProvider, CredentialRe
         created.put("keyId", minted.view().keyId());
         created.put("name", minted.view().name());
         created.put("projectName", projectName);
+        ApiBaseUrl apiBaseUrl = keys.apiBaseUrl(); // the usage examples' URL, as the account console gets it
+        created.put("apiBaseUrl", apiBaseUrl.url());
+        created.put("apiBaseUrlProblem", apiBaseUrl.problem());
         context.challenge(context.form().setAttribute("apiKeyCreated", created).createForm(CREATED_PAGE));
     }
 

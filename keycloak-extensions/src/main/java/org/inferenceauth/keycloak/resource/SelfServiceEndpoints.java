@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.inferenceauth.keycloak.keys.ApiBaseUrl;
 import org.inferenceauth.keycloak.keys.ApiKeyException;
 import org.inferenceauth.keycloak.keys.ApiKeyService;
 import org.inferenceauth.keycloak.keys.ApiKeySettings;
@@ -43,7 +44,19 @@ final class SelfServiceEndpoints {
         limits.put("expiryRequired", settings.expiryRequired());
         List<Map<String, String>> projects = keys.projectsOf(caller.user()).stream()
                 .map(p -> Map.of("id", p.id(), "name", p.name())).toList();
-        return ok(Map.of("projects", projects, "limits", limits));
+        return ok(Map.of("projects", projects, "limits", limits, "api", api(keys.apiBaseUrl())));
+    }
+
+    /** Where the create dialog's examples point: the URL, or (for an invalid setting) why there is none. */
+    private static Map<String, Object> api(ApiBaseUrl baseUrl) {
+        Map<String, Object> api = new LinkedHashMap<>();
+        if (baseUrl.url() != null) {
+            api.put("baseUrl", baseUrl.url());
+        }
+        if (baseUrl.problem() != null) {
+            api.put("baseUrlProblem", baseUrl.problem());
+        }
+        return api;
     }
 
     Response create(String contentType, byte[] body) {
