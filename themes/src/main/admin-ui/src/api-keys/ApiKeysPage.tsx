@@ -1,5 +1,12 @@
 import { ViewHeader } from "@keycloak/keycloak-admin-ui";
-import { AlertGroup, Alert, EmptyState, EmptyStateBody, Pagination, PageSection } from "@patternfly/react-core";
+import {
+  AlertGroup,
+  Alert,
+  EmptyState,
+  EmptyStateBody,
+  Pagination,
+  PageSection,
+} from "@patternfly/react-core";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -58,7 +65,12 @@ export const ApiKeysPage = () => {
       <PageSection variant="light">
         <AlertGroup isToast>
           {revoked && (
-            <Alert variant="success" title={t("inferenceRevoked", { keyId: revoked })} timeout onTimeout={() => setRevoked(undefined)} />
+            <Alert
+              variant="success"
+              title={t("inferenceRevoked", { keyId: revoked })}
+              timeout
+              onTimeout={() => setRevoked(undefined)}
+            />
           )}
         </AlertGroup>
         <SearchToolbar

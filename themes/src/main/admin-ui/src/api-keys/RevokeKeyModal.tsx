@@ -35,7 +35,14 @@ export const RevokeKeyModal = ({ apiKey, onClose, onRevoked }: Props) => {
       onClose={onClose}
       data-testid="revoke-dialog"
       actions={[
-        <Button key="revoke" variant="danger" onClick={revoke} isLoading={busy} isDisabled={busy} data-testid="confirm-revoke">
+        <Button
+          key="revoke"
+          variant="danger"
+          onClick={revoke}
+          isLoading={busy}
+          isDisabled={busy}
+          data-testid="confirm-revoke"
+        >
           {t("inferenceRevoke")}
         </Button>,
         <Button key="cancel" variant="link" onClick={onClose} isDisabled={busy}>
@@ -43,7 +50,11 @@ export const RevokeKeyModal = ({ apiKey, onClose, onRevoked }: Props) => {
         </Button>,
       ]}
     >
-      {t("inferenceRevokeMessage", { name: apiKey.name, user: apiKey.username, keyId: apiKey.keyId })}
+      {t("inferenceRevokeMessage", {
+        name: apiKey.name,
+        user: apiKey.username,
+        keyId: apiKey.keyId,
+      })}
       {error && <Alert variant="danger" isInline title={error} className="pf-v5-u-mt-md" />}
     </Modal>
   );

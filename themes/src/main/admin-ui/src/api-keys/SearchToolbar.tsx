@@ -1,10 +1,4 @@
-import {
-  Button,
-  TextInput,
-  Toolbar,
-  ToolbarContent,
-  ToolbarItem,
-} from "@patternfly/react-core";
+import { Button, TextInput, Toolbar, ToolbarContent, ToolbarItem } from "@patternfly/react-core";
 import { SearchIcon } from "@patternfly/react-icons";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";

@@ -8,5 +8,8 @@ export const API_KEYS_PATH = "api-keys";
 export const ApiKeysRoute = {
   path: `/:realm/${API_KEYS_PATH}`,
   element: <ApiKeysPage />,
-  handle: { access: "view-users" as const, breadcrumb: (t: TFunction) => t("inferenceApiKeysTitle") },
+  handle: {
+    access: "view-users" as const,
+    breadcrumb: (t: TFunction) => t("inferenceApiKeysTitle"),
+  },
 };

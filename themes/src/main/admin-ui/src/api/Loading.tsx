@@ -22,7 +22,13 @@ export function Loading<T>({
   }
   if (loaded.state === "failed") {
     return (
-      <Alert variant="danger" isInline isPlain title={t("inferenceLoadFailed")} data-testid="load-error">
+      <Alert
+        variant="danger"
+        isInline
+        isPlain
+        title={t("inferenceLoadFailed")}
+        data-testid="load-error"
+      >
         {loaded.error.message}
       </Alert>
     );

@@ -19,7 +19,10 @@ async function failure(response: Response): Promise<AdminRestError> {
   } catch {
     // Not JSON (a proxy's page): the status says enough.
   }
-  return new AdminRestError(response.status, `HTTP ${response.status}${detail ? `: ${detail}` : ""}`);
+  return new AdminRestError(
+    response.status,
+    `HTTP ${response.status}${detail ? `: ${detail}` : ""}`,
+  );
 }
 
 export type Query = Record<string, string | number | undefined>;
@@ -45,11 +48,6 @@ function save(blob: Blob, fileName: string) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-function fileNameOf(response: Response, fallback: string): string {
-  const match = /filename="?([^";]+)"?/.exec(response.headers.get("Content-Disposition") ?? "");
-  return match?.[1] ?? fallback;
 }
 
 /**
@@ -84,10 +82,13 @@ export function useAdminRest() {
       async remove(path: string): Promise<void> {
         await send("DELETE", path, {}, "application/json");
       },
-      /** The endpoint's CSV answer for the same query, saved as a file. */
-      async downloadCsv(path: string, query: Query, fallbackName: string): Promise<void> {
+      /**
+       * The endpoint's CSV answer for the same query, saved as `fileName` (ours names the card;
+       * the server's Content-Disposition names only the endpoint).
+       */
+      async downloadCsv(path: string, query: Query, fileName: string): Promise<void> {
         const response = await send("GET", path, { ...query, format: "csv" }, "text/csv");
-        save(await response.blob(), fileNameOf(response, fallbackName));
+        save(await response.blob(), fileName);
       },
     };
   }, [adminClient, realm]);

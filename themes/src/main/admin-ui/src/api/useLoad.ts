@@ -1,9 +1,7 @@
 import { useEffect, useState } from "react";
 
 export type Loaded<T> =
-  | { state: "loading" }
-  | { state: "failed"; error: Error }
-  | { state: "done"; value: T };
+  { state: "loading" } | { state: "failed"; error: Error } | { state: "done"; value: T };
 
 /** Loads again whenever `key` changes; an answer to an older key is dropped. */
 export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
@@ -18,7 +16,7 @@ export function useLoad<T>(load: () => Promise<T>, key: string): Loaded<T> {
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for load's inputs.
+    // `key` stands for everything `load` reads.
   }, [key]);
   return loaded;
 }

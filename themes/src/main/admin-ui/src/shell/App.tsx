@@ -20,8 +20,9 @@ const WIDE_SCREEN = 1200;
 /**
  * Keycloak's admin console App (26.7.3), with our navigation in place of the stock one (which
  * cannot take extra entries). The stock header bundles its own PatternFly, whose sidebar toggle
- * cannot reach our Page: a click on it (id nav-toggle) is caught here and opens or closes our
- * navigation instead.
+ * cannot reach our Page: its click (id nav-toggle) bubbles up to our outer element, which opens
+ * or closes our navigation instead. (A wrapper around the header alone would take it out of the
+ * Page's grid.)
  */
 export const App = () => {
   const [navOpen, setNavOpen] = useState(() => window.innerWidth >= WIDE_SCREEN);
@@ -34,15 +35,14 @@ export const App = () => {
   return (
     <AdminClientProvider>
       <AppContexts>
-        <div style={{ display: "flex", flexDirection: "column", height: "100%" }}>
+        <div
+          style={{ display: "flex", flexDirection: "column", height: "100%" }}
+          onClick={onHeaderClick}
+        >
           <TemporaryAdminBanner />
           <div style={{ flexGrow: 1, minHeight: 0 }}>
             <Page
-              header={
-                <div style={{ display: "contents" }} onClick={onHeaderClick}>
-                  <Header />
-                </div>
-              }
+              header={<Header />}
               sidebar={<PageNav isOpen={navOpen} />}
               breadcrumb={<PageBreadCrumbs />}
               mainContainerId={mainPageContentId}

@@ -83,7 +83,9 @@ export const PageNav = ({ isOpen }: { isOpen: boolean }) => {
         <Nav>
           <h2 className="pf-v5-c-nav__section-title" style={{ wordWrap: "break-word" }}>
             <span data-testid="currentRealm">
-              {displayName && isBundleKey(displayName) ? label(t, displayName) : displayName || realm}
+              {displayName && isBundleKey(displayName)
+                ? label(t, displayName)
+                : displayName || realm}
             </span>{" "}
             <Label color="blue">{t("currentRealm")}</Label>
           </h2>
@@ -107,7 +109,9 @@ export const PageNav = ({ isOpen }: { isOpen: boolean }) => {
           {(inference.usage || inference.keys) && (
             <NavGroup aria-label={t("inferenceNavGroup")} title={t("inferenceNavGroup")}>
               {inference.usage && <NavEntry title="inferenceUsageTitle" path={`/${USAGE_PATH}`} />}
-              {inference.keys && <NavEntry title="inferenceApiKeysTitle" path={`/${API_KEYS_PATH}`} />}
+              {inference.keys && (
+                <NavEntry title="inferenceApiKeysTitle" path={`/${API_KEYS_PATH}`} />
+              )}
             </NavGroup>
           )}
           {showConfigure && (

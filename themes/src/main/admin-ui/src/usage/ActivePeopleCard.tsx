@@ -1,5 +1,12 @@
-import { Chart, ChartAxis, ChartBar, ChartLegend, ChartStack, ChartVoronoiContainer } from "@patternfly/react-charts";
-import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import {
+  Chart,
+  ChartAxis,
+  ChartBar,
+  ChartLegend,
+  ChartStack,
+  ChartVoronoiContainer,
+} from "@patternfly/react-charts";
+import { InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useTranslation } from "react-i18next";
 
 import { useAdminRest } from "../api/adminRest";
@@ -48,7 +55,11 @@ export const ActivePeopleCard = ({ range }: { range: DayRange }) => {
                 domainPadding={{ x: 20 }}
               >
                 <ChartAxis fixLabelOverlap />
-                <ChartAxis dependentAxis showGrid tickFormat={(v: number) => (Number.isInteger(v) ? v : "")} />
+                <ChartAxis
+                  dependentAxis
+                  showGrid
+                  tickFormat={(v: number) => (Number.isInteger(v) ? v : "")}
+                />
                 <ChartStack>
                   {SERIES.map((s) => (
                     <ChartBar
@@ -59,30 +70,38 @@ export const ActivePeopleCard = ({ range }: { range: DayRange }) => {
                 </ChartStack>
               </Chart>
             </div>
-            <Table variant="compact" aria-label={t("inferenceActivePeople")} data-testid="active-people-table">
-              <Thead>
-                <Tr>
-                  <Th>{t("inferenceWeekOf")}</Th>
-                  <Th>{names.api_only}</Th>
-                  <Th>{names.ui_only}</Th>
-                  <Th>{names.both}</Th>
-                  <Th>{t("inferenceTotal")}</Th>
-                  <Th>{t("inferenceNewPeople")}</Th>
-                </Tr>
-              </Thead>
-              <Tbody>
-                {periods.map((p) => (
-                  <Tr key={p.start} data-week={p.start}>
-                    <Td dataLabel={t("inferenceWeekOf")}>{p.start}</Td>
-                    <Td dataLabel={names.api_only}>{p.api_only}</Td>
-                    <Td dataLabel={names.ui_only}>{p.ui_only}</Td>
-                    <Td dataLabel={names.both}>{p.both}</Td>
-                    <Td dataLabel={t("inferenceTotal")} data-testid="active-total">{p.total}</Td>
-                    <Td dataLabel={t("inferenceNewPeople")}>{p.new}</Td>
+            <InnerScrollContainer>
+              <Table
+                variant="compact"
+                aria-label={t("inferenceActivePeople")}
+                data-testid="active-people-table"
+              >
+                <Thead>
+                  <Tr>
+                    <Th>{t("inferenceWeekOf")}</Th>
+                    <Th>{names.api_only}</Th>
+                    <Th>{names.ui_only}</Th>
+                    <Th>{names.both}</Th>
+                    <Th>{t("inferenceTotal")}</Th>
+                    <Th>{t("inferenceNewPeople")}</Th>
                   </Tr>
-                ))}
-              </Tbody>
-            </Table>
+                </Thead>
+                <Tbody>
+                  {periods.map((p) => (
+                    <Tr key={p.start} data-week={p.start}>
+                      <Td dataLabel={t("inferenceWeekOf")}>{p.start}</Td>
+                      <Td dataLabel={names.api_only}>{p.api_only}</Td>
+                      <Td dataLabel={names.ui_only}>{p.ui_only}</Td>
+                      <Td dataLabel={names.both}>{p.both}</Td>
+                      <Td dataLabel={t("inferenceTotal")} data-testid="active-total">
+                        {p.total}
+                      </Td>
+                      <Td dataLabel={t("inferenceNewPeople")}>{p.new}</Td>
+                    </Tr>
+                  ))}
+                </Tbody>
+              </Table>
+            </InnerScrollContainer>
           </>
         )}
       </Loading>

@@ -1,4 +1,4 @@
-import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import { InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useTranslation } from "react-i18next";
 
 import { useAdminRest } from "../api/adminRest";
@@ -27,45 +27,51 @@ export const TopTableCard = ({ range, dimension }: Props) => {
   return (
     <UsageCard
       id={id}
-      title={t(dimension === "project" ? "inferenceTopProjects" : "inferenceTopUsers", { count: TOP_N })}
+      title={t(dimension === "project" ? "inferenceTopProjects" : "inferenceTopUsers", {
+        count: TOP_N,
+      })}
       query={query}
     >
       <Loading loaded={loaded}>
         {(rows) => (
-          <Table variant="compact" aria-label={nameHeader} data-testid={`${id}-table`}>
-            <Thead>
-              <Tr>
-                <Th>{nameHeader}</Th>
-                <Th>{t("inferenceRequests")}</Th>
-                <Th>{t("inferencePromptTokens")}</Th>
-                <Th>{t("inferenceCompletionTokens")}</Th>
-                <Th>{t("inferenceTotalTokens")}</Th>
-                {dimension === "user" && <Th>{t("inferenceLogins")}</Th>}
-              </Tr>
-            </Thead>
-            <Tbody>
-              {rows.length === 0 && (
+          <InnerScrollContainer>
+            <Table variant="compact" aria-label={nameHeader} data-testid={`${id}-table`}>
+              <Thead>
                 <Tr>
-                  <Td colSpan={6}>{t("inferenceNoUsage")}</Td>
+                  <Th>{nameHeader}</Th>
+                  <Th>{t("inferenceRequests")}</Th>
+                  <Th>{t("inferencePromptTokens")}</Th>
+                  <Th>{t("inferenceCompletionTokens")}</Th>
+                  <Th>{t("inferenceTotalTokens")}</Th>
+                  {dimension === "user" && <Th>{t("inferenceLogins")}</Th>}
                 </Tr>
-              )}
-              {rows.map((row) => {
-                const name = groupLabel(row, dimension, none);
-                return (
-                  <Tr key={row.user_id ?? row.project ?? ""} data-name={name}>
-                    <Td dataLabel={nameHeader}>{name}</Td>
-                    <Td dataLabel={t("inferenceRequests")}>{row.requests}</Td>
-                    <Td dataLabel={t("inferencePromptTokens")}>{row.prompt_tokens}</Td>
-                    <Td dataLabel={t("inferenceCompletionTokens")}>{row.completion_tokens}</Td>
-                    <Td dataLabel={t("inferenceTotalTokens")} data-testid="total-tokens">
-                      {row.total_tokens}
-                    </Td>
-                    {dimension === "user" && <Td dataLabel={t("inferenceLogins")}>{row.logins}</Td>}
+              </Thead>
+              <Tbody>
+                {rows.length === 0 && (
+                  <Tr>
+                    <Td colSpan={6}>{t("inferenceNoUsage")}</Td>
                   </Tr>
-                );
-              })}
-            </Tbody>
-          </Table>
+                )}
+                {rows.map((row) => {
+                  const name = groupLabel(row, dimension, none);
+                  return (
+                    <Tr key={row.user_id ?? row.project ?? ""} data-name={name}>
+                      <Td dataLabel={nameHeader}>{name}</Td>
+                      <Td dataLabel={t("inferenceRequests")}>{row.requests}</Td>
+                      <Td dataLabel={t("inferencePromptTokens")}>{row.prompt_tokens}</Td>
+                      <Td dataLabel={t("inferenceCompletionTokens")}>{row.completion_tokens}</Td>
+                      <Td dataLabel={t("inferenceTotalTokens")} data-testid="total-tokens">
+                        {row.total_tokens}
+                      </Td>
+                      {dimension === "user" && (
+                        <Td dataLabel={t("inferenceLogins")}>{row.logins}</Td>
+                      )}
+                    </Tr>
+                  );
+                })}
+              </Tbody>
+            </Table>
+          </InnerScrollContainer>
         )}
       </Loading>
     </UsageCard>

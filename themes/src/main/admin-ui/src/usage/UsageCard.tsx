@@ -17,7 +17,9 @@ export const UsageCard = ({
   children: ReactNode;
 }) => (
   <Card id={id} data-testid={id} isFullHeight>
-    <CardHeader actions={{ actions: <CsvButton query={query} testId={`${id}-csv`} />, hasNoOffset: true }}>
+    <CardHeader
+      actions={{ actions: <CsvButton query={query} testId={`${id}-csv`} />, hasNoOffset: true }}
+    >
       <CardTitle component="h2">{title}</CardTitle>
     </CardHeader>
     <CardBody>{children}</CardBody>

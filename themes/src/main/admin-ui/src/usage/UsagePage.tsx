@@ -25,16 +25,16 @@ export const UsagePage = () => {
       </PageSection>
       <PageSection>
         <Grid hasGutter>
-          <GridItem xl={6}>
+          <GridItem xl2={6}>
             <ActivePeopleCard range={range} />
           </GridItem>
-          <GridItem xl={6}>
+          <GridItem xl2={6}>
             <TopTableCard range={range} dimension="project" />
           </GridItem>
-          <GridItem xl={6}>
+          <GridItem xl2={6}>
             <TokensOverTimeCard range={range} dimension="model" />
           </GridItem>
-          <GridItem xl={6}>
+          <GridItem xl2={6}>
             <TokensOverTimeCard range={range} dimension="project" />
           </GridItem>
           <GridItem span={12}>

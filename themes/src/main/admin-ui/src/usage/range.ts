@@ -19,11 +19,17 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Why a range cannot be asked for, or undefined when it can. */
 export function rangeProblem({ from, to }: DayRange): string | undefined {
-  if (!DAY.test(from) || !DAY.test(to) || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) {
+  if (
+    !DAY.test(from) ||
+    !DAY.test(to) ||
+    Number.isNaN(Date.parse(from)) ||
+    Number.isNaN(Date.parse(to))
+  ) {
     return "inferenceRangeInvalid";
   }
   return from > to ? "inferenceRangeReversed" : undefined;
 }
 
 /** Time buckets for charts over time: days up to a month, weeks beyond. */
-export const bucketFor = (range: DayRange): "day" | "week" => (daysIn(range) <= 31 ? "day" : "week");
+export const bucketFor = (range: DayRange): "day" | "week" =>
+  daysIn(range) <= 31 ? "day" : "week";
