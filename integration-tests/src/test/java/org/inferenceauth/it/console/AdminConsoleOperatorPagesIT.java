@@ -89,6 +89,15 @@ class AdminConsoleOperatorPagesIT {
                     browser.click(By.id("range-last-7"));
                     browser.withText(topProject, "alpha");
                     browser.screenshot("last-7-days");
+
+                    // view-realm alone: no API keys entry (that needs view-users).
+                    assertThat(browser.driver().findElements(By.id("nav-item-api-keys"))).isEmpty();
+                    // The stock header's toggle closes and opens our navigation.
+                    By sidebar = By.cssSelector(".pf-v5-c-page__sidebar");
+                    browser.click(By.id("nav-toggle"));
+                    browser.until(driver -> driver.findElement(sidebar).getAttribute("class").contains("pf-m-collapsed"));
+                    browser.click(By.id("nav-toggle"));
+                    browser.until(driver -> driver.findElement(sidebar).getAttribute("class").contains("pf-m-expanded"));
                 });
             }
         }
@@ -134,6 +143,12 @@ class AdminConsoleOperatorPagesIT {
                 browser.gone(By.cssSelector("[role='dialog']"));
                 browser.visible(By.cssSelector("[data-testid='no-keys']"));
                 browser.screenshot("key-revoked");
+
+                // Keycloak's own pages still work inside our shell.
+                browser.click(By.id("nav-item-users"));
+                browser.until(driver -> driver.getCurrentUrl().endsWith("/users"));
+                browser.visible(By.cssSelector("main table"));
+                browser.screenshot("stock-users-page");
             });
         }
 
