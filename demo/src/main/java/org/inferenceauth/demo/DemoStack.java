@@ -26,6 +26,7 @@ import org.inferenceauth.testkit.FreePorts;
 import org.inferenceauth.testkit.KeycloakServer;
 import org.inferenceauth.testkit.SimulatedCilogon;
 import org.inferenceauth.testkit.TestUsers;
+import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.UserRepresentation;
 
@@ -41,6 +42,9 @@ public final class DemoStack {
     static final String REALM = "inference";
     static final String DEMO_USER = "demo";
     static final String DEMO_PASSWORD = "demo-password";
+    /** An operator of the realm (its admin console's Usage and API keys pages); same demo password. */
+    static final String DEMO_OPERATOR = "operator";
+    static final List<String> OPERATOR_ROLES = List.of("view-realm", "view-users", "manage-users");
     static final Map<String, String> DEMO_SECRETS = Map.of(
             "OPEN_WEBUI_CLIENT_SECRET", "demo-open-webui-secret",
             "OPEN_WEBUI_REDIRECT_URI", "http://localhost:3000/oauth/oidc/callback",
@@ -79,6 +83,7 @@ public final class DemoStack {
         Runtime.getRuntime().addShutdownHook(new Thread(keycloak::close, "demo-keycloak-stop"));
         String issuer = keycloak.getIssuer(REALM);
         ensureDemoUser(keycloak.getKeycloakAdminClient().realm(REALM));
+        ensureDemoOperator(keycloak.getKeycloakAdminClient().realm(REALM));
 
         Vertx vertx = Vertx.vertx();
         DemoUpstream llama = new DemoUpstream(vertx, List.of("demo-llama"), Duration.ofMillis(60))
@@ -109,6 +114,7 @@ public final class DemoStack {
         summary.put("KEYCLOAK_URL", keycloak.getAuthServerUrl());
         summary.put("ISSUER", issuer);
         summary.put("ACCOUNT_CONSOLE", issuer + "/account/");
+        summary.put("OPERATOR_CONSOLE", keycloak.getAuthServerUrl() + "/admin/" + REALM + "/console/");
         summary.put("GATEWAY_URL", gatewayUrl + "/v1");
         summary.put("GATEWAY_MANAGEMENT_URL", "http://127.0.0.1:" + gateway.managementPort());
         summary.put("EXAMPLE_SERVICE_SECRET", DEMO_SECRETS.get("EXAMPLE_SERVICE_CLIENT_SECRET"));
@@ -123,6 +129,8 @@ public final class DemoStack {
         summary.forEach((name, value) -> System.out.printf("  %-24s %s%n", name, value));
         System.out.println("  Keycloak admin console    " + keycloak.getAuthServerUrl() + "/admin/  (admin / admin)");
         System.out.println("  Demo user                 " + DEMO_USER + " / " + DEMO_PASSWORD);
+        System.out.println("  Demo operator             " + DEMO_OPERATOR + " / " + DEMO_PASSWORD
+                + " at OPERATOR_CONSOLE: navigation \"Inference\" -> Usage, API keys");
         System.out.println("  Log in through CILogon    open ACCOUNT_CONSOLE, click \"ACCESS-CI\", then at the SIMULATED CILogon page:");
         System.out.println("                            " + SimulatedCilogon.ACCESS_USER + " / " + SimulatedCilogon.DEMO_PASSWORD
                 + " (ACCESS), or \"Indiana University\" with " + SimulatedCilogon.IU_USER + " / " + SimulatedCilogon.DEMO_PASSWORD);
@@ -149,6 +157,31 @@ public final class DemoStack {
                 throw new IllegalStateException("Could not create the demo user: HTTP " + response.getStatus());
             }
         }
+    }
+
+    /** A user of the realm holding realm-management roles: the operator of the admin console's pages. */
+    private static void ensureDemoOperator(RealmResource realm) {
+        if (!realm.users().searchByUsername(DEMO_OPERATOR, true).isEmpty()) {
+            return;
+        }
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(DEMO_OPERATOR);
+        user.setEmail("operator@example.edu");
+        user.setEmailVerified(true);
+        user.setFirstName("Demo");
+        user.setLastName("Operator");
+        user.setEnabled(true);
+        user.setCredentials(List.of(TestUsers.password(DEMO_PASSWORD)));
+        String userId;
+        try (Response response = realm.users().create(user)) {
+            if (response.getStatus() != 201) {
+                throw new IllegalStateException("Could not create the demo operator: HTTP " + response.getStatus());
+            }
+            userId = CreatedResponseUtil.getCreatedId(response);
+        }
+        String management = realm.clients().findByClientId("realm-management").get(0).getId();
+        realm.users().get(userId).roles().clientLevel(management).add(OPERATOR_ROLES.stream()
+                .map(role -> realm.clients().get(management).roles().get(role).toRepresentation()).toList());
     }
 
     /** Logs the demo user in to the account console and mints a key through the realm's REST API. */

@@ -35,12 +35,14 @@ final class Browser implements AutoCloseable {
 
     private final ChromeDriver driver;
     private final Path profile;
+    private final Path downloads;
     private final Path screenshots;
     private int step;
 
     private Browser(ChromeDriver driver, Path profile, Path screenshots) {
         this.driver = driver;
         this.profile = profile;
+        this.downloads = profile.resolve("downloads");
         this.screenshots = screenshots;
     }
 
@@ -69,6 +71,10 @@ final class Browser implements AutoCloseable {
                     "--user-data-dir=" + profile);
             // The page's console messages, saved next to the screenshots when a test fails.
             options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
+            // Downloads land in the profile's downloads/ folder without asking (see download()).
+            options.setExperimentalOption("prefs", java.util.Map.of(
+                    "download.default_directory", profile.resolve("downloads").toString(),
+                    "download.prompt_for_download", false));
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(new File(CHROMEDRIVER))
                     .usingAnyFreePort()
@@ -152,6 +158,13 @@ final class Browser implements AutoCloseable {
                         + "input.dispatchEvent(new Event('input', { bubbles: true }));"
                         + "input.dispatchEvent(new Event('change', { bubbles: true }));",
                 input, value);
+    }
+
+    /** The file a download saved under this name, once complete. */
+    Path download(String fileName) {
+        Path file = downloads.resolve(fileName);
+        return until(driver -> Files.isRegularFile(file)
+                && !Files.exists(downloads.resolve(fileName + ".crdownload")) ? file : null);
     }
 
     /** Delays every later request by {@code latency} (Chromium's network emulation). */

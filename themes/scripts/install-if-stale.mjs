@@ -1,5 +1,6 @@
-// Runs `npm ci` unless node_modules was installed from this very package-lock.json, so that
-// repeated Maven builds neither reinstall nor need the network. Called by ../../../pom.xml.
+// Runs `npm ci` in the current folder (one of the web apps under src/main/) unless its
+// node_modules was installed from this very package-lock.json, so that repeated Maven builds
+// neither reinstall nor need the network. Called by ../pom.xml for each app.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
