@@ -1,8 +1,9 @@
 package org.inferenceauth.gateway.usage;
 
 import io.vertx.core.MultiMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.inferenceauth.gateway.auth.Identity;
 
@@ -35,9 +36,19 @@ public final class WebUiAttribution {
             List<String> emails = headers.getAll(EMAIL);
             return emails.size() == 1 ? plausibleEmail(emails.get(0).trim()) : null;
         }
-        List<String> forged = headers.names().stream()
-                .filter(name -> name.toLowerCase(Locale.ROOT).startsWith(PREFIX)).toList();
-        forged.forEach(headers::remove);
+        List<String> forged = null;
+        for (Map.Entry<String, String> header : headers) { // no allocation unless such a header is there
+            String name = header.getKey();
+            if (name.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+                if (forged == null) {
+                    forged = new ArrayList<>(2);
+                }
+                forged.add(name);
+            }
+        }
+        if (forged != null) {
+            forged.forEach(headers::remove);
+        }
         return null;
     }
 

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Gateway memory with N cached API-key identities (not a test): the runnable jar in a process of its
+# own (as deployed, default JVM flags unless GATEWAY_JAVA_OPTS says otherwise) against a stand-in
+# realm (CachedIdentitiesLoad, test sources), each of N keys presented once; then its resident set
+# size (VmRSS), heap after a full GC, and the cache size its metrics report.
+#   gateway-adapter/bench/footprint.sh [N=100000]
+# Needs gateway-adapter/target/inference-gateway.jar (mvn -o -q package -DskipTests -pl gateway-adapter -am).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+JAR=target/inference-gateway.jar
+[ -f "$JAR" ] || { echo "build $JAR first"; exit 1; }
+(cd .. && mvn -o -q -pl api-key-format,demo-upstream,gateway-adapter test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null)
+CP="target/classes:target/test-classes:$(cat target/bench.classpath)"
+
+INFO=$(mktemp); FIFO=$(mktemp -u); mkfifo "$FIFO"
+exec 3<>"$FIFO"
+java -cp "$CP" org.inferenceauth.gateway.bench.CachedIdentitiesLoad "$INFO" "$N" <&3 > target/footprint-load.log 2>&1 &
+LOAD=$!
+GW=
+trap 'kill $LOAD ${GW:-} 2>/dev/null || true; rm -f "$INFO" "$FIFO"' EXIT
+for _ in $(seq 1 600); do [ -s "$INFO" ] && break; sleep 0.2; done
+# shellcheck disable=SC1090
+source "$INFO"
+GATEWAY_UPSTREAMS=$UPSTREAM GATEWAY_KEYCLOAK_ISSUER=$ISSUER GATEWAY_KEYCLOAK_CLIENT_ID=inference-gateway \
+GATEWAY_KEYCLOAK_CLIENT_SECRET=fake-secret GATEWAY_HOST=127.0.0.1 GATEWAY_PORT=18310 GATEWAY_MANAGEMENT_PORT=18311 \
+GATEWAY_ACCESS_LOG=false GATEWAY_USAGE_SPILL_DIR=$(mktemp -d) \
+  java ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" > target/footprint-gateway.log 2>&1 &
+GW=$!
+for _ in $(seq 1 120); do curl -sf http://127.0.0.1:18311/readyz >/dev/null 2>&1 && break; sleep 0.5; done
+rss() { awk '/VmRSS/{printf "%.0f MB", $2/1024}' "/proc/$GW/status"; }
+echo "load $(cut -d' ' -f1 /proc/loadavg), $(nproc) cores; JVM flags: ${GATEWAY_JAVA_OPTS:-(defaults)}"
+echo "gateway started: RSS $(rss)"
+echo "http://127.0.0.1:18310" >&3
+until grep -q presented target/footprint-load.log; do sleep 1; done
+cat target/footprint-load.log
+sleep 5  # a few revocation rounds over the full cache
+echo "cached: $(curl -s http://127.0.0.1:18311/metrics | awk '/^gateway_key_cache_size/{print $2}') identities; RSS $(rss)"
+jcmd "$GW" GC.run >/dev/null
+sleep 2
+echo "after a full GC: RSS $(rss); heap $(jcmd "$GW" GC.heap_info | awk '/garbage-first heap|def new|PSYoungGen/{print $0; exit}' | sed 's/^ *//')"

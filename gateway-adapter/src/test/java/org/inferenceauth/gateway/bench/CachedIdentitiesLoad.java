@@ -1,0 +1,95 @@
+package org.inferenceauth.gateway.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.inferenceauth.demo.upstream.DemoUpstream;
+import org.inferenceauth.gateway.testing.FakeKeycloak;
+
+/**
+ * For {@code bench/footprint.sh}, not a test: the stand-in realm and a demo upstream for a gateway
+ * running in a process of its own, then that gateway's API-key cache filled with N identities, each
+ * key presented once on {@code GET /v1/models} (authenticated, answered by the gateway itself), so
+ * the script can read the gateway's resident memory with N cached identities.
+ * Args: info file (gets {@code ISSUER=} and {@code UPSTREAM=}), then waits for a line naming the
+ * gateway's URL on standard input, then N.
+ */
+public final class CachedIdentitiesLoad {
+
+    private static final int CONCURRENCY = 64;
+
+    public static void main(String[] args) throws Exception {
+        int count = Integer.parseInt(args[1]);
+        Vertx vertx = Vertx.vertx();
+        FakeKeycloak keycloak = new FakeKeycloak(vertx).start();
+        DemoUpstream upstream = new DemoUpstream(vertx, List.of("bench-model"), Duration.ZERO)
+                .start("127.0.0.1", 0).await();
+        List<String> keys = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            keys.add(keycloak.mintKey("user" + (i % 1000)).token());
+        }
+        Files.writeString(Path.of(args[0]), "ISSUER=" + keycloak.issuer() + "\nUPSTREAM=" + upstream.baseUrl() + "\n");
+        String gateway = new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine().trim();
+        java.net.URI uri = java.net.URI.create(gateway);
+
+        HttpClient client = vertx.httpClientBuilder()
+                .with(new HttpClientOptions().setKeepAlive(true))
+                .with(new PoolOptions().setHttp1MaxSize(CONCURRENCY)).build();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        long started = System.nanoTime();
+        List<Future<Void>> lanes = new ArrayList<>();
+        for (int lane = 0; lane < CONCURRENCY; lane++) {
+            lanes.add(presentFrom(client, uri, keys, next, refused));
+        }
+        Future.all(lanes).await();
+        System.out.printf("presented %d keys in %.1f s, %d not answered 200%n", count,
+                (System.nanoTime() - started) / 1e9, refused.get());
+        client.close().await();
+        // Stays up: the gateway's revocation re-check keeps asking about its cached keys.
+        Thread.currentThread().join();
+    }
+
+    /** One lane: presents the next unpresented key until none is left; completes {@code done} then. */
+    private static Future<Void> presentFrom(HttpClient client, java.net.URI gateway, List<String> keys,
+                                            AtomicInteger next, AtomicInteger refused) {
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        presentNext(client, gateway, keys, next, refused, done);
+        return done.future();
+    }
+
+    private static void presentNext(HttpClient client, java.net.URI gateway, List<String> keys, AtomicInteger next,
+                                    AtomicInteger refused, io.vertx.core.Promise<Void> done) {
+        int i = next.getAndIncrement();
+        if (i >= keys.size()) {
+            done.complete();
+            return;
+        }
+        client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(gateway.getHost())
+                        .setPort(gateway.getPort()).setURI("/v1/models")
+                        .putHeader("authorization", "Bearer " + keys.get(i)))
+                .compose(request -> request.send())
+                .compose(response -> {
+                    if (response.statusCode() != 200) {
+                        refused.incrementAndGet();
+                    }
+                    return response.body();
+                })
+                .onComplete(ar -> { // from the event loop, not nested: no stack grows with the count
+                    if (ar.failed()) {
+                        refused.incrementAndGet();
+                    }
+                    Vertx.currentContext().runOnContext(v -> presentNext(client, gateway, keys, next, refused, done));
+                });
+    }
+}
