@@ -32,11 +32,6 @@ final class ModelField {
                  JsonToken optionsToken) {}
 
     /** @throws Refusal with the 400 the client gets */
-    static String read(Buffer body) {
-        return inspect(utf8(body)).model();
-    }
-
-    /** @throws Refusal with the 400 the client gets */
     static Facts inspect(byte[] body) {
         try (JsonParser parser = JSON.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {

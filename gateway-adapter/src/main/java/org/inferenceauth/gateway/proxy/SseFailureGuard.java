@@ -19,11 +19,10 @@ import org.inferenceauth.gateway.errors.OpenAiError;
  * how vLLM writes, pass through untouched. An unfinished event larger than {@link #MAX_HELD} (an
  * upstream that does not speak SSE) is passed on as it comes, so memory stays bounded.
  */
-final class SseFailureGuard implements ReadStream<Buffer> {
+final class SseFailureGuard extends ForwardingBodyStream {
 
     static final int MAX_HELD = 256 * 1024;
 
-    private final ReadStream<Buffer> upstream;
     private Handler<Buffer> dataHandler;
     private Handler<Void> endHandler;
     private Handler<Throwable> exceptionHandler;
@@ -33,7 +32,7 @@ final class SseFailureGuard implements ReadStream<Buffer> {
     private boolean midEvent;
 
     SseFailureGuard(ReadStream<Buffer> upstream) {
-        this.upstream = upstream;
+        super(upstream);
     }
 
     @Override
@@ -54,24 +53,6 @@ final class SseFailureGuard implements ReadStream<Buffer> {
     public ReadStream<Buffer> endHandler(Handler<Void> handler) {
         this.endHandler = handler;
         upstream.endHandler(handler == null ? null : v -> upstreamEnded());
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> pause() {
-        upstream.pause();
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> resume() {
-        upstream.resume();
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> fetch(long amount) {
-        upstream.fetch(amount);
         return this;
     }
 

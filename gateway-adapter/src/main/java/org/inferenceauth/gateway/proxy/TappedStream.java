@@ -10,13 +10,12 @@ import java.util.function.UnaryOperator;
  * it, or a copy with parts taken out, at once: nothing is held back, so the client's timing is the
  * upstream's. A buffer the tap empties is not passed on at all.
  */
-final class TappedStream implements ReadStream<Buffer> {
+final class TappedStream extends ForwardingBodyStream {
 
-    private final ReadStream<Buffer> upstream;
     private final UnaryOperator<Buffer> tap;
 
     TappedStream(ReadStream<Buffer> upstream, UnaryOperator<Buffer> tap) {
-        this.upstream = upstream;
+        super(upstream);
         this.tap = tap;
     }
 
@@ -40,24 +39,6 @@ final class TappedStream implements ReadStream<Buffer> {
     @Override
     public ReadStream<Buffer> endHandler(Handler<Void> handler) {
         upstream.endHandler(handler);
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> pause() {
-        upstream.pause();
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> resume() {
-        upstream.resume();
-        return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> fetch(long amount) {
-        upstream.fetch(amount);
         return this;
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ModelFieldTest {
 
     static String read(byte[] body) {
-        return ModelField.read(Buffer.buffer(body));
+        return ModelField.inspect(ModelField.utf8(Buffer.buffer(body))).model();
     }
 
     static String code(byte[] body) {
