@@ -72,6 +72,23 @@ public record LimitSet(Map<LimitField, Long> limits, Set<LimitField> unlimited) 
         return new LimitSet(numbers, none);
     }
 
+    /**
+     * Reads numbers stored by field name ({@link #numbersByKey()}); unknown names and non-positive
+     * numbers are skipped (data written by a later version stays readable). {@code null} = none.
+     */
+    public static LimitSet fromNumbers(Map<String, ? extends Number> numbers) {
+        if (numbers == null || numbers.isEmpty()) {
+            return EMPTY;
+        }
+        Map<LimitField, Long> read = new EnumMap<>(LimitField.class);
+        numbers.forEach((key, value) -> LimitField.byKey(key).ifPresent(field -> {
+            if (value != null && value.longValue() > 0) {
+                read.put(field, value.longValue());
+            }
+        }));
+        return of(read);
+    }
+
     /** {@code value} as a positive long, or null if it is not a plain decimal integer > 0. */
     static Long positive(String value) {
         if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -125,6 +142,13 @@ public record LimitSet(Map<LimitField, Long> limits, Set<LimitField> unlimited) 
             set.limits.forEach((field, value) -> numbers.merge(field, value, Math::max));
         }
         return new LimitSet(numbers, none);
+    }
+
+    /** The numbers by field name, in the contract's order (for storing; see {@link #fromNumbers}). */
+    public Map<String, Long> numbersByKey() {
+        Map<String, Long> json = new LinkedHashMap<>();
+        limits.forEach((field, value) -> json.put(field.key(), value));
+        return json;
     }
 
     /** The JSON object of the contract: snake_case field names, numbers only, in a stable order. */

@@ -1,5 +1,6 @@
 package org.inferenceauth.keycloak.limits;
 
+import java.util.Locale;
 import org.inferenceauth.keycloak.realm.RealmAttributes;
 import org.keycloak.models.RealmModel;
 
@@ -12,8 +13,10 @@ import org.keycloak.models.RealmModel;
  *                        ({@code inference.limits.user.<field>}, none)
  * @param projectDefaults a project's limits when neither the project nor its tier sets a field
  *                        ({@code inference.limits.project.<field>}, none)
+ * @param clientScope     whether the realm gets the default client scope {@code inference-limits} that puts the
+ *                        claim {@code inference_limits} into access tokens ({@code inference.limits.clientScope}, false)
  */
-public record LimitSettings(String tiersGroup, LimitSet userDefaults, LimitSet projectDefaults) {
+public record LimitSettings(String tiersGroup, LimitSet userDefaults, LimitSet projectDefaults, boolean clientScope) {
 
     public static final String PREFIX = "inference.limits.";
     public static final String USER_DEFAULT_PREFIX = PREFIX + "user.";
@@ -23,7 +26,16 @@ public record LimitSettings(String tiersGroup, LimitSet userDefaults, LimitSet p
         return new LimitSettings(
                 RealmAttributes.read(realm, PREFIX + "tiersGroup", "/tiers", v -> v.startsWith("/") ? v : null),
                 defaults(realm, USER_DEFAULT_PREFIX),
-                defaults(realm, PROJECT_DEFAULT_PREFIX));
+                defaults(realm, PROJECT_DEFAULT_PREFIX),
+                RealmAttributes.read(realm, PREFIX + "clientScope", false, LimitSettings::parseBoolean));
+    }
+
+    private static Boolean parseBoolean(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> null;
+        };
     }
 
     private static LimitSet defaults(RealmModel realm, String prefix) {

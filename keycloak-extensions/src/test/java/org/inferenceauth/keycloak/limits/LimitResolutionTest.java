@@ -77,15 +77,16 @@ class LimitResolutionTest {
     }
 
     @Test
-    @DisplayName("realm settings: tiers under /tiers by default; user and project defaults from inference.limits.*")
+    @DisplayName("realm settings: tiers under /tiers, no defaults, no client scope unless inference.limits.* say otherwise")
     void settings() {
         LimitSettings defaults = LimitSettings.of(FakeRealms.withAttributes(Map.of()));
-        assertThat(defaults).isEqualTo(new LimitSettings("/tiers", LimitSet.EMPTY, LimitSet.EMPTY));
+        assertThat(defaults).isEqualTo(new LimitSettings("/tiers", LimitSet.EMPTY, LimitSet.EMPTY, false));
 
         LimitSettings set = LimitSettings.of(FakeRealms.withAttributes(Map.of("inference.limits.tiersGroup", "/levels",
                 "inference.limits.user.requests_per_minute", "20", "inference.limits.user.requests_per_day", "nope",
-                "inference.limits.project.tokens_per_day", "unlimited")));
+                "inference.limits.project.tokens_per_day", "unlimited", "inference.limits.clientScope", "TRUE")));
         assertThat(set.tiersGroup()).isEqualTo("/levels");
+        assertThat(set.clientScope()).isTrue();
         assertThat(set.userDefaults().toJson()).containsExactly(Map.entry("requests_per_minute", 20L));
         assertThat(set.projectDefaults().isUnlimited(LimitField.TOKENS_PER_DAY)).isTrue();
 
