@@ -220,9 +220,14 @@ export const ApiKeys = () => {
                 <Th>{t("apiKeysKeyId")}</Th>
                 <Th>{t("apiKeysCreated")}</Th>
                 <Th>{t("apiKeysExpires")}</Th>
-                <Th>{t("apiKeysLastUsed")}</Th>
-                <Th info={{ tooltip: t("apiKeysUsage30dHelp") }}>{t("apiKeysUsage30d")}</Th>
-                <Th info={{ tooltip: t("apiKeysCapsHelp") }}>{t("apiKeysCaps")}</Th>
+                {/* Wrapped, not truncated: the table is wide since keys show their caps. */}
+                <Th modifier="wrap">{t("apiKeysLastUsed")}</Th>
+                <Th modifier="wrap" info={{ tooltip: t("apiKeysUsage30dHelp") }}>
+                  {t("apiKeysUsage30d")}
+                </Th>
+                <Th modifier="wrap" info={{ tooltip: t("apiKeysCapsHelp") }}>
+                  {t("apiKeysCaps")}
+                </Th>
                 <Th screenReaderText={t("apiKeysActions")} />
               </Tr>
             </Thead>

@@ -175,7 +175,12 @@ export const CreateKeyModal = ({ projectsAndLimits, onCreate, onClose }: Props) 
           {FORM_CAPS.map((field) => {
             const invalid = caps.errors.includes(field);
             return (
-              <FormGroup key={field} label={t(CAP_LABELS[field])} fieldId={`api-key-cap-${field}`}>
+              <FormGroup
+                key={field}
+                label={t(CAP_LABELS[field])}
+                fieldId={`api-key-cap-${field}`}
+                className="pf-v5-u-mb-md"
+              >
                 <TextInput
                   id={`api-key-cap-${field}`}
                   data-testid={`api-key-cap-${field}`}
