@@ -1,7 +1,7 @@
 import { formatCount } from "./usage";
 
 /**
- * The fields of one limit set (the same object everywhere, docs/api-keys-contract.md): positive integers; an
+ * The fields of one limit set (the same object everywhere, docs/limits.md): positive integers; an
  * absent field means no limit at that scope.
  */
 export const LIMIT_FIELDS = [
