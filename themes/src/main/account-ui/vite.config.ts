@@ -1,6 +1,6 @@
 import react from "@vitejs/plugin-react";
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vite";
+import { defineConfig } from "vitest/config";
 
 // The bundle goes to the Maven module's target/ folder; the Maven build copies it into the
 // theme jar as theme/inference/account/resources (see ../../../pom.xml).
@@ -25,5 +25,14 @@ export default defineConfig({
       // (which are not file names), so the entry must not import other chunks.
       output: { inlineDynamicImports: true },
     },
+  },
+  test: {
+    // PatternFly's CommonJS builds require() their CSS, which Node cannot load: component tests use
+    // its ES modules, which Vite transforms (CSS imports included).
+    alias: [
+      { find: /^@patternfly\/react-core$/, replacement: "@patternfly/react-core/dist/esm/index.js" },
+      { find: /^@patternfly\/react-table$/, replacement: "@patternfly/react-table/dist/esm/index.js" },
+    ],
+    server: { deps: { inline: [/@patternfly\//] } },
   },
 });

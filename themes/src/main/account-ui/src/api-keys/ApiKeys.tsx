@@ -26,6 +26,7 @@ import { useTranslation } from "react-i18next";
 
 import {
   createKey,
+  getLimits,
   getProjects,
   listKeys,
   revokeKey,
@@ -36,6 +37,9 @@ import {
   type ProjectsAndLimits,
 } from "./api";
 import { CreateKeyModal } from "./CreateKeyModal";
+import { KeyCaps } from "./KeyCaps";
+import type { LimitsOverview } from "./limits";
+import { LimitsPanel } from "./LimitsPanel";
 import { LastUsed, Usage30d } from "./KeyUsage";
 import { NewKeyModal } from "./NewKeyModal";
 import { rememberDraft, resumeUrl, takeDraftToResume } from "./resume";
@@ -56,6 +60,8 @@ export const ApiKeys = () => {
   const [created, setCreated] = useState<CreatedApiKey>();
   const [resumeError, setResumeError] = useState<unknown>();
   const [toRevoke, setToRevoke] = useState<ApiKey>();
+  const [limits, setLimits] = useState<LimitsOverview>();
+  const [limitsError, setLimitsError] = useState<unknown>();
   const resumed = useRef(false);
 
   const load = useCallback(
@@ -78,11 +84,27 @@ export const ApiKeys = () => {
     [context],
   );
 
+  // The limits load on their own: keys stay usable when they cannot be read, and the other way round.
+  const loadLimits = useCallback(
+    async (signal?: AbortSignal) => {
+      try {
+        setLimits(await getLimits(context, signal));
+        setLimitsError(undefined);
+      } catch (error) {
+        if (!(error instanceof Error && error.name === "AbortError")) {
+          setLimitsError(error);
+        }
+      }
+    },
+    [context],
+  );
+
   useEffect(() => {
     const controller = new AbortController();
     void load(controller.signal);
+    void loadLimits(controller.signal);
     return () => controller.abort();
-  }, [load]);
+  }, [load, loadLimits]);
 
   const mint = useCallback(
     async (draft: KeyDraft, mayReauthenticate: boolean) => {
@@ -198,8 +220,14 @@ export const ApiKeys = () => {
                 <Th>{t("apiKeysKeyId")}</Th>
                 <Th>{t("apiKeysCreated")}</Th>
                 <Th>{t("apiKeysExpires")}</Th>
-                <Th>{t("apiKeysLastUsed")}</Th>
-                <Th info={{ tooltip: t("apiKeysUsage30dHelp") }}>{t("apiKeysUsage30d")}</Th>
+                {/* Wrapped, not truncated: the table is wide since keys show their caps. */}
+                <Th modifier="wrap">{t("apiKeysLastUsed")}</Th>
+                <Th modifier="wrap" info={{ tooltip: t("apiKeysUsage30dHelp") }}>
+                  {t("apiKeysUsage30d")}
+                </Th>
+                <Th modifier="wrap" info={{ tooltip: t("apiKeysCapsHelp") }}>
+                  {t("apiKeysCaps")}
+                </Th>
                 <Th screenReaderText={t("apiKeysActions")} />
               </Tr>
             </Thead>
@@ -221,6 +249,9 @@ export const ApiKeys = () => {
                   <Td dataLabel={t("apiKeysUsage30d")} data-testid="api-key-usage">
                     <Usage30d apiKey={key} locale={locale} />
                   </Td>
+                  <Td dataLabel={t("apiKeysCaps")} data-testid="api-key-caps">
+                    <KeyCaps apiKey={key} locale={locale} />
+                  </Td>
                   <Td isActionCell>
                     <Button
                       variant="secondary"
@@ -236,6 +267,21 @@ export const ApiKeys = () => {
             </Tbody>
           </Table>
         </>
+      )}
+      {limitsError !== undefined ? (
+        <div className="pf-v5-u-mt-xl">
+          <ServerError title={t("apiKeysLimitsLoadFailed")} error={limitsError} />
+        </div>
+      ) : limits === undefined ? (
+        <Bullseye className="pf-v5-u-mt-xl">
+          <Spinner size="lg" aria-label={t("apiKeysLimitsLoading")} />
+        </Bullseye>
+      ) : (
+        <LimitsPanel
+          overview={limits}
+          locale={locale}
+          formatTime={(iso) => formatTime(iso, "")}
+        />
       )}
       {creating && projectsAndLimits && (
         <CreateKeyModal

@@ -1,5 +1,6 @@
 import {
   Button,
+  ExpandableSection,
   Form,
   FormGroup,
   FormHelperText,
@@ -15,6 +16,7 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { KeyDraft, ProjectsAndLimits } from "./api";
+import { capsFromInputs, FORM_CAPS, type FormCap } from "./limits";
 import { ServerError } from "./ServerError";
 
 type Props = {
@@ -27,7 +29,16 @@ function isoDay(date: Date) {
   return date.toISOString().slice(0, 10);
 }
 
-/** "Create key": a name, a project (personal or one of the user's groups), an optional expiry. */
+const CAP_LABELS: Record<FormCap, string> = {
+  requests_per_minute: "apiKeysCapFormRequestsPerMinute",
+  tokens_per_day: "apiKeysCapFormTokensPerDay",
+  concurrent_requests_per_model: "apiKeysCapFormConcurrent",
+};
+
+/**
+ * "Create key": a name, a project (personal or one of the user's groups), an optional expiry, and
+ * optional caps that make the key use less than the user's own limits allow.
+ */
 export const CreateKeyModal = ({ projectsAndLimits, onCreate, onClose }: Props) => {
   const { t } = useTranslation();
   const { projects, limits } = projectsAndLimits;
@@ -36,6 +47,8 @@ export const CreateKeyModal = ({ projectsAndLimits, onCreate, onClose }: Props) 
     project: projects[0]?.id ?? "",
     expiresOn: "",
   });
+  const [capInputs, setCapInputs] = useState<Partial<Record<FormCap, string>>>({});
+  const [capsOpen, setCapsOpen] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<unknown>();
 
@@ -47,16 +60,18 @@ export const CreateKeyModal = ({ projectsAndLimits, onCreate, onClose }: Props) 
       : undefined;
   const nameMissing = draft.name.trim() === "";
   const expiryMissing = limits.expiryRequired && draft.expiresOn === "";
+  const caps = capsFromInputs(capInputs);
+  const capsInvalid = caps.errors.length > 0;
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
-    if (nameMissing || expiryMissing || submitting) {
+    if (nameMissing || expiryMissing || capsInvalid || submitting) {
       return;
     }
     setSubmitting(true);
     setError(undefined);
     try {
-      await onCreate(draft);
+      await onCreate({ ...draft, limits: caps.limits });
     } catch (e) {
       setError(e);
     } finally {
@@ -76,7 +91,7 @@ export const CreateKeyModal = ({ projectsAndLimits, onCreate, onClose }: Props) 
           key="create"
           variant="primary"
           data-testid="api-key-create-submit"
-          isDisabled={nameMissing || expiryMissing || submitting}
+          isDisabled={nameMissing || expiryMissing || capsInvalid || submitting}
           isLoading={submitting}
           onClick={() => void submit()}
         >
@@ -147,6 +162,45 @@ export const CreateKeyModal = ({ projectsAndLimits, onCreate, onClose }: Props) 
             </HelperText>
           </FormHelperText>
         </FormGroup>
+        <ExpandableSection
+          toggleText={t("apiKeysCapsToggle")}
+          isExpanded={capsOpen}
+          onToggle={(_, open) => setCapsOpen(open)}
+          data-testid="api-key-caps-section"
+          toggleId="api-key-caps-toggle"
+        >
+          <HelperText className="pf-v5-u-mb-md">
+            <HelperTextItem>{t("apiKeysCapsFormHelp")}</HelperTextItem>
+          </HelperText>
+          {FORM_CAPS.map((field) => {
+            const invalid = caps.errors.includes(field);
+            return (
+              <FormGroup
+                key={field}
+                label={t(CAP_LABELS[field])}
+                fieldId={`api-key-cap-${field}`}
+                className="pf-v5-u-mb-md"
+              >
+                <TextInput
+                  id={`api-key-cap-${field}`}
+                  data-testid={`api-key-cap-${field}`}
+                  inputMode="numeric"
+                  placeholder={t("apiKeysCapNonePlaceholder")}
+                  validated={invalid ? "error" : "default"}
+                  value={capInputs[field] ?? ""}
+                  onChange={(_, value) => setCapInputs({ ...capInputs, [field]: value })}
+                />
+                {invalid && (
+                  <FormHelperText>
+                    <HelperText>
+                      <HelperTextItem variant="error">{t("apiKeysCapInvalid")}</HelperTextItem>
+                    </HelperText>
+                  </FormHelperText>
+                )}
+              </FormGroup>
+            );
+          })}
+        </ExpandableSection>
       </Form>
     </Modal>
   );

@@ -1,6 +1,8 @@
 import type { AccountEnvironment } from "@keycloak/keycloak-account-ui";
 import type { KeycloakContext } from "@keycloak/keycloak-ui-shared";
 
+import type { LimitSet, LimitsOverview } from "./limits";
+
 /** A key as `GET /realms/{realm}/api-keys` lists it (docs/api-keys-contract.md); never a secret. */
 export type ApiKey = {
   keyId: string;
@@ -14,6 +16,8 @@ export type ApiKey = {
   lastUsedAt: string | null;
   /** Today (UTC) and the 29 days before. */
   usage30d: { requests: number; prompt_tokens: number; completion_tokens: number };
+  /** Caps the owner set when minting (they only ever lower the person's limits); absent: none. */
+  limits?: LimitSet;
 };
 
 /** The answer to a successful create: the only time the secret `key` is ever sent. */
@@ -41,6 +45,8 @@ export type KeyDraft = {
   project: string;
   /** yyyy-mm-dd, or empty for a key without expiry. */
   expiresOn: string;
+  /** Caps for the new key, already checked by the form; absent or empty: none. */
+  limits?: LimitSet;
 };
 
 /** A refusal from the server, with its OAuth-style error code and description. */
@@ -160,6 +166,12 @@ export async function getProjects(
   return response.json();
 }
 
+/** The caller's limits and what is left of them today and this month, for them and their projects. */
+export async function getLimits(context: Context, signal?: AbortSignal): Promise<LimitsOverview> {
+  const response = await call(context, "/limits", { signal });
+  return response.json();
+}
+
 /** The last moment of the chosen day in UTC, so a key "expires on" the day the user picked. */
 export function expiryInstant(expiresOn: string): string | undefined {
   return expiresOn ? `${expiresOn}T23:59:59Z` : undefined;
@@ -172,6 +184,7 @@ export async function createKey(context: Context, draft: KeyDraft): Promise<Crea
       name: draft.name.trim(),
       project: draft.project,
       ...(draft.expiresOn ? { expiresAt: expiryInstant(draft.expiresOn) } : {}),
+      ...(draft.limits && Object.keys(draft.limits).length > 0 ? { limits: draft.limits } : {}),
     },
   });
   return response.json();

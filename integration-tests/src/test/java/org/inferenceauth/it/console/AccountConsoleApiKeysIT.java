@@ -21,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import org.inferenceauth.it.apikeys.LimitGroups;
 import org.inferenceauth.it.usage.UsageApi;
 import org.keycloak.admin.client.resource.RealmResource;
 import org.keycloak.representations.idm.GroupRepresentation;
@@ -66,6 +67,25 @@ class AccountConsoleApiKeysIT {
     /** A cell of the key's row (a CSS selector of the cell). */
     static By inRow(String keyId, String cell) {
         return By.cssSelector("[data-testid='api-key-row'][data-key-id='" + keyId + "'] " + cell);
+    }
+
+    static final By LIMITS_PANEL = By.cssSelector("[data-testid='limits-panel']");
+    static final By LIMITS_USER = By.cssSelector("[data-testid='limits-user']");
+    static final By LIMITS_AS_OF = By.cssSelector("[data-testid='limits-as-of']");
+    static final By CAPS_TOGGLE = By.id("api-key-caps-toggle");
+    static final String CAPS = "[data-testid='api-key-caps']";
+
+    /** A window's row (minute, hour, day, month) in a scope of the limits panel. */
+    static By limitsRow(String scopeTestId, String window) {
+        return By.cssSelector("[data-testid='" + scopeTestId + "'] [data-testid='limits-" + window + "']");
+    }
+
+    static By limitsValue(String scopeTestId, String testId) {
+        return By.cssSelector("[data-testid='" + scopeTestId + "'] [data-testid='" + testId + "']");
+    }
+
+    static By cap(String field) {
+        return By.cssSelector("[data-testid='api-key-cap-" + field + "']");
     }
 
     static By revoke(String keyId) {
@@ -167,6 +187,70 @@ class AccountConsoleApiKeysIT {
             browser.screenshot("revoked");
 
             assertThat(introspect(keycloak, apiKey)).isEqualTo(Map.of("active", false));
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("'Your limits' shows the person's and the project's limits with today's and this month's use; a key minted with caps lists them")
+    void limitsPanelAndKeyCaps(KeycloakServer keycloak) {
+        RealmResource realm = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM);
+        UserRepresentation user = TestUsers.create(realm, "limited");
+        LimitGroups groups = new LimitGroups(realm);
+        groups.joinNewTier(user, Map.of("limits.requests_per_minute", "30", "limits.requests_per_day", "1000",
+                "limits.tokens_per_month", "2000000", "limits.concurrent_requests_per_model", "2"));
+        String project = groups.newProject("climate", Map.of("limits.tokens_per_day", "500000"));
+        groups.join(user, "/projects/" + project);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        // Use a gateway reported: 12 requests with a project key, 3 through the web UI.
+        UsageApi.inference(keycloak).deliver(List.of(
+                UsageApi.apiEntry(today, user.getId(), "AAAAAAAAAAAA", project, "demo-qwen", 12, 10_000, 2_345),
+                UsageApi.uiEntry(today, user.getId(), "demo-qwen", 3, 100, 55)));
+
+        try (Browser browser = Browser.open("account-console-api-keys-limits")) {
+            browser.run(() -> {
+            browser.get(keycloak.getIssuer(TestRealm.REALM) + "/account/api-keys");
+            browser.logIn(user.getUsername(), TestUsers.PASSWORD);
+            browser.withText(LIMITS_USER, "You (all your keys and the web UI)");
+            assertThat(browser.visible(limitsRow("limits-user", "minute")).getText())
+                    .contains("Per minute").contains("30 at most").contains("No limit");
+            assertThat(browser.visible(limitsRow("limits-user", "hour")).getText()).contains("No limit");
+            assertThat(browser.visible(limitsRow("limits-user", "day")).getText())
+                    .contains("Today (UTC)").contains("15 of 1,000 used, 985 left").contains("12,500 used, no limit");
+            assertThat(browser.visible(limitsRow("limits-user", "month")).getText())
+                    .contains("This month (UTC)").contains("15 used, no limit")
+                    .contains("12,500 of 2,000,000 used, 1,987,500 left");
+            assertThat(browser.visible(limitsValue("limits-user", "limits-concurrent")).getText()).isEqualTo("2");
+            assertThat(browser.visible(limitsValue("limits-user", "limits-max-tokens")).getText()).isEqualTo("No limit");
+            String projectScope = "limits-project-" + project;
+            assertThat(browser.visible(By.cssSelector("[data-testid='" + projectScope + "']")).getText())
+                    .contains("Project " + project + " (shared by its members)");
+            assertThat(browser.visible(limitsRow(projectScope, "day")).getText())
+                    .contains("12 used, no limit").contains("12,345 of 500,000 used, 487,655 left");
+            assertThat(browser.visible(LIMITS_AS_OF).getText()).startsWith("Counts as of the last usage report from the gateways (");
+            browser.screenshot("limits-panel");
+
+            browser.click(CREATE);
+            browser.type(NAME, "capped script");
+            browser.click(CAPS_TOGGLE);
+            browser.type(cap("requests_per_minute"), "5");
+            browser.type(cap("tokens_per_day"), "0");
+            assertThat(browser.visible(DIALOG).getText()).contains("Enter a whole number of at least 1");
+            assertThat(browser.visible(SUBMIT).isEnabled()).as("no create with an invalid cap").isFalse();
+            browser.type(cap("tokens_per_day"), "20000");
+            browser.screenshot("create-form-with-caps");
+            browser.click(SUBMIT);
+            browser.visible(CREATED_MODAL);
+            String apiKey = browser.visible(NEW_KEY).getAttribute("value");
+            browser.click(CREATED_DONE);
+            browser.gone(CREATED_MODAL);
+
+            String keyId = apiKey.substring(3, 15);
+            assertThat(browser.visible(inRow(keyId, CAPS)).getText())
+                    .contains("5 requests/minute").contains("20,000 tokens/day").doesNotContain("concurrent");
+            browser.screenshot("key-with-caps");
+            assertThat(introspect(keycloak, apiKey).get("limits")).as("gateways get the caps with the key")
+                    .extracting("key").isEqualTo(Map.of("requests_per_minute", 5, "tokens_per_day", 20000));
             });
         }
     }

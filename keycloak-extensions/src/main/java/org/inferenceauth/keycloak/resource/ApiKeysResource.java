@@ -26,13 +26,15 @@ public final class ApiKeysResource {
 
     private final KeycloakSession session;
     private final SelfServiceEndpoints selfService;
+    private final LimitsEndpoint limits;
     private final GatewayEndpoints gateway;
 
     ApiKeysResource(KeycloakSession session, RealmModel realm) {
         this.session = session;
         ApiKeyService keys = new ApiKeyService(session, realm);
-        this.selfService = new SelfServiceEndpoints(keys, new UserAuth(session, realm, keys.settings()),
-                new KeyEvents(session, realm));
+        UserAuth auth = new UserAuth(session, realm, keys.settings());
+        this.selfService = new SelfServiceEndpoints(keys, auth, new KeyEvents(session, realm));
+        this.limits = new LimitsEndpoint(session, realm, keys, auth);
         this.gateway = new GatewayEndpoints(session, realm, keys);
     }
 
@@ -47,6 +49,13 @@ public final class ApiKeysResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response projects() {
         return selfService.projects();
+    }
+
+    @GET
+    @Path("limits")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response limits() {
+        return limits.limits();
     }
 
     /** Any content type is routed here, and the body read as bytes, so that bad input gets a JSON error. */

@@ -19,6 +19,8 @@ import jakarta.persistence.Table;
             query = "delete from UsageBatchEntity b where b.realmId = :realmId"),
     @NamedQuery(name = "UsageBatchEntity.purge",
             query = "delete from UsageBatchEntity b where b.realmId = :realmId and b.receivedAt < :before"),
+    @NamedQuery(name = "UsageBatchEntity.lastReceived",
+            query = "select max(b.receivedAt) from UsageBatchEntity b where b.realmId = :realmId"),
 })
 public class UsageBatchEntity {
 

@@ -37,6 +37,14 @@ import jakarta.persistence.Table;
     @NamedQuery(name = "UsageDayEntity.keysSince",
             query = "select u.keyId, sum(u.requests), sum(u.promptTokens), sum(u.completionTokens) from UsageDayEntity u"
                     + " where u.realmId = :realmId and u.keyId in :keyIds and u.epochDay >= :from group by u.keyId"),
+    @NamedQuery(name = "UsageDayEntity.userDays",
+            query = "select u.epochDay, sum(u.requests), sum(u.promptTokens + u.completionTokens) from UsageDayEntity u"
+                    + " where u.realmId = :realmId and u.userId = :userId and u.epochDay between :from and :to"
+                    + " group by u.epochDay"),
+    @NamedQuery(name = "UsageDayEntity.projectDays",
+            query = "select u.project, u.epochDay, sum(u.requests), sum(u.promptTokens + u.completionTokens)"
+                    + " from UsageDayEntity u where u.realmId = :realmId and u.project in :projects"
+                    + " and u.epochDay between :from and :to group by u.project, u.epochDay"),
 })
 public class UsageDayEntity {
 

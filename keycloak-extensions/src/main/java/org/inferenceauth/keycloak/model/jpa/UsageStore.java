@@ -4,6 +4,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import java.util.Collection;
 import java.util.List;
+import java.util.OptionalLong;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 
@@ -107,6 +108,32 @@ public final class UsageStore {
         return em.createNamedQuery("UsageDayEntity.keysSince", Object[].class)
                 .setParameter("realmId", realmId).setParameter("keyIds", keyIds).setParameter("from", fromDay)
                 .getResultList();
+    }
+
+    /** (epoch day, requests, total tokens) of one user per day in the range; days without usage are absent. */
+    public List<Object[]> userDays(String realmId, String userId, long fromDay, long toDay) {
+        return em.createNamedQuery("UsageDayEntity.userDays", Object[].class)
+                .setParameter("realmId", realmId).setParameter("userId", userId)
+                .setParameter("from", fromDay).setParameter("to", toDay)
+                .getResultList();
+    }
+
+    /** (project, epoch day, requests, total tokens) of these projects per day in the range. */
+    public List<Object[]> projectDays(String realmId, Collection<String> projects, long fromDay, long toDay) {
+        if (projects.isEmpty()) {
+            return List.of();
+        }
+        return em.createNamedQuery("UsageDayEntity.projectDays", Object[].class)
+                .setParameter("realmId", realmId).setParameter("projects", projects)
+                .setParameter("from", fromDay).setParameter("to", toDay)
+                .getResultList();
+    }
+
+    /** When the realm last received a gateway's usage batch (epoch seconds), empty if never (in the kept batch ids). */
+    public OptionalLong lastBatchReceivedAt(String realmId) {
+        Object at = em.createNamedQuery("UsageBatchEntity.lastReceived")
+                .setParameter("realmId", realmId).getSingleResult();
+        return at == null ? OptionalLong.empty() : OptionalLong.of(((Number) at).longValue());
     }
 
     /**
