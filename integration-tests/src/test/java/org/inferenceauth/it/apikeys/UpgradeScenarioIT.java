@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.DatabaseMetaData;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.inferenceauth.it.gateway.GatewayUnderTest;
@@ -17,34 +18,73 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.ClientScopeRepresentation;
+import org.keycloak.representations.idm.ProtocolMapperRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 /**
  * Our foreign key points into Keycloak's CREDENTIAL table; a future Keycloak migration of that
  * table might need it out of the way. These restarts prove the way back: Keycloak starts on an
  * existing database with our tables, and after our tables and changelog are dropped Liquibase
- * re-creates them, and the index is restored from the credentials.
+ * re-creates them, and the index is restored from the credentials. The first restart also proves an
+ * upgraded realm gets the {@code inference-limits} client scope at the next start.
  */
 @ExtendWith(KeycloakExtension.class)
 @DisplayName("Upgrade-like restarts of Keycloak on an existing database")
 class UpgradeScenarioIT {
 
     static final String CHANGELOG_TABLE = "DATABASECHANGELOG_APIKEYS_ST";
+    private static final String LIMITS_SCOPE = "inference-limits";
 
     @Test
-    @DisplayName("a restart keeps keys valid and does not re-run our changelog")
+    @DisplayName("a restart keeps keys valid, does not re-run our changelog, and gives the inference-limits client scope"
+            + " to an existing realm that asked for it since (not to one that did not)")
     void restart(KeycloakServer keycloak) throws Exception {
         ApiKeysApi api = ApiKeysApi.inference(keycloak);
         String key = api.mint(api.login(TestUsers.create(keycloak.getKeycloakAdminClient().realm(TestRealm.REALM),
                 "restart")), "survivor");
+        ScratchRealm asking = ScratchRealm.create(keycloak, "upgraded", Map.of());
+        ScratchRealm silent = ScratchRealm.create(keycloak, "silent", Map.of());
+        try {
+            assertThat(scopeNames(asking.resource())).as("not asked for at creation").doesNotContain(LIMITS_SCOPE);
+            askForLimitsScope(asking.resource());
 
-        keycloak.stop();
-        keycloak.start();
+            keycloak.stop(); // one restart for both checks: each costs a Keycloak start in CI
+            keycloak.start();
 
-        assertThat(api.isActive(key)).isTrue();
-        try (KeycloakDb db = KeycloakDb.open(keycloak)) {
-            assertThat(db.count("SELECT COUNT(*) FROM " + CHANGELOG_TABLE)).as("our two change sets, run once").isEqualTo(2);
+            assertThat(api.isActive(key)).isTrue();
+            try (KeycloakDb db = KeycloakDb.open(keycloak)) {
+                assertThat(db.count("SELECT COUNT(*) FROM " + CHANGELOG_TABLE)).as("our two change sets, run once").isEqualTo(2);
+            }
+            RealmResource upgraded = keycloak.getKeycloakAdminClient().realm(asking.name());
+            assertThat(upgraded.getDefaultDefaultClientScopes()).extracting(ClientScopeRepresentation::getName)
+                    .as("a realm default, so new clients get it").contains(LIMITS_SCOPE);
+            String gateway = upgraded.clients().findByClientId(ScratchRealm.GATEWAY_CLIENT).get(0).getId();
+            assertThat(upgraded.clients().get(gateway).getDefaultClientScopes()).extracting(ClientScopeRepresentation::getName)
+                    .as("on the realm's existing clients").contains(LIMITS_SCOPE);
+            ClientScopeRepresentation scope = upgraded.clientScopes().findAll().stream()
+                    .filter(s -> LIMITS_SCOPE.equals(s.getName())).findFirst().orElseThrow();
+            assertThat(scope.getProtocolMappers()).extracting(ProtocolMapperRepresentation::getProtocolMapper)
+                    .containsExactly("inference-limits-mapper");
+            assertThat(scopeNames(keycloak.getKeycloakAdminClient().realm(silent.name()))).doesNotContain(LIMITS_SCOPE);
+        } finally {
+            for (String name : List.of(asking.name(), silent.name())) {
+                keycloak.getKeycloakAdminClient().realm(name).remove();
+            }
         }
+    }
+
+    private static void askForLimitsScope(RealmResource realm) {
+        RealmRepresentation rep = realm.toRepresentation();
+        Map<String, String> attributes = new HashMap<>(rep.getAttributes() == null ? Map.of() : rep.getAttributes());
+        attributes.put("inference.limits.clientScope", "true");
+        rep.setAttributes(attributes);
+        realm.update(rep);
+    }
+
+    private static List<String> scopeNames(RealmResource realm) {
+        return realm.clientScopes().findAll().stream().map(ClientScopeRepresentation::getName).toList();
     }
 
     @Test
