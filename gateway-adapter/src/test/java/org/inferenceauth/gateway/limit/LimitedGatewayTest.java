@@ -243,6 +243,25 @@ class LimitedGatewayTest {
     }
 
     @Test
+    @DisplayName("a token's inference_limits claim limits its subject; a token without it gets the configured default")
+    void tokenClaim() throws Exception {
+        try (GatewayFixture gateway = GatewayFixture.start(vertx, env("memory", Map.of("GATEWAY_RATE_LIMIT_RPM", "100")))) {
+            String limited = "Bearer " + keycloak.accessToken("sub-token-limited", claims -> claims.claim("inference_limits",
+                    Map.of("user", Map.of("requests_per_minute", 1), "default_user", Map.of())));
+            String plain = "Bearer " + keycloak.accessToken("sub-token-plain", claims -> {});
+
+            HttpResponse<String> first = gateway.post("/v1/chat/completions", CHAT, "authorization", limited);
+            HttpResponse<String> second = gateway.post("/v1/chat/completions", CHAT, "authorization", limited);
+            HttpResponse<String> other = gateway.post("/v1/chat/completions", CHAT, "authorization", plain);
+
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(second.statusCode()).isEqualTo(429);
+            assertThat(other.statusCode()).isEqualTo(200);
+            assertThat(other.headers().firstValue("x-ratelimit-limit-requests")).hasValue("100");
+        }
+    }
+
+    @Test
     @DisplayName("a person a trusted web UI names is limited as that person, with the realm's person defaults")
     void webUiPerson() {
         keycloak.setLimits("webui", new JsonObject().put("user", new JsonObject().put("requests_per_minute", 1000))

@@ -1,9 +1,12 @@
 package org.inferenceauth.gateway.limit.store;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -50,6 +53,8 @@ public final class RedisLimitStore implements LimitStore {
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> redis;
     private final AsyncProxyManager<String> buckets;
+    private final Cache<String, AsyncBucketProxy> proxies = Caffeine.newBuilder()
+            .maximumSize(100_000).expireAfterAccess(Duration.ofHours(2)).build();
     private final String replica = UUID.randomUUID().toString();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** This replica's leases: Redis key → lease ids, renewed until released. */
@@ -86,9 +91,14 @@ public final class RedisLimitStore implements LimitStore {
         renewer.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * One proxy per bucket, kept while in use: Bucket4j's batching then sends this replica's
+     * concurrent operations on a hot bucket (one person's parallel calls) to Redis as one
+     * compare-and-swap instead of letting them collide and retry.
+     */
     private AsyncBucketProxy bucket(String key, Window window) {
-        return buckets.builder().build(prefix + key + "@" + window.name(),
-                () -> CompletableFuture.completedFuture(window.configuration()));
+        return proxies.get(prefix + key + "@" + window.name(), name -> buckets.builder()
+                .withOptimization(Optimizations.batching()).build(name, window.configuration()));
     }
 
     @Override
