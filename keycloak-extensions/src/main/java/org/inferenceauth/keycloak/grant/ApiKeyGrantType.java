@@ -45,7 +45,7 @@ import org.keycloak.sessions.RootAuthenticationSessionModel;
 final class ApiKeyGrantType extends OAuth2GrantTypeBase {
 
     static final String API_KEY_PARAM = "api_key";
-    static final String NOTE_KEY_ID = "api_key_id";
+    static final String NOTE_KEY_ID = ApiKeyService.SESSION_NOTE_KEY_ID;
     static final String NOTE_PROJECT = "api_key_project";
     static final String NOTE_SCOPE = "api_key_scope";
 

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 import org.inferenceauth.apikey.format.ParsedApiKey;
 import org.inferenceauth.keycloak.credential.ApiKeyCredentialData;
 import org.inferenceauth.keycloak.credential.ApiKeyCredentialModel;
+import org.inferenceauth.keycloak.limits.LimitSet;
 import org.inferenceauth.keycloak.model.jpa.ApiKeyEntity;
 import org.inferenceauth.keycloak.model.jpa.ApiKeyStore;
 import org.inferenceauth.keycloak.usage.KeyUsage;
@@ -31,6 +32,8 @@ public final class ApiKeyService {
 
     /** The claim that names the key in an access token obtained with it (the key-for-token grant). */
     public static final String TOKEN_KEY_ID_CLAIM = "api_key_id";
+    /** The user-session note that names the key in the (transient) session of the key-for-token grant. */
+    public static final String SESSION_NOTE_KEY_ID = "api_key_id";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -85,7 +88,8 @@ public final class ApiKeyService {
         }
 
         ParsedApiKey key = settings.format().generate();
-        ApiKeyCredentialData data = new ApiKeyCredentialData(key.keyId(), project, scopes, expiresAt, request.createdBy());
+        ApiKeyCredentialData data = new ApiKeyCredentialData(key.keyId(), project, scopes, expiresAt, request.createdBy(),
+                request.limits().numbersByKey());
         ApiKeyCredentialModel credential = ApiKeyCredentialModel.create(name, data, ApiKeyHasher.digest(key.token()),
                 now.toEpochMilli());
         CredentialModel stored;
@@ -137,15 +141,27 @@ public final class ApiKeyService {
                 || !validity.status(found.get()).isActive()) {
             return Optional.empty();
         }
-        StoredKey key = found.get();
-        ApiKeyCredentialData data = key.credential().data();
-        return Optional.of(new ValidatedKey(key.owner(), data.keyId(), key.credential().getUserLabel(), data.project(),
-                data.scopes(), key.credential().getCreatedDate() / 1000, data.expiresAt(), data.createdBy()));
+        return Optional.of(validated(found.get()));
     }
 
     /** Whether the key with this id is valid now, by the same rule, without the key itself (re-check, derived tokens). */
     public boolean isActive(String keyId) {
-        return validity.find(keyId).map(validity::status).filter(KeyStatus::isActive).isPresent();
+        return findActive(keyId).isPresent();
+    }
+
+    /**
+     * The key with this id if it is valid now, by the same rule, without the key itself: for tokens
+     * obtained with a key, whose holder proved the key when the token was issued.
+     */
+    public Optional<ValidatedKey> findActive(String keyId) {
+        return validity.find(keyId).filter(key -> validity.status(key).isActive()).map(ApiKeyService::validated);
+    }
+
+    private static ValidatedKey validated(StoredKey key) {
+        ApiKeyCredentialData data = key.credential().data();
+        return new ValidatedKey(key.owner(), data.keyId(), key.credential().getUserLabel(), data.project(),
+                data.scopes(), key.credential().getCreatedDate() / 1000, data.expiresAt(), data.createdBy(),
+                LimitSet.fromNumbers(data.limits()));
     }
 
     /**
@@ -177,6 +193,6 @@ public final class ApiKeyService {
                 Instant.ofEpochMilli(key.getCreatedDate()),
                 data.expiresAt() == null ? null : Instant.ofEpochSecond(data.expiresAt()),
                 index == null || index.getLastUsedAt() == null ? null : Instant.ofEpochSecond(index.getLastUsedAt()),
-                usage30d);
+                usage30d, LimitSet.fromNumbers(data.limits()));
     }
 }

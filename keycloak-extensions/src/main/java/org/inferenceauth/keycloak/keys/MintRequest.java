@@ -2,6 +2,7 @@ package org.inferenceauth.keycloak.keys;
 
 import java.time.Instant;
 import java.util.List;
+import org.inferenceauth.keycloak.limits.LimitSet;
 
 /**
  * What a caller asks for; {@link ApiKeyService#mint} checks every field.
@@ -11,5 +12,20 @@ import java.util.List;
  * @param expiresAt {@code null}: the realm's maximum lifetime, or never if that is unlimited
  * @param scopes    may be null
  * @param createdBy client id the request came through, recorded on the key
+ * @param limits    the owner's caps on the key (numbers only; {@code null} = none); they only add limits
  */
-public record MintRequest(String name, String project, Instant expiresAt, List<String> scopes, String createdBy) {}
+public record MintRequest(String name, String project, Instant expiresAt, List<String> scopes, String createdBy,
+                          LimitSet limits) {
+
+    public MintRequest {
+        limits = limits == null ? LimitSet.EMPTY : limits;
+        if (!limits.unlimited().isEmpty()) {
+            throw new IllegalArgumentException("a key's caps are numbers; 'unlimited' could not lower anything");
+        }
+    }
+
+    /** A request without caps. */
+    public MintRequest(String name, String project, Instant expiresAt, List<String> scopes, String createdBy) {
+        this(name, project, expiresAt, scopes, createdBy, LimitSet.EMPTY);
+    }
+}

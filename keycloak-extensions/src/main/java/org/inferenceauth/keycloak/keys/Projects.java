@@ -15,13 +15,13 @@ import org.keycloak.models.utils.KeycloakModelUtils;
  * user may mint keys for a project whose group, or a sub-group of it, they are a member of, and
  * always for their personal project. A project's id is its group name.
  */
-final class Projects {
+public final class Projects {
 
     private final KeycloakSession session;
     private final RealmModel realm;
     private final ApiKeySettings settings;
 
-    Projects(KeycloakSession session, RealmModel realm, ApiKeySettings settings) {
+    public Projects(KeycloakSession session, RealmModel realm, ApiKeySettings settings) {
         this.session = session;
         this.realm = realm;
         this.settings = settings;
@@ -41,10 +41,16 @@ final class Projects {
         if (ProjectOption.PERSONAL.equals(project)) {
             return true;
         }
+        return group(project).map(user::isMemberOf).orElse(false);
+    }
+
+    /** The project's group; empty for the personal project and for names that are no project. */
+    public Optional<GroupModel> group(String project) {
+        if (project == null || ProjectOption.PERSONAL.equals(project)) {
+            return Optional.empty();
+        }
         return parent().flatMap(parent -> parent.getSubGroupsStream()
-                        .filter(group -> group.getName().equals(project)).findFirst())
-                .map(user::isMemberOf)
-                .orElse(false);
+                .filter(group -> group.getName().equals(project)).findFirst());
     }
 
     private Optional<GroupModel> parent() {

@@ -12,6 +12,7 @@ import org.inferenceauth.keycloak.keys.ApiKeyException;
 import org.inferenceauth.keycloak.keys.ApiKeyService;
 import org.inferenceauth.keycloak.keys.RevocationFeed;
 import org.inferenceauth.keycloak.keys.ValidatedKey;
+import org.inferenceauth.keycloak.limits.LimitResolver;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -45,7 +46,7 @@ final class GatewayEndpoints {
                     .orElse(Map.of("active", false)));
         }
         Optional<ValidatedKey> key = keys.validate(token);
-        return noStore(key.<Object>map(GatewayEndpoints::active).orElse(Map.of("active", false)));
+        return noStore(key.<Object>map(this::active).orElse(Map.of("active", false)));
     }
 
     /** The feed's page after {@code since}; without it, the cursor to start from. See {@link RevocationFeed#since}. */
@@ -66,7 +67,7 @@ final class GatewayEndpoints {
         return noStore(Map.of("inactive", inactive));
     }
 
-    private static Map<String, Object> active(ValidatedKey key) {
+    private Map<String, Object> active(ValidatedKey key) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("active", true);
         json.put("sub", key.user().getId());
@@ -85,6 +86,7 @@ final class GatewayEndpoints {
             json.put("client_id", key.createdBy());
         }
         json.put("token_type", "api_key");
+        json.put("limits", new LimitResolver(session).forKey(realm, key.user(), key.project(), key.limits()).toJson());
         return json;
     }
 

@@ -4,6 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.inferenceauth.keycloak.keys.ApiKeyService;
+import org.inferenceauth.keycloak.keys.ValidatedKey;
+import org.inferenceauth.keycloak.limits.DeliveredLimits;
+import org.inferenceauth.keycloak.limits.LimitResolver;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -66,7 +69,20 @@ final class JwtIntrospection {
             json.put("aud", token.getAudience());
         }
         json.put("token_type", "Bearer");
+        json.put("limits", limits(token, user).toJson());
         return Optional.of(json);
+    }
+
+    /**
+     * Resolved now, not read from the token's claim: a changed limit applies at the next
+     * introspection, and tokens without the claim (a client without the scope) get limits too.
+     */
+    private DeliveredLimits limits(AccessToken token, UserModel user) {
+        LimitResolver resolver = new LimitResolver(session);
+        Object keyId = token.getOtherClaims().get(ApiKeyService.TOKEN_KEY_ID_CLAIM);
+        Optional<ValidatedKey> key = keyId instanceof String id ? keys.findActive(id) : Optional.empty();
+        return key.map(k -> resolver.forKey(realm, k.user(), k.project(), k.limits()))
+                .orElseGet(() -> resolver.forPerson(realm, user));
     }
 
     /** Revoked at the realm's revocation endpoint (RFC 7009): the only revocation a session-less token can see. */

@@ -25,6 +25,7 @@ public final class KeyJson {
         usage.put("prompt_tokens", key.usage30d().promptTokens());
         usage.put("completion_tokens", key.usage30d().completionTokens());
         json.put("usage30d", usage);
+        json.put("limits", key.limits().toJson());
         return json;
     }
 

@@ -6,6 +6,9 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +18,15 @@ import org.inferenceauth.keycloak.keys.ApiKeyService;
 import org.inferenceauth.keycloak.keys.ApiKeySettings;
 import org.inferenceauth.keycloak.keys.MintRequest;
 import org.inferenceauth.keycloak.keys.MintedKey;
+import org.inferenceauth.keycloak.limits.LimitField;
+import org.inferenceauth.keycloak.limits.LimitSet;
 import org.inferenceauth.keycloak.resource.UserAuth.Caller;
 
 /** The owner's own keys: list, projects, create, revoke. */
 final class SelfServiceEndpoints {
+
+    private static final String KNOWN_LIMITS = String.join(", ",
+            Arrays.stream(LimitField.values()).map(LimitField::key).toList());
 
     private final ApiKeyService keys;
     private final UserAuth auth;
@@ -98,7 +106,36 @@ final class SelfServiceEndpoints {
         JsonNode json = JsonBodies.object(body).orElseThrow(() ->
                 ApiErrors.error(400, ApiKeyException.INVALID_REQUEST, "The body must be a JSON object."));
         return new MintRequest(text(json, "name"), text(json, "project"), instant(text(json, "expiresAt")),
-                scopes(json.get("scopes")), client);
+                scopes(json.get("scopes")), client, caps(json.get("limits")));
+    }
+
+    /** {@code {"requests_per_minute": 10, ...}}: known field names, positive integers; null = no caps. */
+    private static LimitSet caps(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return LimitSet.EMPTY;
+        }
+        if (!value.isObject()) {
+            throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST,
+                    "limits must be an object such as {\"requests_per_minute\": 10}.");
+        }
+        Map<LimitField, Long> caps = new EnumMap<>(LimitField.class);
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> cap = it.next();
+            LimitField field = LimitField.byKey(cap.getKey()).orElseThrow(() -> ApiErrors.error(400,
+                    ApiKeyException.INVALID_REQUEST, nameOf(cap.getKey()) + " is not a limit; known: " + KNOWN_LIMITS + "."));
+            JsonNode number = cap.getValue();
+            if (!number.isIntegralNumber() || !number.canConvertToLong() || number.longValue() <= 0) {
+                throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST,
+                        "limits." + field.key() + " must be a positive integer (a key's caps can only lower limits).");
+            }
+            caps.put(field, number.longValue());
+        }
+        return LimitSet.of(caps);
+    }
+
+    /** The unknown member's name for the error, if it looks like a field name (never repeat arbitrary input, e.g. a key). */
+    private static String nameOf(String member) {
+        return member.matches("[a-z_]{1,40}") ? "limits." + member : "A member of limits";
     }
 
     private static String text(JsonNode json, String field) {

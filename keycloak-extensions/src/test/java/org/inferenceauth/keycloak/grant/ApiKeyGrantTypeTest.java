@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.inferenceauth.keycloak.keys.ValidatedKey;
+import org.inferenceauth.keycloak.limits.LimitSet;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.AccessToken;
@@ -25,7 +26,8 @@ class ApiKeyGrantTypeTest {
     }
 
     static ValidatedKey key(Long expiresAt) {
-        return new ValidatedKey(null, "abcdefABCDEF", "sdk", "personal", List.of(), NOW - 60, expiresAt, "svc");
+        return new ValidatedKey(null, "abcdefABCDEF", "sdk", "personal", List.of(), NOW - 60, expiresAt, "svc",
+                LimitSet.EMPTY);
     }
 
     @Test
