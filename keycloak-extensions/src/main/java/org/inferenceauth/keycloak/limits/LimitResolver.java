@@ -31,29 +31,12 @@ public final class LimitResolver {
 
     /** The person's limits: user attribute, else their tiers' (most generous), else the realm's user default. */
     public LimitSet forUser(RealmModel realm, UserModel user) {
-        LimitSettings settings = LimitSettings.of(realm);
-        LimitSet own = LimitSet.fromAttributes(ATTRIBUTE_PREFIX, user::getFirstAttribute,
-                (attribute, value) -> LimitWarnings.once("realm " + realm.getName() + ", user " + user.getId(),
-                        attribute, value));
-        List<LimitSet> tiers = tiers(realm, settings).filter(user::isMemberOf)
-                .map(group -> ofGroup(realm, group)).toList();
-        return LimitResolution.person(own, tiers, settings.userDefaults());
+        return forUser(realm, LimitSettings.of(realm), user);
     }
 
     /** The project's limits: project group attribute, else its tier's ({@value #TIER_ATTRIBUTE}), else the realm's project default. */
     public LimitSet forProject(RealmModel realm, GroupModel projectGroup) {
-        LimitSettings settings = LimitSettings.of(realm);
-        String tierName = projectGroup.getFirstAttribute(TIER_ATTRIBUTE);
-        LimitSet tier = LimitSet.EMPTY;
-        if (tierName != null && !tierName.isBlank()) {
-            Optional<GroupModel> tierGroup = tiers(realm, settings)
-                    .filter(group -> group.getName().equals(tierName.strip())).findFirst();
-            if (tierGroup.isEmpty()) {
-                LimitWarnings.unknownTier("realm " + realm.getName() + ", group " + path(projectGroup), tierName);
-            }
-            tier = tierGroup.map(group -> ofGroup(realm, group)).orElse(LimitSet.EMPTY);
-        }
-        return LimitResolution.project(ofGroup(realm, projectGroup), tier, settings.projectDefaults());
+        return forProject(realm, LimitSettings.of(realm), projectGroup);
     }
 
     /**
@@ -77,12 +60,39 @@ public final class LimitResolver {
 
     /** Everything a gateway gets with an API key (or a token obtained with one). */
     public DeliveredLimits forKey(RealmModel realm, UserModel owner, String project, LimitSet keyCaps) {
-        return new DeliveredLimits(forUser(realm, owner), forProject(realm, project), keyCaps, defaultUser(realm));
+        LimitSettings settings = LimitSettings.of(realm);
+        LimitSet projectLimits = projectGroup(realm, project)
+                .map(group -> forProject(realm, settings, group)).orElse(LimitSet.EMPTY);
+        return new DeliveredLimits(forUser(realm, settings, owner), projectLimits, keyCaps, settings.userDefaults());
     }
 
     /** Everything a gateway gets with a person's access token (no key, no project). */
     public DeliveredLimits forPerson(RealmModel realm, UserModel user) {
-        return new DeliveredLimits(forUser(realm, user), LimitSet.EMPTY, LimitSet.EMPTY, defaultUser(realm));
+        LimitSettings settings = LimitSettings.of(realm);
+        return new DeliveredLimits(forUser(realm, settings, user), LimitSet.EMPTY, LimitSet.EMPTY, settings.userDefaults());
+    }
+
+    private LimitSet forUser(RealmModel realm, LimitSettings settings, UserModel user) {
+        LimitSet own = LimitSet.fromAttributes(ATTRIBUTE_PREFIX, user::getFirstAttribute,
+                (attribute, value) -> LimitWarnings.once("realm " + realm.getName() + ", user " + user.getId(),
+                        attribute, value));
+        List<LimitSet> tiers = tiers(realm, settings).filter(user::isMemberOf)
+                .map(group -> ofGroup(realm, group)).toList();
+        return LimitResolution.person(own, tiers, settings.userDefaults());
+    }
+
+    private LimitSet forProject(RealmModel realm, LimitSettings settings, GroupModel projectGroup) {
+        String tierName = projectGroup.getFirstAttribute(TIER_ATTRIBUTE);
+        LimitSet tier = LimitSet.EMPTY;
+        if (tierName != null && !tierName.isBlank()) {
+            Optional<GroupModel> tierGroup = tiers(realm, settings)
+                    .filter(group -> group.getName().equals(tierName.strip())).findFirst();
+            if (tierGroup.isEmpty()) {
+                LimitWarnings.unknownTier("realm " + realm.getName() + ", group " + path(projectGroup), tierName);
+            }
+            tier = tierGroup.map(group -> ofGroup(realm, group)).orElse(LimitSet.EMPTY);
+        }
+        return LimitResolution.project(ofGroup(realm, projectGroup), tier, settings.projectDefaults());
     }
 
     /** The tier groups: direct sub-groups of the tiers group (none if it does not exist). */

@@ -50,8 +50,11 @@ final class JwtIntrospection {
             return Optional.empty();
         }
         UserModel user = token.getSubject() == null ? null : session.users().getUserById(realm, token.getSubject());
+        // A token obtained with an API key ends with the key (see the grant's claim).
+        Object keyClaim = token.getOtherClaims().get(ApiKeyService.TOKEN_KEY_ID_CLAIM);
+        Optional<ValidatedKey> key = keyClaim instanceof String id ? keys.findActive(id) : Optional.empty();
         if (user == null || !user.isEnabled() || !keys.settings().mayUseApi(realm, user) || !sessionAlive(token)
-                || !keyActive(token) || revoked(token) || !clientEnabled(token)) {
+                || (keyClaim != null && key.isEmpty()) || revoked(token) || !clientEnabled(token)) {
             return Optional.empty();
         }
         Map<String, Object> json = new LinkedHashMap<>();
@@ -69,7 +72,7 @@ final class JwtIntrospection {
             json.put("aud", token.getAudience());
         }
         json.put("token_type", "Bearer");
-        json.put("limits", limits(token, user).toJson());
+        json.put("limits", limits(key, user).toJson());
         return Optional.of(json);
     }
 
@@ -77,10 +80,8 @@ final class JwtIntrospection {
      * Resolved now, not read from the token's claim: a changed limit applies at the next
      * introspection, and tokens without the claim (a client without the scope) get limits too.
      */
-    private DeliveredLimits limits(AccessToken token, UserModel user) {
+    private DeliveredLimits limits(Optional<ValidatedKey> key, UserModel user) {
         LimitResolver resolver = new LimitResolver(session);
-        Object keyId = token.getOtherClaims().get(ApiKeyService.TOKEN_KEY_ID_CLAIM);
-        Optional<ValidatedKey> key = keyId instanceof String id ? keys.findActive(id) : Optional.empty();
         return key.map(k -> resolver.forKey(realm, k.user(), k.project(), k.limits()))
                 .orElseGet(() -> resolver.forPerson(realm, user));
     }
@@ -94,12 +95,6 @@ final class JwtIntrospection {
     private boolean clientEnabled(AccessToken token) {
         ClientModel client = token.getIssuedFor() == null ? null : realm.getClientByClientId(token.getIssuedFor());
         return client != null && client.isEnabled() && (token.getIat() == null || token.getIat() >= client.getNotBefore());
-    }
-
-    /** A token obtained with an API key ends with the key (see the grant's claim). */
-    private boolean keyActive(AccessToken token) {
-        Object keyId = token.getOtherClaims().get(ApiKeyService.TOKEN_KEY_ID_CLAIM);
-        return keyId == null || (keyId instanceof String id && keys.isActive(id));
     }
 
     private boolean sessionAlive(AccessToken token) {
