@@ -255,7 +255,8 @@ class LimiterTest {
                     .contains("gateway_rate_limit_store_down 1.0");
 
             relay.restore();
-            Eventually.within(Duration.ofSeconds(20), () -> admit(limiter, grace, null) instanceof LimitDecision.Refused);
+            Eventually.within(Duration.ofSeconds(20), () -> admit(limiter, grace, null) instanceof LimitDecision.Refused
+                    && logs.messagesOf(StoreHealth.class).size() >= 2); // recovered: a second without failures
 
             assertThat(logs.messagesOf(StoreHealth.class)).hasSize(2);
             assertThat(logs.messagesOf(StoreHealth.class).get(0)).contains("failed").contains("not enforced");
