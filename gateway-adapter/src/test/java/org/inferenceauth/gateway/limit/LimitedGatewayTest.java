@@ -19,6 +19,7 @@ import org.inferenceauth.gateway.testing.Eventually;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
 import org.inferenceauth.gateway.testing.MutableClock;
+import org.inferenceauth.gateway.testing.TcpRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -239,6 +240,32 @@ class LimitedGatewayTest {
             Eventually.within(Duration.ofSeconds(10), () ->
                     gateway.post("/v1/chat/completions", CHAT, "authorization", daveKey).statusCode() == 200);
             second.body().close();
+        }
+    }
+
+    @Test
+    @DisplayName("Redis cut mid-test: calls beyond the window go through without budget headers, counted; back, the window holds again")
+    void redisCut() throws Exception {
+        keycloak.setLimits("ivan", limits(new JsonObject().put("requests_per_minute", 1)));
+        TcpRelay relay = new TcpRelay(vertx, "127.0.0.1", 6379).start();
+        Map<String, String> settings = new HashMap<>(env("redis", Map.of()));
+        settings.put("GATEWAY_REDIS_URL", "redis://127.0.0.1:" + relay.port());
+        try (relay; GatewayFixture gateway = GatewayFixture.start(vertx, settings)) {
+            String ivan = bearer(keycloak.mintKey("ivan"));
+            assertThat(gateway.post("/v1/chat/completions", CHAT, "authorization", ivan).statusCode()).isEqualTo(200);
+            assertThat(gateway.post("/v1/chat/completions", CHAT, "authorization", ivan).statusCode()).isEqualTo(429);
+
+            relay.cut();
+            HttpResponse<String> during = gateway.post("/v1/chat/completions", CHAT, "authorization", ivan);
+
+            assertThat(during.statusCode()).as("fail open").isEqualTo(200);
+            assertThat(during.headers().firstValue("x-ratelimit-limit-requests")).isEmpty();
+            assertThat(gateway.getAbsolute(gateway.managementUrl() + "/metrics").body())
+                    .containsPattern("gateway_rate_limit_store_errors_total [1-9]");
+
+            relay.restore();
+            Eventually.within(Duration.ofSeconds(20), () ->
+                    gateway.post("/v1/chat/completions", CHAT, "authorization", ivan).statusCode() == 429);
         }
     }
 
