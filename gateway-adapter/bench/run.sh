@@ -4,6 +4,8 @@
 # the gateway with an API key (cache hit path), for non-streaming and streaming chat completions, in
 # one run. Reports p50/p99 latency and throughput for each, and the gateway's ratio to nginx.
 #   gateway-adapter/bench/run.sh [duration=15s] [connections for throughput=32]
+# BENCH_LIMITS=off|memory|redis: the gateway without limits, or with every kind of limit (never
+# refusing) counted in memory or in Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379).
 # Needs wrk and nginx (Debian: apt-get install -y wrk nginx); compiles what it needs (offline Maven).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,7 +58,7 @@ ratio() { # gateway req/s over nginx req/s, from the last two runs
   awk -v g="$LAST_RPS" -v n="$NGINX_RPS" 'BEGIN { printf "%-34s %.2f\n", "  gateway / nginx throughput", g / n }'
 }
 
-echo "load before: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores"
+echo "limits: ${BENCH_LIMITS:-off}; load before: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores"
 # Long enough for C2 to compile the hot path: on this 2-core machine under other builds' load, 8 s
 # left the gateway at a fifth of its later throughput (a JIT warm-up, not the gateway, was measured).
 WARMUP=${WARMUP:-30}

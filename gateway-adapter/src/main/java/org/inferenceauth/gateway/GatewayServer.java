@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.inferenceauth.gateway.accesslog.AccessLog;
 import org.inferenceauth.gateway.accesslog.RequestLogging;
+import org.inferenceauth.gateway.accesslog.RequestRecord;
 import org.inferenceauth.gateway.admission.Admission;
 import org.inferenceauth.gateway.auth.Authenticator;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyAuthenticator;
@@ -30,11 +31,14 @@ import org.inferenceauth.gateway.auth.jwt.JwtAuthenticator;
 import org.inferenceauth.gateway.auth.revocation.RevocationPoller;
 import org.inferenceauth.gateway.auth.revocation.RevokedIdentities;
 import org.inferenceauth.gateway.config.GatewayConfig;
-import org.inferenceauth.gateway.limit.LocalRateLimiter;
-import org.inferenceauth.gateway.limit.RateLimitGate;
-import org.inferenceauth.gateway.limit.RateLimitPolicy;
-import org.inferenceauth.gateway.limit.RateLimiter;
-import org.inferenceauth.gateway.limit.RedisRateLimiter;
+import org.inferenceauth.gateway.limit.Limiter;
+import org.inferenceauth.gateway.limit.policy.Calendar;
+import org.inferenceauth.gateway.limit.policy.LimitSet;
+import org.inferenceauth.gateway.limit.policy.Payers;
+import org.inferenceauth.gateway.limit.store.LimitStore;
+import org.inferenceauth.gateway.limit.store.LocalLimitStore;
+import org.inferenceauth.gateway.limit.store.RedisLimitStore;
+import org.inferenceauth.gateway.limit.store.StoreHealth;
 import org.inferenceauth.gateway.forwardauth.ForwardAuthHandler;
 import org.inferenceauth.gateway.metrics.GatewayMetrics;
 import org.inferenceauth.gateway.net.ClientAddress;
@@ -65,16 +69,23 @@ public final class GatewayServer {
     private RevocationPoller poller;
     private JwtAuthenticator jwts;
     private ApiKeyCache keyCache;
-    private RateLimiter rateLimiter;
+    private final Clock limitsClock;
+    private LimitStore limitStore;
     private UsageAccounting usage;
     private HttpServer api;
     private ManagementServer management;
 
     public GatewayServer(Vertx vertx, GatewayConfig config, ApiKeyPrecheck precheck, PrintStream logOut) {
+        this(vertx, config, precheck, logOut, Clock.systemUTC());
+    }
+
+    /** @param limitsClock the clock of calendar budgets and in-memory windows (tests move it across midnight) */
+    public GatewayServer(Vertx vertx, GatewayConfig config, ApiKeyPrecheck precheck, PrintStream logOut, Clock limitsClock) {
         this.vertx = vertx;
         this.config = config;
         this.precheck = precheck;
         this.logOut = logOut;
+        this.limitsClock = limitsClock;
     }
 
     /** Starts everything; the future completes when both ports listen and the first model refresh and revocation round ran. */
@@ -108,12 +119,18 @@ public final class GatewayServer {
         poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revoked, metrics,
                 config.keycloak().revocationPollInterval(), config.keycloak().timeout());
 
-        rateLimiter = rateLimiter(config.rateLimit());
+        limitStore = limitStore(config.rateLimit());
         PathPolicy policy = new PathPolicy(config.extraPaths());
         usage = new UsageAccounting(config, metrics, catalog::serves);
-        RequestLogging logging = new RequestLogging(metrics, new AccessLog(config.accessLogEnabled(), logOut), usage.recorder());
+        // A finished request is counted for usage, then settles its limits (tokens, concurrency slots).
+        RequestLogging logging = new RequestLogging(metrics, new AccessLog(config.accessLogEnabled(), logOut),
+                usage.recorder().andThen(GatewayServer::settleLimits));
         ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
-        Admission admission = new Admission(authenticator, new RateLimitGate(rateLimiter, metrics), clientAddress,
+        GatewayConfig.RateLimit limits = config.rateLimit();
+        Payers payers = new Payers(limits.defaultsEnabled()
+                ? LimitSet.requestsPerMinute(limits.requestsPerMinute(), limits.burst()) : LimitSet.NONE);
+        Admission admission = new Admission(authenticator, payers,
+                new Limiter(limitStore, new Calendar(limitsClock), metrics), clientAddress,
                 metrics, config.keycloak().retryAfter(), config.keycloak().realmName());
         // WebSocket upgrades off on purpose: an interceptor that does not opt in is skipped for them.
         HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), upstreamClient)
@@ -166,17 +183,19 @@ public final class GatewayServer {
                 new SourceBudget(protection.failureBudget(), protection.failureRefill()), health, metrics, clock);
     }
 
-    private RateLimiter rateLimiter(GatewayConfig.RateLimit settings) {
-        if (!settings.enabled()) {
-            return RateLimiter.unlimited();
-        }
-        RateLimitPolicy limits = new RateLimitPolicy(settings.requestsPerMinute(), settings.burst());
+    /** In memory, or in Redis with this replica's memory as the concurrency fallback. */
+    private LimitStore limitStore(GatewayConfig.RateLimit settings) {
+        LocalLimitStore local = new LocalLimitStore(config.keyCache().maxEntries(), limitsClock);
         return settings.redisUrl()
-                .<RateLimiter>map(url -> new RedisRateLimiter(limits, url, settings.redisTimeout(), error -> {
-                    metrics.rateLimitStoreError();
-                    LOG.log(System.Logger.Level.WARNING, "Rate-limit store failed, request let through: " + error);
-                }))
-                .orElseGet(() -> new LocalRateLimiter(limits, config.keyCache().maxEntries()));
+                .<LimitStore>map(url -> new RedisLimitStore(url, settings.redisTimeout(), settings.redisKeyPrefix(),
+                        settings.leaseTtl(), local, new StoreHealth(metrics)))
+                .orElse(local);
+    }
+
+    private static void settleLimits(RequestRecord record) {
+        if (record.limitCharge != null) {
+            record.limitCharge.settle(record.promptTokens, record.completionTokens);
+        }
     }
 
     /**
@@ -229,15 +248,16 @@ public final class GatewayServer {
         if (jwts != null) {
             jwts.close();
         }
-        if (rateLimiter != null) {
-            rateLimiter.close();
-        }
         Future<Void> apiClosed = api == null ? Future.succeededFuture() : api.close();
         Future<Void> managementClosed = management == null ? Future.succeededFuture() : management.stop();
         // Usage last: every request has finished (and been recorded) once the API port is closed.
         Future<Void> usageDone = apiClosed.transform(v -> usage == null ? Future.succeededFuture()
                 : Future.fromCompletionStage(usage.shutdown()));
-        return Future.join(usageDone, managementClosed).compose(v -> Future.join(
+        return Future.join(usageDone, managementClosed).andThen(v -> {
+            if (limitStore != null) { // after the API port: every request has settled its limits
+                limitStore.close();
+            }
+        }).compose(v -> Future.join(
                 upstreamClient == null ? Future.succeededFuture() : upstreamClient.close(),
                 keycloakClient == null ? Future.succeededFuture() : keycloakClient.close())).mapEmpty();
     }

@@ -3,6 +3,7 @@ package org.inferenceauth.gateway.accesslog;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import org.inferenceauth.gateway.auth.Identity;
+import org.inferenceauth.gateway.limit.LimitCharge;
 
 /** What the access log and the request metrics say about one request; filled in as it proceeds. */
 public final class RequestRecord {
@@ -24,8 +25,10 @@ public final class RequestRecord {
     /** Tokens from the upstream's {@code usage}, as far as seen (0 when it sent none). */
     public volatile long promptTokens;
     public volatile long completionTokens;
-    /** The person a configured web UI named in {@code X-OpenWebUI-User-Email}; for usage only, never logged. */
+    /** The person a configured web UI named in {@code X-OpenWebUI-User-Email}; for usage and limits, never logged. */
     public String webUiUserEmail;
+    /** What the request owes its payers' limits when it ends (tokens, concurrency slots); null if refused. */
+    public LimitCharge limitCharge;
 
     public RequestRecord(String method, String path) {
         this.method = method;

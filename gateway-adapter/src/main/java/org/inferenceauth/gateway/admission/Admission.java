@@ -4,28 +4,39 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.inferenceauth.gateway.accesslog.RequestRecord;
 import org.inferenceauth.gateway.auth.AuthResult;
 import org.inferenceauth.gateway.auth.Authenticator;
 import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.errors.OpenAiError;
-import org.inferenceauth.gateway.limit.RateLimitGate;
+import org.inferenceauth.gateway.limit.LimitDecision;
+import org.inferenceauth.gateway.limit.Limiter;
+import org.inferenceauth.gateway.limit.policy.Payers;
+import org.inferenceauth.gateway.limit.policy.RequestCaps;
+import org.inferenceauth.gateway.limit.policy.Scope;
 import org.inferenceauth.gateway.metrics.GatewayMetrics;
 import org.inferenceauth.gateway.net.ClientAddress;
 
 /**
  * The one admission step every front door (the proxy, forward-auth) runs: who is calling (and from
- * where), is the caller within its limits, may it use the model, and which OpenAI-style answer a
- * refusal gets. A front door only turns its request into this input and the {@link Verdict} into
- * its kind of response, so a rule changed here holds for every way in.
+ * where), for whom (a person a trusted web UI names), may it use the model, does the request stay
+ * within its per-request caps and its payers' limits, and which OpenAI-style answer a refusal gets.
+ * A front door only turns its request into this input and the {@link Verdict} into its kind of
+ * response, so a rule changed here holds for every way in.
  */
 public final class Admission {
 
     private final Authenticator authenticator;
-    private final RateLimitGate rateLimit;
+    private final Payers payers;
+    private final Limiter limiter;
     private final ClientAddress clientAddress;
     private final GatewayMetrics metrics;
     private final Duration retryAfter;
@@ -34,10 +45,11 @@ public final class Admission {
     private final OpenAiError invalidCredential;
 
     /** @param realm the Keycloak realm's name, named in every {@code WWW-Authenticate} challenge */
-    public Admission(Authenticator authenticator, RateLimitGate rateLimit, ClientAddress clientAddress,
+    public Admission(Authenticator authenticator, Payers payers, Limiter limiter, ClientAddress clientAddress,
                      GatewayMetrics metrics, Duration retryAfter, String realm) {
         this.authenticator = authenticator;
-        this.rateLimit = rateLimit;
+        this.payers = payers;
+        this.limiter = limiter;
         this.clientAddress = clientAddress;
         this.metrics = metrics;
         this.retryAfter = retryAfter;
@@ -47,18 +59,37 @@ public final class Admission {
     }
 
     /**
-     * @param model asked only once the caller is authenticated and within its limits, so a stranger's
-     *              body is never read; it may fail with a {@link Refusal}
+     * @param attribution the person a trusted web UI names for this call ({@code WebUiAttribution}),
+     *                    or {@code null}; a front door that does not honour web-UI headers answers null
+     * @param model       asked only once the caller is authenticated, so a stranger's body is never
+     *                    read; it may fail with a {@link Refusal}
      */
     public Future<Verdict> admit(MultiMap headers, SocketAddress peer, RequestRecord record,
-                                 Supplier<Future<ModelClaim>> model) {
+                                 Function<Identity, String> attribution, Supplier<Future<ModelClaim>> model) {
         Context context = Vertx.currentContext();
-        String source = ClientAddress.network(clientAddress.resolve(
-                peer == null ? null : peer.hostAddress(), () -> headers.getAll("x-forwarded-for")));
-        return authenticator.authenticate(headers, source, context)
-                .compose(result -> afterAuthentication(result, record, model, context))
+        return authenticate(headers, peer, record, attribution, context)
+                .compose(identity -> model.get().compose(claim -> limit(identity, claim, record, context)))
                 .recover(failure -> Future.succeededFuture(refuse(record, failure instanceof Refusal refusal
                         ? refusal.error() : unavailable())));
+    }
+
+    /**
+     * Authentication only, spending nothing ({@code GET /v1/limits}): the verdict names the payers
+     * whose limits {@link #report} then shows.
+     */
+    public Future<Verdict> inspect(MultiMap headers, SocketAddress peer, RequestRecord record,
+                                   Function<Identity, String> attribution) {
+        Context context = Vertx.currentContext();
+        return authenticate(headers, peer, record, attribution, context)
+                .<Verdict>map(identity -> new Verdict.Admitted(identity, Map.of(),
+                        payers.of(identity, record.webUiUserEmail)))
+                .recover(failure -> Future.succeededFuture(refuse(record, failure instanceof Refusal refusal
+                        ? refusal.error() : unavailable())));
+    }
+
+    /** The limits report of an admitted caller's payers; {@code models} are those concurrency is shown for. */
+    public Future<JsonObject> report(Verdict.Admitted admitted, List<String> models) {
+        return limiter.report(admitted.payers(), models, Vertx.currentContext());
     }
 
     /** The answer when the credential cannot be checked now (also for the unexpected). */
@@ -66,24 +97,44 @@ public final class Admission {
         return OpenAiError.authUnavailable(retryAfter);
     }
 
-    private Future<Verdict> afterAuthentication(AuthResult result, RequestRecord record,
-                                                Supplier<Future<ModelClaim>> model, Context context) {
-        if (!(result instanceof AuthResult.Authenticated authenticated)) {
-            record.authOutcome = result instanceof AuthResult.Rejected ? "rejected"
-                    : result instanceof AuthResult.Throttled ? "throttled" : "unavailable";
-            return Future.succeededFuture(refuse(record, authenticationError(result)));
-        }
-        Identity identity = authenticated.identity();
-        record.identity = identity;
-        record.authOutcome = "authenticated";
-        record.authMethod = identity.method();
-        return rateLimit.admit(identity, context).compose(decision -> {
-            if (!decision.allowed()) {
-                return Future.succeededFuture(refuse(record, decision.refusal()));
+    private Future<Identity> authenticate(MultiMap headers, SocketAddress peer, RequestRecord record,
+                                          Function<Identity, String> attribution, Context context) {
+        String source = ClientAddress.network(clientAddress.resolve(
+                peer == null ? null : peer.hostAddress(), () -> headers.getAll("x-forwarded-for")));
+        return authenticator.authenticate(headers, source, context).compose(result -> {
+            if (!(result instanceof AuthResult.Authenticated authenticated)) {
+                record.authOutcome = result instanceof AuthResult.Rejected ? "rejected"
+                        : result instanceof AuthResult.Throttled ? "throttled" : "unavailable";
+                return Future.failedFuture(new Refusal(authenticationError(result)));
             }
-            return model.get().map(claim -> scope(identity, claim, record)
-                    ? new Verdict.Admitted(identity, decision.headers())
-                    : refuse(record, OpenAiError.modelNotAllowed(named(claim))));
+            Identity identity = authenticated.identity();
+            record.identity = identity;
+            record.authOutcome = "authenticated";
+            record.authMethod = identity.method();
+            // Before any refusal: a refused call of a web UI's person counts (and is limited) as that person's.
+            record.webUiUserEmail = attribution == null ? null : attribution.apply(identity);
+            return Future.succeededFuture(identity);
+        });
+    }
+
+    private Future<Verdict> limit(Identity identity, ModelClaim claim, RequestRecord record, Context context) {
+        if (!scope(identity, claim, record)) {
+            return Future.succeededFuture(refuse(record, OpenAiError.modelNotAllowed(named(claim))));
+        }
+        List<Scope> payer = payers.of(identity, record.webUiUserEmail);
+        String model = claim instanceof ModelClaim.Named named ? named.model() : null;
+        if (claim instanceof ModelClaim.Named named) {
+            Optional<OpenAiError> overCap = RequestCaps.check(payer, named.asked());
+            if (overCap.isPresent()) {
+                return Future.succeededFuture(refuse(record, overCap.get()));
+            }
+        }
+        return limiter.admit(payer, model, identity.method(), context).map(decision -> {
+            if (decision instanceof LimitDecision.Allowed allowed) {
+                record.limitCharge = allowed.charge();
+                return new Verdict.Admitted(identity, allowed.headers(), payer);
+            }
+            return refuse(record, ((LimitDecision.Refused) decision).error());
         });
     }
 

@@ -3,6 +3,7 @@ package org.inferenceauth.gateway.auth;
 import java.time.Instant;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.inferenceauth.gateway.limit.policy.DeliveredLimits;
 
 /**
  * Who is calling, as established by an API key introspection or a verified JWT.
@@ -16,9 +17,11 @@ import java.util.stream.Collectors;
  * @param issuedAt  when the credential was issued, if known (compared with revocations)
  * @param expiresAt when the credential stops being valid, or {@code null} if it never expires
  * @param channel   whether a person is using the web UI or a program the API
+ * @param limits    the limits Keycloak delivered with the credential; {@code null} when it delivered
+ *                  none (an older Keycloak, a token without the claim): the gateway's defaults apply
  */
 public record Identity(Kind kind, String subject, String username, String project, String keyId, String clientId,
-                       Set<String> scopes, Instant issuedAt, Instant expiresAt, Channel channel) {
+                       Set<String> scopes, Instant issuedAt, Instant expiresAt, Channel channel, DeliveredLimits limits) {
 
     private static final String MODEL_SCOPE = "model:";
 
@@ -42,7 +45,13 @@ public record Identity(Kind kind, String subject, String username, String projec
         channel = channel == null ? Channel.API : channel;
     }
 
-    /** An identity of the {@code api} channel. */
+    /** An identity without delivered limits. */
+    public Identity(Kind kind, String subject, String username, String project, String keyId, String clientId,
+                    Set<String> scopes, Instant issuedAt, Instant expiresAt, Channel channel) {
+        this(kind, subject, username, project, keyId, clientId, scopes, issuedAt, expiresAt, channel, null);
+    }
+
+    /** An identity of the {@code api} channel, without delivered limits. */
     public Identity(Kind kind, String subject, String username, String project, String keyId, String clientId,
                     Set<String> scopes, Instant issuedAt, Instant expiresAt) {
         this(kind, subject, username, project, keyId, clientId, scopes, issuedAt, expiresAt, Channel.API);

@@ -125,18 +125,24 @@ public record GatewayConfig(
                                  int introspectionQueue) {}
 
     /**
-     * Requests per minute per caller; {@code requestsPerMinute == 0} switches limiting off. With a
-     * Redis URL the buckets are shared by every replica, otherwise each gateway counts on its own.
+     * Limits (issue 12, gateway-adapter README "Limits"): Keycloak delivers each caller's; {@code requestsPerMinute} (with
+     * {@code burst}) is the person's limit when it delivers none, {@code 0} = none. With a Redis URL
+     * the counts are shared by every replica under keys starting with {@code redisKeyPrefix},
+     * otherwise each gateway counts on its own. Concurrency slots in Redis are leases of
+     * {@code leaseTtl}, renewed by the replica holding them.
      */
-    public record RateLimit(long requestsPerMinute, long burst, Optional<String> redisUrl, Duration redisTimeout) {
+    public record RateLimit(long requestsPerMinute, long burst, Optional<String> redisUrl, Duration redisTimeout,
+                            String redisKeyPrefix, Duration leaseTtl) {
 
-        public boolean enabled() {
+        /** Whether the configured per-person default applies to identities without delivered limits. */
+        public boolean defaultsEnabled() {
             return requestsPerMinute > 0;
         }
 
         @Override
         public String toString() { // a Redis URL may carry a password
-            return "RateLimit[rpm=" + requestsPerMinute + ", burst=" + burst + ", shared=" + redisUrl.isPresent() + "]";
+            return "RateLimit[rpm=" + requestsPerMinute + ", burst=" + burst + ", shared=" + redisUrl.isPresent()
+                    + ", prefix=" + redisKeyPrefix + "]";
         }
     }
 
@@ -320,8 +326,14 @@ public record GatewayConfig(
         if (redis != null && !redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
             r.problem("GATEWAY_REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379");
         }
+        String prefix = r.string("GATEWAY_REDIS_KEY_PREFIX", "inference-gateway:limits:");
+        if (prefix.isEmpty() || prefix.length() > 100 || prefix.chars().anyMatch(c -> c <= ' ' || c == 0x7F)) {
+            r.problem("GATEWAY_REDIS_KEY_PREFIX must be 1-100 visible characters, e.g. inference-gateway:limits:");
+        }
         return new RateLimit(rpm, burst, Optional.ofNullable(redis),
-                r.duration("GATEWAY_REDIS_TIMEOUT", Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofSeconds(30)));
+                r.duration("GATEWAY_REDIS_TIMEOUT", Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofSeconds(30)),
+                prefix,
+                r.duration("GATEWAY_LIMITS_LEASE_TTL", Duration.ofSeconds(30), Duration.ofMillis(300), Duration.ofMinutes(10)));
     }
 
     private static KeyCache keyCache(EnvReader r) {

@@ -96,15 +96,29 @@ public record OpenAiError(int status, String message, String type, String param,
     }
 
     /**
-     * The caller's request budget is spent.
+     * A rate limit (a request or token window, or concurrency) is reached: the SDKs retry after
+     * {@code retry-after(-ms)}, which {@code headers} carry with the {@code x-ratelimit-*} headers.
      *
-     * @param headers the {@code x-ratelimit-*} and {@code retry-after} headers that say how much and when to retry
+     * @param type {@code requests} or {@code tokens}, as OpenAI types its 429s
      */
-    public static OpenAiError rateLimited(long limit, Duration retryIn, Map<String, String> headers) {
-        long seconds = Math.max(1, (retryIn.toMillis() + 999) / 1000);
-        return new OpenAiError(429, "Rate limit reached for requests per minute (RPM): Limit " + limit
-                + ". Please try again in " + seconds + "s.",
-                "requests", null, "rate_limit_exceeded", headers);
+    public static OpenAiError rateLimited(String message, String type, Map<String, String> headers) {
+        return new OpenAiError(429, message, type, null, "rate_limit_exceeded", headers);
+    }
+
+    /**
+     * A day or month budget is spent: retrying before it resets cannot succeed, so SDKs are told not
+     * to ({@code x-should-retry: false}); {@code retry-after} still says when it resets.
+     */
+    public static OpenAiError insufficientQuota(String message, Map<String, String> headers) {
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        all.put("x-should-retry", "false");
+        return new OpenAiError(429, message, "insufficient_quota", null, "insufficient_quota", all);
+    }
+
+    /** A per-request cap ({@code max_tokens}, {@code n}) is exceeded. */
+    public static OpenAiError integerAboveMax(String param, long value, long max) {
+        return new OpenAiError(400, "Invalid '" + param + "': integer above maximum value. Expected a value <= " + max
+                + ", but got " + value + " instead.", "invalid_request_error", param, "integer_above_max_value", Map.of());
     }
 
     public static OpenAiError unknownUrl(String method, String path) {

@@ -24,7 +24,9 @@ import org.inferenceauth.gateway.routing.PathPolicy;
  * configuration, see {@link OriginalRequest}). It approves exact allow-listed paths with their
  * method, runs the shared {@link Admission} and answers 200 with the identity headers, or the
  * refusal in OpenAI's shape: 401 with a Bearer challenge, 403 for a path off the list or a key
- * limited to models (the body, so the model, is never seen here), 429, 503. Traefik and Envoy
+ * limited to models (the body, so the model, is never seen here), 429, 503. Limits: request windows
+ * and budgets are spent here, token windows and budgets checked but never charged (no usage is seen)
+ * and concurrency not limited (the request's end is not seen either). Traefik and Envoy
  * return a refusal to the client as it is; nginx passes 401 and 403 and turns the rest into 500.
  */
 public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
@@ -58,7 +60,8 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
         }
         ModelClaim model = route.get() == PathPolicy.Route.INFERENCE
                 ? new ModelClaim.Unseen("not checkable in forward-auth mode") : ModelClaim.NOT_NEEDED;
-        admission.admit(request.headers(), request.remoteAddress(), record, () -> Future.succeededFuture(model))
+        // Open WebUI's headers are neither honoured nor removed here: the proxy in front forwards the request.
+        admission.admit(request.headers(), request.remoteAddress(), record, null, () -> Future.succeededFuture(model))
                 .onComplete(done -> {
                     Verdict verdict = done.succeeded() ? done.result() : new Verdict.Refused(admission.unavailable());
                     if (verdict instanceof Verdict.Admitted admitted) {

@@ -63,18 +63,21 @@ public final class GatewayMetrics {
                 .register(registry)).increment();
     }
 
-    /** A request refused with 429 because its caller's budget was spent. */
-    public void rateLimited(String method) {
+    /**
+     * A request refused with 429 by a limit: {@code method} the credential kind, {@code scope} whose
+     * limit (user, project, key), {@code limit} which one (the contract's field name).
+     */
+    public void rateLimited(String method, String scope, String limit) {
         Counter.builder("gateway_rate_limited")
-                .description("Requests refused because the caller's rate limit was reached, by credential kind")
-                .tag("method", method)
+                .description("Requests refused because a limit was reached, by credential kind, payer and limit")
+                .tag("method", method).tag("scope", scope).tag("limit", limit)
                 .register(registry).increment();
     }
 
-    /** The shared rate-limit store (Redis) failed; the request went ahead unlimited. */
+    /** The shared limit store (Redis) failed an operation; windows and budgets let the request through. */
     public void rateLimitStoreError() {
         Counter.builder("gateway_rate_limit_store_errors")
-                .description("Rate-limit store failures (requests were let through)")
+                .description("Limit store failures (windows and budgets let requests through; concurrency is counted per replica)")
                 .register(registry).increment();
     }
 

@@ -12,9 +12,11 @@ import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyRequest;
 import io.vertx.httpproxy.ProxyResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.inferenceauth.gateway.accesslog.RequestLogging;
 import org.inferenceauth.gateway.accesslog.RequestRecord;
 import org.inferenceauth.gateway.admission.Admission;
@@ -90,15 +92,15 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         if (route == PathPolicy.Route.BLOCKED) {
             return reply(ctx, OpenAiError.unknownUrl(server.method().name(), server.path()));
         }
-        return admission.admit(ctx.request().headers(), server.remoteAddress(), record, () -> modelClaim(ctx, route))
-                .compose(verdict -> {
-                    if (record.identity != null) { // refused calls of a web UI's person count for that person too
-                        record.webUiUserEmail = webUi.personNamedBy(record.identity, ctx.request().headers());
-                    }
-                    return verdict instanceof Verdict.Admitted admitted
-                            ? admitted(ctx, route, admitted)
-                            : reply(ctx, ((Verdict.Refused) verdict).error());
-                });
+        // Open WebUI's headers are believed from the configured web UI only, and removed from anyone else's request.
+        Function<Identity, String> attribution = identity -> webUi.personNamedBy(identity, ctx.request().headers());
+        Future<Verdict> verdict = route == PathPolicy.Route.LIMITS
+                ? admission.inspect(ctx.request().headers(), server.remoteAddress(), record, attribution)
+                : admission.admit(ctx.request().headers(), server.remoteAddress(), record, attribution,
+                        () -> modelClaim(ctx, route));
+        return verdict.compose(decided -> decided instanceof Verdict.Admitted admitted
+                ? admitted(ctx, route, admitted)
+                : reply(ctx, ((Verdict.Refused) decided).error()));
     }
 
     /** Reads the body's model (inference calls only); the body then goes upstream from this buffer. */
@@ -129,7 +131,7 @@ public final class GatewayInterceptor implements ProxyInterceptor {
                             ctx.set(USAGE_ASKING_BODY, asking);
                         }
                     }
-                    return new ModelClaim.Named(facts.model());
+                    return new ModelClaim.Named(facts.model(), facts.asked());
                 });
     }
 
@@ -139,6 +141,7 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         return switch (route) {
             case LIST_MODELS -> listModels(ctx, admitted.identity());
             case GET_MODEL -> getModel(ctx, admitted.identity());
+            case LIMITS -> limits(ctx, admitted);
             default -> forward(ctx, admitted.identity());
         };
     }
@@ -147,6 +150,14 @@ public final class GatewayInterceptor implements ProxyInterceptor {
         ctx.get(RECORD, RequestRecord.class).route = "models";
         JsonObject list = new JsonObject().put("object", "list").put("data", new JsonArray(catalog.modelsFor(identity)));
         return ProxyReplies.json(ctx, 200, list);
+    }
+
+    /** {@code GET /v1/limits}: the caller's limits and what is left, concurrency shown for the models it may use. */
+    private Future<ProxyResponse> limits(ProxyContext ctx, Verdict.Admitted admitted) {
+        ctx.get(RECORD, RequestRecord.class).route = "limits";
+        List<String> models = catalog.modelsFor(admitted.identity()).stream()
+                .map(model -> model.getString("id")).filter(java.util.Objects::nonNull).toList();
+        return admission.report(admitted, models).compose(report -> ProxyReplies.json(ctx, 200, report));
     }
 
     private Future<ProxyResponse> getModel(ProxyContext ctx, Identity identity) {

@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import org.inferenceauth.gateway.admission.Refusal;
 import org.inferenceauth.gateway.errors.OpenAiError;
+import org.inferenceauth.gateway.limit.policy.RequestCaps;
 
 /**
  * The {@code model} of a JSON request body, read the way every upstream parser would agree on:
@@ -27,9 +28,11 @@ final class ModelField {
      * ({@code "stream_options": {"include_usage": true}}), and where {@code stream_options} sits
      * (byte offsets of its value, or -1; of the body's opening brace), so it can be changed in place.
      * Repeated {@code stream}/{@code stream_options} keys: the last counts, as in Python's json.
+     * {@code asked}: its {@code max_tokens}, {@code max_completion_tokens} and {@code n}, for the
+     * per-request caps (the largest when repeated).
      */
     record Facts(String model, boolean streams, boolean usageAsked, int objectStart, int optionsStart, int optionsEnd,
-                 JsonToken optionsToken) {}
+                 JsonToken optionsToken, RequestCaps.Asked asked) {}
 
     /** @throws Refusal with the 400 the client gets */
     static Facts inspect(byte[] body) {
@@ -45,6 +48,9 @@ final class ModelField {
             int optionsStart = -1;
             int optionsEnd = -1;
             JsonToken optionsToken = null;
+            long maxTokens = -1;
+            long maxCompletionTokens = -1;
+            long n = -1;
             JsonToken token;
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
@@ -55,6 +61,12 @@ final class ModelField {
                     }
                     named = true;
                     model = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                } else if (key.equals("max_tokens")) {
+                    maxTokens = Math.max(maxTokens, integer(parser, value));
+                } else if (key.equals("max_completion_tokens")) {
+                    maxCompletionTokens = Math.max(maxCompletionTokens, integer(parser, value));
+                } else if (key.equals("n")) {
+                    n = Math.max(n, integer(parser, value));
                 } else if (key.equals("stream")) {
                     streams = value == JsonToken.VALUE_TRUE;
                 } else if (key.equals("stream_options")) {
@@ -72,10 +84,27 @@ final class ModelField {
             if (!named || model == null || model.isBlank()) {
                 throw new Refusal(OpenAiError.missingModel());
             }
-            return new Facts(model, streams, usageAsked, objectStart, optionsStart, optionsEnd, optionsToken);
+            return new Facts(model, streams, usageAsked, objectStart, optionsStart, optionsEnd, optionsToken,
+                    new RequestCaps.Asked(maxTokens, maxCompletionTokens, n));
         } catch (IOException e) { // malformed JSON, or nested deeper than Jackson's limit
             throw new Refusal(OpenAiError.invalidJson());
         }
+    }
+
+    /**
+     * A number as the caps compare it: an integer (clamped to long), a fraction rounded up (an
+     * upstream refuses it anyway); anything else ({@code null}, a string) is -1, "not asked".
+     */
+    private static long integer(JsonParser parser, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NUMBER_INT) {
+            return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    ? (parser.getBigIntegerValue().signum() > 0 ? Long.MAX_VALUE : -1) : parser.getLongValue();
+        }
+        if (value == JsonToken.VALUE_NUMBER_FLOAT) {
+            double number = parser.getDoubleValue();
+            return number >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) Math.ceil(number);
+        }
+        return -1;
     }
 
     /** Reads a {@code stream_options} object to its end: whether {@code include_usage} is {@code true}. */

@@ -22,6 +22,8 @@ public final class PathPolicy {
         LIST_MODELS,
         /** {@code GET /v1/models/{id}}: answered by the gateway (the proxy only). */
         GET_MODEL,
+        /** {@code GET /v1/limits}: the caller's limits, answered by the gateway (the proxy only). */
+        LIMITS,
         /** An inference call, proxied to the upstream serving the body's {@code model}. */
         INFERENCE,
         /** Not on the allow-list: 404 (403 in forward-auth). */
@@ -31,6 +33,7 @@ public final class PathPolicy {
     }
 
     public static final String MODELS = "/v1/models";
+    public static final String LIMITS = "/v1/limits";
     private static final String MODEL_PREFIX = MODELS + "/";
     private static final Set<String> INFERENCE_PATHS = Set.of("/v1/chat/completions", "/v1/completions", "/v1/embeddings");
     private static final Pattern MALFORMED_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
@@ -52,6 +55,9 @@ public final class PathPolicy {
         }
         if (method == HttpMethod.GET && path.equals(MODELS)) {
             return Route.LIST_MODELS;
+        }
+        if (method == HttpMethod.GET && path.equals(LIMITS)) {
+            return Route.LIMITS;
         }
         if (method == HttpMethod.GET && path.startsWith(MODEL_PREFIX) && path.length() > MODEL_PREFIX.length()) {
             return Route.GET_MODEL; // answered by the gateway itself: the id never reaches an upstream

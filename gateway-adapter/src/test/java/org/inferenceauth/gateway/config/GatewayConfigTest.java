@@ -44,7 +44,7 @@ class GatewayConfigTest {
         assertThat(config.keycloak().toString()).doesNotContain("s3cret");
         assertThat(GatewayConfig.fromEnv(withUpstreamKey()).toString()).doesNotContain("upstream-s3cret");
         assertThat(config.keycloak().realmUrl()).isEqualTo(config.keycloak().issuer());
-        assertThat(config.rateLimit().enabled()).isFalse();
+        assertThat(config.rateLimit().defaultsEnabled()).isFalse();
     }
 
     @Test
@@ -77,14 +77,18 @@ class GatewayConfigTest {
         Map<String, String> env = minimal();
         env.put("GATEWAY_RATE_LIMIT_RPM", "120");
         GatewayConfig config = GatewayConfig.fromEnv(env);
-        assertThat(config.rateLimit().enabled()).isTrue();
+        assertThat(config.rateLimit().defaultsEnabled()).isTrue();
         assertThat(config.rateLimit().burst()).isEqualTo(120);
         assertThat(config.rateLimit().redisUrl()).isEmpty();
+        assertThat(config.rateLimit().redisKeyPrefix()).isEqualTo("inference-gateway:limits:");
+        assertThat(config.rateLimit().leaseTtl()).isEqualTo(Duration.ofSeconds(30));
 
+        env.put("GATEWAY_REDIS_KEY_PREFIX", "site a:");
         env.put("GATEWAY_RATE_LIMIT_RPM", "-1");
         env.put("GATEWAY_REDIS_URL", "http://cache:6379");
         assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
-                .hasMessageContaining("GATEWAY_RATE_LIMIT_RPM").hasMessageContaining("GATEWAY_REDIS_URL");
+                .hasMessageContaining("GATEWAY_RATE_LIMIT_RPM").hasMessageContaining("GATEWAY_REDIS_URL")
+                .hasMessageContaining("GATEWAY_REDIS_KEY_PREFIX");
     }
 
     @Test

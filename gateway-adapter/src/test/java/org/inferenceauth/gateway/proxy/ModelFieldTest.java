@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import org.inferenceauth.gateway.admission.Refusal;
+import org.inferenceauth.gateway.limit.policy.RequestCaps;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,6 +67,17 @@ class ModelFieldTest {
                 .isEqualTo("invalid_json");
         assertThat(code(new byte[] {'{', '"', 'm', 'o', 'd', 'e', 'l', '"', ':', '"', (byte) 0x80, '"', '}'}))
                 .isEqualTo("invalid_json");
+    }
+
+    @Test
+    @DisplayName("what per-request caps compare: max_tokens, max_completion_tokens and n as numbers, -1 when not given")
+    void asked() {
+        RequestCaps.Asked asked = ModelField.inspect(utf8("{\"model\":\"a\",\"max_tokens\":300,\"n\":2.5,"
+                + "\"max_completion_tokens\":99999999999999999999999,\"messages\":[{\"n\":9}]}")).asked();
+        RequestCaps.Asked none = ModelField.inspect(utf8("{\"model\":\"a\",\"max_tokens\":null,\"n\":\"4\"}")).asked();
+
+        assertThat(asked).isEqualTo(new RequestCaps.Asked(300, Long.MAX_VALUE, 3));
+        assertThat(none).isEqualTo(RequestCaps.Asked.NOTHING);
     }
 
     @Test

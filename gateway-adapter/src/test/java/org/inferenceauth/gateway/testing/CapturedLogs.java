@@ -18,6 +18,11 @@ public final class CapturedLogs extends Handler implements AutoCloseable {
         Logger.getLogger("").addHandler(this);
     }
 
+    /** Information and above (INFO, WARNING, SEVERE). */
+    public static CapturedLogs info() {
+        return new CapturedLogs(Level.INFO);
+    }
+
     /** Errors only (SEVERE: what System.Logger's ERROR becomes). */
     public static CapturedLogs errors() {
         return new CapturedLogs(Level.SEVERE);

@@ -17,4 +17,21 @@ public final class Eventually {
             Thread.sleep(25);
         }
     }
+
+    /** Polls {@code probe} until it gives a value (not null) within 10 s, and returns it. */
+    public static <T> T value(Callable<T> probe) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try {
+            while (true) {
+                T value = probe.call();
+                if (value != null) {
+                    return value;
+                }
+                assertThat(System.nanoTime()).as("a value within 10 s").isLessThan(deadline);
+                Thread.sleep(25);
+            }
+        } catch (Exception e) {
+            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+        }
+    }
 }

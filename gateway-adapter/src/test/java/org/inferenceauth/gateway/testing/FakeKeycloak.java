@@ -83,6 +83,7 @@ public final class FakeKeycloak implements AutoCloseable {
     private final FakeUsageBatches usage = new FakeUsageBatches(() -> clock);
     private final AtomicInteger usagePosts = new AtomicInteger();
     private final AtomicInteger lostUsageAnswers = new AtomicInteger();
+    private final Map<String, JsonObject> limitsBySubject = new ConcurrentHashMap<>();
     private HttpServer server;
 
     public FakeKeycloak(Vertx vertx) throws Exception {
@@ -262,8 +263,21 @@ public final class FakeKeycloak implements AutoCloseable {
         if (key.expiresAt() != null) {
             answer.put("exp", key.expiresAt().getEpochSecond());
         }
+        JsonObject limits = limitsBySubject.get(key.subject());
+        if (limits != null) {
+            answer.put("limits", limits.copy());
+        }
         return answer.put("iat", Instant.now().getEpochSecond() - 60)
                 .put("client_id", "account-console").put("token_type", "api_key");
+    }
+
+    /**
+     * From now on, introspecting any key of {@code username} answers this {@code limits} object
+     * (issue 12: {@code user}, {@code project}, {@code key}, {@code default_user}); without
+     * it the answer has no {@code limits}, as an older Keycloak's.
+     */
+    public void setLimits(String username, JsonObject limits) {
+        limitsBySubject.put("sub-" + username, limits);
     }
 
     /** Revokes many throw-away keys, so that the feed has several pages. */

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,10 +26,10 @@ public final class GatewayFixture implements AutoCloseable {
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private GatewayFixture(Vertx vertx, Map<String, String> env, boolean awaitModels) {
+    private GatewayFixture(Vertx vertx, Map<String, String> env, boolean awaitModels, Clock limitsClock) {
         GatewayConfig config = GatewayConfig.fromEnv(env);
         this.gateway = new GatewayServer(vertx, config, new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()),
-                new PrintStream(log, true, StandardCharsets.UTF_8));
+                new PrintStream(log, true, StandardCharsets.UTF_8), limitsClock);
         try {
             gateway.start().await(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -83,12 +84,17 @@ public final class GatewayFixture implements AutoCloseable {
 
     /** Starts a gateway and waits until it knows every upstream's models. */
     public static GatewayFixture start(Vertx vertx, Map<String, String> env) {
-        return new GatewayFixture(vertx, env, true);
+        return new GatewayFixture(vertx, env, true, Clock.systemUTC());
+    }
+
+    /** Starts a gateway whose calendar budgets (and in-memory windows) go by {@code limitsClock}. */
+    public static GatewayFixture start(Vertx vertx, Map<String, String> env, Clock limitsClock) {
+        return new GatewayFixture(vertx, env, true, limitsClock);
     }
 
     /** Starts a gateway whose upstream is meant to be unreachable or to refuse it: no model list to wait for. */
     public static GatewayFixture startWithUpstreamDown(Vertx vertx, Map<String, String> env) {
-        return new GatewayFixture(vertx, env, false);
+        return new GatewayFixture(vertx, env, false, Clock.systemUTC());
     }
 
     public GatewayServer server() {

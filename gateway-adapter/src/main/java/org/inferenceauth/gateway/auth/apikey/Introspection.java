@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.inferenceauth.gateway.auth.Identity;
+import org.inferenceauth.gateway.limit.policy.DeliveredLimits;
 
 /** Keycloak's RFC 7662 answer about one API key. */
 public sealed interface Introspection {
@@ -19,7 +20,10 @@ public sealed interface Introspection {
 
     Inactive INACTIVE = new Inactive();
 
-    /** Parses {@code POST {issuer}/api-keys/introspect}'s body. */
+    /**
+     * Parses {@code POST {issuer}/api-keys/introspect}'s body, with the {@code limits} Keycloak
+     * delivers for the key's owner, project and key (issue 12, gateway-adapter README "Limits").
+     */
     static Introspection fromJson(JsonObject json) {
         if (!Boolean.TRUE.equals(json.getValue("active"))) {
             return INACTIVE;
@@ -34,7 +38,9 @@ public sealed interface Introspection {
                 json.getString("client_id"),
                 scopes,
                 epochSeconds(json, "iat"),
-                epochSeconds(json, "exp"));
+                epochSeconds(json, "exp"),
+                Identity.Channel.API,
+                DeliveredLimits.fromJson(json.getValue("limits"), null));
         if (identity.subject() == null || identity.keyId() == null) {
             throw new IllegalArgumentException("active introspection answer without sub or key_id");
         }

@@ -39,6 +39,7 @@ import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.auth.cache.KeyHash;
 import org.inferenceauth.gateway.auth.revocation.RevokedIdentities;
 import org.inferenceauth.gateway.config.GatewayConfig;
+import org.inferenceauth.gateway.limit.policy.DeliveredLimits;
 
 /**
  * Keycloak access tokens, verified locally: signature against the realm's JWKS (cached by Nimbus,
@@ -53,6 +54,10 @@ public final class JwtAuthenticator {
 
     /** The claim naming the API key a token was obtained with (Keycloak's key-for-token grant). */
     static final String KEY_ID_CLAIM = "api_key_id";
+    /** The limits Keycloak's protocol mapper puts in every access token (issue 12, gateway-adapter README "Limits"). */
+    static final String LIMITS_CLAIM = "inference_limits";
+    /** The project of the API key a token was obtained with: the payer of the claim's {@code project} limits. */
+    static final String KEY_PROJECT_CLAIM = "api_key_project";
 
     private final Vertx vertx;
     private final JWKSource<SecurityContext> jwks;
@@ -194,7 +199,9 @@ public final class JwtAuthenticator {
         Identity.Channel channel = keyId == null && azp != null && webUiClients.contains(azp)
                 ? Identity.Channel.UI : Identity.Channel.API;
         return new Identity(Identity.Kind.JWT, claims.getSubject(), username != null ? username : claims.getSubject(),
-                null, keyId, azp, scopes, issuedAt, claims.getExpirationTime().toInstant(), channel);
+                null, keyId, azp, scopes, issuedAt, claims.getExpirationTime().toInstant(), channel,
+                DeliveredLimits.fromJson(claims.getClaim(LIMITS_CLAIM), claims.getClaim(KEY_PROJECT_CLAIM) instanceof String project
+                        ? project : null));
     }
 
     /** {@code realm_access.roles}; empty when absent or malformed. */
