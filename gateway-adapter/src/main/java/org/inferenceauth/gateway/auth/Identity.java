@@ -10,7 +10,7 @@ import org.inferenceauth.gateway.limit.policy.DeliveredLimits;
  *
  * @param subject   Keycloak user id ({@code sub})
  * @param username  {@code preferred_username} / {@code username}; {@code service-account-<client>} for client credentials
- * @param project   the key's project; {@code null} for JWTs
+ * @param project   the key's project; for a JWT, that of the key it was obtained with ({@code api_key_project}), else {@code null}
  * @param keyId     the API key's public id; for a JWT, the key it was exchanged for ({@code api_key_id}), else {@code null}
  * @param clientId  the OAuth client the credential was issued to ({@code azp} / {@code client_id})
  * @param scopes    granted scopes; {@code model:<id>} entries restrict the models

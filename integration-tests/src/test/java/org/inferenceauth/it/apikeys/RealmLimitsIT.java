@@ -117,6 +117,8 @@ class RealmLimitsIT {
         Map<String, Object> expected = Map.of("user", Map.of(), "project", Map.of("requests_per_minute", 77),
                 "key", Map.of("requests_per_minute", 7), "default_user", Map.of());
         assertThat(tokenLimits(jwt)).isEqualTo(expected);
+        assertThat(SignedJWT.parse(jwt).getJWTClaimsSet().getStringClaim("api_key_project"))
+                .as("names the project whose budget the gateway charges").isEqualTo(project);
         assertThat(introspectedLimits(jwt)).as("our introspection of that token").isEqualTo(expected);
         assertThat(introspectedLimits(key)).as("and of the key itself").isEqualTo(expected);
     }

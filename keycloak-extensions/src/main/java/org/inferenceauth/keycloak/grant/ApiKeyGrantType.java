@@ -124,6 +124,9 @@ final class ApiKeyGrantType extends OAuth2GrantTypeBase {
             token.exp(key.expiresAt());
         }
         token.setOtherClaims(ApiKeyService.TOKEN_KEY_ID_CLAIM, key.keyId());
+        if (key.project() != null) { // the gateway charges the project's shared budget (inference_limits.project) by it
+            token.setOtherClaims(ApiKeyService.TOKEN_PROJECT_CLAIM, key.project());
+        }
         // The owner holds the role: the key would not be valid otherwise.
         token.setRealmAccess(new AccessToken.Access().addRole(requiredRole));
         token.setResourceAccess(null);

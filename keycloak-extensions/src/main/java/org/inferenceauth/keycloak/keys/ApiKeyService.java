@@ -32,6 +32,8 @@ public final class ApiKeyService {
 
     /** The claim that names the key in an access token obtained with it (the key-for-token grant). */
     public static final String TOKEN_KEY_ID_CLAIM = "api_key_id";
+    /** The project of the key a token was obtained with (a claim of such tokens only). */
+    public static final String TOKEN_PROJECT_CLAIM = "api_key_project";
     /** The user-session note that names the key in the (transient) session of the key-for-token grant. */
     public static final String SESSION_NOTE_KEY_ID = "api_key_id";
 

@@ -198,10 +198,11 @@ public final class JwtAuthenticator {
         // A token bought with an API key is API use whichever client exchanged it.
         Identity.Channel channel = keyId == null && azp != null && webUiClients.contains(azp)
                 ? Identity.Channel.UI : Identity.Channel.API;
+        // A token bought with an API key counts for the key's project, as the key itself would.
+        String project = claims.getClaim(KEY_PROJECT_CLAIM) instanceof String named ? named : null;
         return new Identity(Identity.Kind.JWT, claims.getSubject(), username != null ? username : claims.getSubject(),
-                null, keyId, azp, scopes, issuedAt, claims.getExpirationTime().toInstant(), channel,
-                DeliveredLimits.fromJson(claims.getClaim(LIMITS_CLAIM), claims.getClaim(KEY_PROJECT_CLAIM) instanceof String project
-                        ? project : null));
+                project, keyId, azp, scopes, issuedAt, claims.getExpirationTime().toInstant(), channel,
+                DeliveredLimits.fromJson(claims.getClaim(LIMITS_CLAIM), project));
     }
 
     /** {@code realm_access.roles}; empty when absent or malformed. */
