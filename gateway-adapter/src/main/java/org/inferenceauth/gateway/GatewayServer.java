@@ -41,6 +41,7 @@ import org.inferenceauth.gateway.limit.store.RedisLimitStore;
 import org.inferenceauth.gateway.limit.store.StoreHealth;
 import org.inferenceauth.gateway.forwardauth.ForwardAuthHandler;
 import org.inferenceauth.gateway.metrics.GatewayMetrics;
+import org.inferenceauth.gateway.migration.Migration;
 import org.inferenceauth.gateway.net.ClientAddress;
 import org.inferenceauth.gateway.ops.ManagementServer;
 import org.inferenceauth.gateway.ops.Readiness;
@@ -79,7 +80,10 @@ public final class GatewayServer {
         this(vertx, config, precheck, logOut, Clock.systemUTC());
     }
 
-    /** @param limitsClock the clock of calendar budgets and in-memory windows (tests move it across midnight) */
+    /**
+     * @param limitsClock the clock of calendar budgets, in-memory windows and legacy keys' and subnets'
+     *                    sunsets (tests move it across midnight, or past a sunset)
+     */
     public GatewayServer(Vertx vertx, GatewayConfig config, ApiKeyPrecheck precheck, PrintStream logOut, Clock limitsClock) {
         this.vertx = vertx;
         this.config = config;
@@ -129,7 +133,12 @@ public final class GatewayServer {
         GatewayConfig.RateLimit limits = config.rateLimit();
         Payers payers = new Payers(limits.defaultsEnabled()
                 ? LimitSet.requestsPerMinute(limits.requestsPerMinute(), limits.burst()) : LimitSet.NONE);
-        Admission admission = new Admission(authenticator, payers,
+        Migration migration = new Migration(config.migration(), metrics, logOut, limitsClock, config.keycloak().realmName());
+        if (config.migration().audit()) {
+            LOG.log(System.Logger.Level.WARNING, "GATEWAY_AUTH_MODE=audit: calls without a valid credential are let "
+                    + "through (counted in gateway_audit_passes_total, logged once per caller and path); set enforce when done");
+        }
+        Admission admission = new Admission(authenticator, migration, payers,
                 new Limiter(limitStore, new Calendar(limitsClock), metrics), clientAddress,
                 metrics, config.keycloak().retryAfter(), config.keycloak().realmName());
         // WebSocket upgrades off on purpose: an interceptor that does not opt in is skipped for them.

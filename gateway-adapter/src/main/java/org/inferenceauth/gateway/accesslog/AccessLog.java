@@ -34,6 +34,7 @@ public final class AccessLog {
                 .put("route", record.route)
                 .put("auth", record.authMethod);
         putIfPresent(line, "auth_outcome", record.authOutcome);
+        putIfPresent(line, "migration", record.migration);
         putIfPresent(line, "model", ClientText.clip(record.model));
         putIfPresent(line, "upstream", record.upstream);
         putIfPresent(line, "error", record.errorCode);

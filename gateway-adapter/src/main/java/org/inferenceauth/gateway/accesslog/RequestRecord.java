@@ -18,6 +18,10 @@ public final class RequestRecord {
     public String route = "rejected";
     public String authMethod = "none";
     public String authOutcome;
+    /** The path the request is about: its own, or for forward-auth the original request's (without query). */
+    public String target;
+    /** Why migration settings let it through (the audit reason, the legacy subnet) or the legacy key's label. */
+    public String migration;
     public Identity identity;
     public String model;
     public String upstream;
@@ -33,6 +37,7 @@ public final class RequestRecord {
     public RequestRecord(String method, String path) {
         this.method = method;
         this.path = path;
+        this.target = path;
     }
 
     /** 128 random bits as 32 hex digits: unique, not a secret, so no SecureRandom on the hot path. */

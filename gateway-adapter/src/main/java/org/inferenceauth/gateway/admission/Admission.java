@@ -23,6 +23,8 @@ import org.inferenceauth.gateway.limit.policy.Payers;
 import org.inferenceauth.gateway.limit.policy.RequestCaps;
 import org.inferenceauth.gateway.limit.policy.Scope;
 import org.inferenceauth.gateway.metrics.GatewayMetrics;
+import org.inferenceauth.gateway.migration.Caller;
+import org.inferenceauth.gateway.migration.Migration;
 import org.inferenceauth.gateway.net.ClientAddress;
 
 /**
@@ -35,6 +37,7 @@ import org.inferenceauth.gateway.net.ClientAddress;
 public final class Admission {
 
     private final Authenticator authenticator;
+    private final Migration migration;
     private final Payers payers;
     private final Limiter limiter;
     private final ClientAddress clientAddress;
@@ -45,9 +48,10 @@ public final class Admission {
     private final OpenAiError invalidCredential;
 
     /** @param realm the Keycloak realm's name, named in every {@code WWW-Authenticate} challenge */
-    public Admission(Authenticator authenticator, Payers payers, Limiter limiter, ClientAddress clientAddress,
-                     GatewayMetrics metrics, Duration retryAfter, String realm) {
+    public Admission(Authenticator authenticator, Migration migration, Payers payers, Limiter limiter,
+                     ClientAddress clientAddress, GatewayMetrics metrics, Duration retryAfter, String realm) {
         this.authenticator = authenticator;
+        this.migration = migration;
         this.payers = payers;
         this.limiter = limiter;
         this.clientAddress = clientAddress;
@@ -67,7 +71,7 @@ public final class Admission {
     public Future<Verdict> admit(MultiMap headers, SocketAddress peer, RequestRecord record,
                                  Function<Identity, String> attribution, Supplier<Future<ModelClaim>> model) {
         Context context = Vertx.currentContext();
-        return authenticate(headers, peer, record, attribution, context)
+        return authenticate(headers, peer, record, attribution, context, true)
                 .compose(identity -> model.get().compose(claim -> limit(identity, claim, record, context)))
                 .recover(failure -> Future.succeededFuture(refuse(record, failure instanceof Refusal refusal
                         ? refusal.error() : unavailable())));
@@ -75,12 +79,13 @@ public final class Admission {
 
     /**
      * Authentication only, spending nothing ({@code GET /v1/limits}): the verdict names the payers
-     * whose limits {@link #report} then shows.
+     * whose limits {@link #report} then shows. Nobody is let through without a credential here (the
+     * open API never had this endpoint); a legacy key is shown its limits.
      */
     public Future<Verdict> inspect(MultiMap headers, SocketAddress peer, RequestRecord record,
                                    Function<Identity, String> attribution) {
         Context context = Vertx.currentContext();
-        return authenticate(headers, peer, record, attribution, context)
+        return authenticate(headers, peer, record, attribution, context, false)
                 .<Verdict>map(identity -> new Verdict.Admitted(identity, Map.of(),
                         payers.of(identity, record.webUiUserEmail)))
                 .recover(failure -> Future.succeededFuture(refuse(record, failure instanceof Refusal refusal
@@ -97,24 +102,51 @@ public final class Admission {
         return OpenAiError.authUnavailable(retryAfter);
     }
 
+    /** @param mayPass whether migration settings (audit mode, legacy subnets) may let a call through without a credential */
     private Future<Identity> authenticate(MultiMap headers, SocketAddress peer, RequestRecord record,
-                                          Function<Identity, String> attribution, Context context) {
-        String source = ClientAddress.network(clientAddress.resolve(
-                peer == null ? null : peer.hostAddress(), () -> headers.getAll("x-forwarded-for")));
-        return authenticator.authenticate(headers, source, context).compose(result -> {
-            if (!(result instanceof AuthResult.Authenticated authenticated)) {
-                record.authOutcome = result instanceof AuthResult.Rejected ? "rejected"
-                        : result instanceof AuthResult.Throttled ? "throttled" : "unavailable";
-                return Future.failedFuture(new Refusal(authenticationError(result)));
+                                          Function<Identity, String> attribution, Context context, boolean mayPass) {
+        String client = clientAddress.resolve(peer == null ? null : peer.hostAddress(), () -> headers.getAll("x-forwarded-for"));
+        Caller caller = new Caller(client, headers.get("user-agent"), record.target);
+        // A shared legacy key is settled before any verifier sees it: it must never reach Keycloak.
+        Optional<Migration.LegacyUse> legacy = migration.legacyKey(headers, caller);
+        if (legacy.isPresent()) {
+            record.authMethod = "legacy_key";
+            record.migration = legacy.get() instanceof Migration.LegacyUse.Accepted accepted ? accepted.label()
+                    : ((Migration.LegacyUse.Retired) legacy.get()).label();
+            if (legacy.get() instanceof Migration.LegacyUse.Retired retired) {
+                record.authOutcome = "legacy_key_retired";
+                return Future.failedFuture(new Refusal(retired.error()));
             }
-            Identity identity = authenticated.identity();
-            record.identity = identity;
-            record.authOutcome = "authenticated";
-            record.authMethod = identity.method();
-            // Before any refusal: a refused call of a web UI's person counts (and is limited) as that person's.
-            record.webUiUserEmail = attribution == null ? null : attribution.apply(identity);
-            return Future.succeededFuture(identity);
+            return Future.succeededFuture(admitted(((Migration.LegacyUse.Accepted) legacy.get()).identity(),
+                    "legacy_key", record, attribution));
+        }
+        return authenticator.authenticate(headers, ClientAddress.network(client), context).compose(result -> {
+            if (result instanceof AuthResult.Authenticated authenticated) {
+                return Future.succeededFuture(admitted(authenticated.identity(), "authenticated", record, attribution));
+            }
+            Optional<Migration.Pass> pass = mayPass ? migration.letThrough(result, caller) : Optional.empty();
+            if (pass.isPresent()) { // nobody established: no identity in the record, no usage, no payers
+                record.authOutcome = pass.get().outcome();
+                record.migration = pass.get().detail();
+                if (attribution != null) { // names nobody, and removes a client's Open WebUI headers
+                    attribution.apply(pass.get().identity());
+                }
+                return Future.succeededFuture(pass.get().identity());
+            }
+            record.authOutcome = result instanceof AuthResult.Rejected ? "rejected"
+                    : result instanceof AuthResult.Throttled ? "throttled" : "unavailable";
+            return Future.failedFuture(new Refusal(authenticationError(result)));
         });
+    }
+
+    private static Identity admitted(Identity identity, String outcome, RequestRecord record,
+                                     Function<Identity, String> attribution) {
+        record.identity = identity;
+        record.authOutcome = outcome;
+        record.authMethod = identity.method();
+        // Before any refusal: a refused call of a web UI's person counts (and is limited) as that person's.
+        record.webUiUserEmail = attribution == null ? null : attribution.apply(identity);
+        return identity;
     }
 
     private Future<Verdict> limit(Identity identity, ModelClaim claim, RequestRecord record, Context context) {

@@ -18,6 +18,9 @@ public sealed interface AuthResult {
     /** The reason given when no credential was sent (answered with a challenge without error code). */
     String MISSING = "no credential";
 
+    /** The reason given when a key fails the format or checksum check (it never reaches Keycloak). */
+    String MALFORMED = "not an API key (format or checksum)";
+
     /** The reason given when the request carried several different credentials. */
     String AMBIGUOUS = "more than one credential";
 }

@@ -25,7 +25,12 @@ public record Identity(Kind kind, String subject, String username, String projec
 
     private static final String MODEL_SCOPE = "model:";
 
-    public enum Kind { API_KEY, JWT }
+    /**
+     * {@code LEGACY_KEY}: a shared static key of the open API before its sunset (no person, no
+     * subject); {@code NONE}: nobody authenticated, let through by migration settings (audit mode, a
+     * legacy subnet).
+     */
+    public enum Kind { API_KEY, JWT, LEGACY_KEY, NONE }
 
     /**
      * How the caller reaches the inference API: {@code ui} for a user token of a configured web-UI
@@ -68,9 +73,14 @@ public record Identity(Kind kind, String subject, String username, String projec
         return allowed.isEmpty() || allowed.contains(model);
     }
 
-    /** The credential kind as metrics and logs name it: {@code api_key} or {@code jwt}. */
+    /** The credential kind as metrics and logs name it: {@code api_key}, {@code jwt}, {@code legacy_key} or {@code none}. */
     public String method() {
-        return kind == Kind.JWT ? "jwt" : "api_key";
+        return switch (kind) {
+            case JWT -> "jwt";
+            case API_KEY -> "api_key";
+            case LEGACY_KEY -> "legacy_key";
+            case NONE -> "none";
+        };
     }
 
     public boolean isExpired(Instant now) {

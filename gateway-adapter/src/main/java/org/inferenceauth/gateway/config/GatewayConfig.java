@@ -40,7 +40,8 @@ public record GatewayConfig(
         KeyCache keyCache,
         AuthProtection authProtection,
         RateLimit rateLimit,
-        Usage usage) {
+        Usage usage,
+        MigrationSettings migration) {
 
     /** The inference servers behind the gateway. */
     public record Upstreams(
@@ -196,6 +197,7 @@ public record GatewayConfig(
         AuthProtection authProtection = authProtection(r);
         RateLimit rateLimit = rateLimit(r);
         Usage usage = usage(r);
+        MigrationSettings migration = MigrationSettings.read(r, keycloak.issuer());
         // A connection waiting for a long prefill is silent too: it must outlast the upstream's own timeout.
         Duration clientIdle = r.duration("GATEWAY_CLIENT_IDLE_TIMEOUT", upstreams.idleTimeout().plusSeconds(30),
                 Duration.ofMillis(100), Duration.ofHours(3));
@@ -209,7 +211,7 @@ public record GatewayConfig(
         }
         return new GatewayConfig(host, port, managementHost, managementPort, forwardAuth, h2c, clientIdle,
                 List.copyOf(trustedProxies), accessLog, maxBody, Set.copyOf(extraPaths),
-                upstreams, keycloak, jwt, keyCache, authProtection, rateLimit, usage);
+                upstreams, keycloak, jwt, keyCache, authProtection, rateLimit, usage, migration);
     }
 
     private static Usage usage(EnvReader r) {

@@ -52,6 +52,18 @@ public record OpenAiError(int status, String message, String type, String param,
                         + "error_description=\"The access token is invalid, revoked or expired\""));
     }
 
+    /**
+     * A shared key of the open API past its sunset: final (no retry helps), and the message says
+     * where a personal key comes from.
+     */
+    public static OpenAiError retiredSharedKey(String realm, java.time.LocalDate retiredOn, java.net.URI personalKeyUrl) {
+        return new OpenAiError(401, "This shared API key was retired on " + retiredOn + ". Get a personal API key"
+                + (personalKeyUrl == null ? " from the service's operators" : " at " + personalKeyUrl)
+                + " and send it instead.", "invalid_request_error", null, "invalid_api_key",
+                Map.of("www-authenticate", "Bearer realm=" + quoted(realm) + ", error=\"invalid_token\", "
+                        + "error_description=\"The shared key was retired\""));
+    }
+
     /** Different credentials in one request (RFC 6750 §3.1: invalid_request is a 400). */
     public static OpenAiError ambiguousCredential(String realm) {
         return new OpenAiError(400, "The request carries more than one credential. Send exactly one API key or token.",

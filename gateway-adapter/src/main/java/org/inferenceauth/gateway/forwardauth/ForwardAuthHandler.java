@@ -58,6 +58,8 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
                     .orElse("(no single original request from " + proxy.name().toLowerCase(Locale.ROOT) + ")")));
             return;
         }
+        String uri = original.get().uri();
+        record.target = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));
         ModelClaim model = route.get() == PathPolicy.Route.INFERENCE
                 ? new ModelClaim.Unseen("not checkable in forward-auth mode") : ModelClaim.NOT_NEEDED;
         // Open WebUI's headers are neither honoured nor removed here: the proxy in front forwards the request.

@@ -179,4 +179,29 @@ public final class GatewayMetrics {
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
     }
+
+    /** Audit mode let a call without a valid credential through; {@code reason} says what was wrong with it. */
+    public void auditPass(String reason) {
+        Counter.builder("gateway_audit_passes")
+                .description("Calls without a valid credential let through in audit mode, by reason (missing, malformed, "
+                        + "invalid, multiple_credentials, throttled, keycloak_unavailable)")
+                .tag("reason", reason)
+                .register(registry).increment();
+    }
+
+    /** A legacy subnet (an operator-configured CIDR, so bounded) let a call through unauthenticated. */
+    public void legacySubnetPass(String subnet) {
+        Counter.builder("gateway_legacy_subnet_passes")
+                .description("Calls let through unauthenticated from a legacy subnet, by subnet")
+                .tag("subnet", subnet)
+                .register(registry).increment();
+    }
+
+    /** A shared legacy key (operator-configured label) was presented: {@code accepted} before its sunset, else {@code retired}. */
+    public void legacyKey(String label, String outcome) {
+        Counter.builder("gateway_legacy_key_calls")
+                .description("Calls with a shared legacy key, by label and outcome (accepted, retired)")
+                .tag("label", label).tag("outcome", outcome)
+                .register(registry).increment();
+    }
 }

@@ -30,6 +30,11 @@ public record Cidr(byte[] network, int prefixLength) {
         }
     }
 
+    /** Whether {@code literal} (an IP literal, as the gateway resolves client addresses) is in this network; false for anything else. */
+    public boolean containsAddress(String literal) {
+        return IpLiteral.parse(literal).map(this::contains).orElse(false);
+    }
+
     public boolean contains(InetAddress address) {
         byte[] candidate = address.getAddress();
         if (candidate.length != network.length) {

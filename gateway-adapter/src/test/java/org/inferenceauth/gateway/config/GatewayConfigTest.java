@@ -245,4 +245,36 @@ class GatewayConfigTest {
         assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
                 .hasMessageContaining("GATEWAY_AUTH_FAILURE_BUDGET").hasMessageContaining("GATEWAY_KEYCLOAK_MAX_CONCURRENT_INTROSPECTIONS");
     }
+
+    @Test
+    @DisplayName("migration: enforce by default, no legacy subnets or keys, personal keys in the account console")
+    void migrationDefaults() {
+        MigrationSettings migration = GatewayConfig.fromEnv(minimal()).migration();
+
+        assertThat(migration.mode()).isEqualTo(MigrationSettings.Mode.ENFORCE);
+        assertThat(migration.legacySubnets()).isEmpty();
+        assertThat(migration.legacyKeys()).isEmpty();
+        assertThat(migration.personalKeyUrl()).hasToString("https://sso.example.edu/realms/inference/account/api-keys");
+        assertThat(migration.logWindow()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    @DisplayName("migration: a bad mode, subnet and legacy-keys file are each named, and a pasted plain key is never echoed")
+    void migrationProblems(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path keys = dir.resolve("legacy-keys");
+        java.nio.file.Files.writeString(keys, "lab 2027-03-31 sk-the-plain-shared-key\n"
+                + "lab2 31.03.2027 " + "a".repeat(64) + "\n" + "lab3 2027-03-31 " + "A".repeat(64) + "\n");
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_AUTH_MODE", "permissive");
+        env.put("GATEWAY_LEGACY_SUBNETS", "10.1.0.0/16,10.2.0.0/33,10.3.0.0/16@soon");
+        env.put("GATEWAY_LEGACY_KEYS_FILE", keys.toString());
+
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env)).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.problems()).hasSize(6);
+            assertThat(String.join("\n", e.problems())).doesNotContain("sk-the-plain-shared-key")
+                    .contains("GATEWAY_AUTH_MODE").contains("10.2.0.0/33").contains("10.3.0.0/16@soon")
+                    .contains("line 1").contains("line 2: the sunset").contains("line 3: the same key hash");
+        });
+    }
 }
+

@@ -42,7 +42,7 @@ public final class ApiKeyAuthenticator {
     /** @param source the request's source as {@code ClientAddress} names it (what failures are charged to) */
     public Future<AuthResult> authenticate(String apiKey, String source, Context context) {
         if (!precheck.plausible(apiKey)) {
-            return Future.succeededFuture(new AuthResult.Rejected("not an API key (format or checksum)"));
+            return Future.succeededFuture(new AuthResult.Rejected(AuthResult.MALFORMED));
         }
         String hash = KeyHash.of(apiKey);
         Optional<CompletableFuture<ApiKeyCache.Lookup>> known = cache.cached(hash, this::introspect, apiKey);

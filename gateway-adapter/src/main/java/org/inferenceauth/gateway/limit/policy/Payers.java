@@ -27,6 +27,13 @@ public final class Payers {
     public List<Scope> of(Identity identity, String attributedEmail) {
         DeliveredLimits delivered = identity.limits();
         List<Scope> scopes = new ArrayList<>(3);
+        if (identity.kind() == Identity.Kind.NONE) {
+            return scopes; // let through unauthenticated (audit mode, legacy subnet): nobody to charge, as before the migration
+        }
+        if (identity.kind() == Identity.Kind.LEGACY_KEY) { // everyone sharing the key shares the default limits
+            add(scopes, new Scope(Scope.Kind.KEY, identity.keyId(), configuredDefaults));
+            return scopes;
+        }
         if (attributedEmail != null) {
             add(scopes, new Scope(Scope.Kind.USER, "email:" + attributedEmail.toLowerCase(Locale.ROOT),
                     delivered == null ? configuredDefaults : delivered.defaultUser()));
