@@ -29,8 +29,10 @@ import org.inferenceauth.gateway.net.ClientAddress;
 
 /**
  * The one admission step every front door (the proxy, forward-auth) runs: who is calling (and from
- * where), for whom (a person a trusted web UI names), may it use the model, does the request stay
- * within its per-request caps and its payers' limits, and which OpenAI-style answer a refusal gets.
+ * where; or, while a site migrates from an open API, whether the call may pass without a
+ * credential, see {@link Migration}), for whom (a person a trusted web UI names), may it use the
+ * model, does the request stay within its per-request caps and its payers' limits, and which
+ * OpenAI-style answer a refusal gets.
  * A front door only turns its request into this input and the {@link Verdict} into its kind of
  * response, so a rule changed here holds for every way in.
  */
@@ -111,8 +113,7 @@ public final class Admission {
         Optional<Migration.LegacyUse> legacy = migration.legacyKey(headers, caller);
         if (legacy.isPresent()) {
             record.authMethod = "legacy_key";
-            record.migration = legacy.get() instanceof Migration.LegacyUse.Accepted accepted ? accepted.label()
-                    : ((Migration.LegacyUse.Retired) legacy.get()).label();
+            record.migration = legacy.get().label();
             if (legacy.get() instanceof Migration.LegacyUse.Retired retired) {
                 record.authOutcome = "legacy_key_retired";
                 return Future.failedFuture(new Refusal(retired.error()));

@@ -30,6 +30,8 @@ public final class Migration {
 
     /** A shared key was presented: let through as {@code identity}, or refused with {@code error} (past its sunset). */
     public sealed interface LegacyUse {
+        String label();
+
         record Accepted(Identity identity, String label) implements LegacyUse {}
 
         record Retired(OpenAiError error, String label) implements LegacyUse {}
