@@ -46,6 +46,24 @@ final class EnvReader {
         return value;
     }
 
+    /** A file the gateway must read at start (a PEM certificate, key or CA bundle); null when unset. */
+    java.nio.file.Path readableFile(String name) {
+        String value = string(name, null);
+        if (value == null) {
+            return null;
+        }
+        try {
+            java.nio.file.Path path = java.nio.file.Path.of(value).toAbsolutePath();
+            if (java.nio.file.Files.isRegularFile(path) && java.nio.file.Files.isReadable(path)) {
+                return path;
+            }
+        } catch (java.nio.file.InvalidPathException ignored) {
+            // reported below
+        }
+        problems.add(name + " must name a readable file, got '" + value + "'");
+        return null;
+    }
+
     int port(String name, int fallback) {
         String value = string(name, null);
         if (value == null) {
