@@ -245,4 +245,29 @@ class GatewayConfigTest {
         assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
                 .hasMessageContaining("GATEWAY_AUTH_FAILURE_BUDGET").hasMessageContaining("GATEWAY_KEYCLOAK_MAX_CONCURRENT_INTROSPECTIONS");
     }
+
+    @Test
+    @DisplayName("service credentials are off unless enabled; TLS and the Keycloak CA are off unless files are named")
+    void serviceCredentialsAndTlsDefaults() {
+        GatewayConfig config = GatewayConfig.fromEnv(minimal());
+        assertThat(config.serviceCredentials().enabled()).isFalse();
+        assertThat(config.serviceCredentials().negativeTtl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.tls()).isEmpty();
+        assertThat(config.keycloak().caFile()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a certificate without its key, and files that cannot be read, are named at start")
+    void tlsFilesChecked() throws Exception {
+        java.nio.file.Path cert = java.nio.file.Files.createTempFile("cert", ".pem");
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_TLS_CERT_FILE", cert.toString());
+        env.put("GATEWAY_KEYCLOAK_CA_FILE", "/nonexistent/ca.pem");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
+                .hasMessageContaining("GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE go together")
+                .hasMessageContaining("GATEWAY_KEYCLOAK_CA_FILE must name a readable file, got '/nonexistent/ca.pem'");
+        env.put("GATEWAY_TLS_KEY_FILE", cert.toString());
+        env.remove("GATEWAY_KEYCLOAK_CA_FILE");
+        assertThat(GatewayConfig.fromEnv(env).tls()).hasValue(new GatewayConfig.Tls(cert.toAbsolutePath(), cert.toAbsolutePath()));
+    }
 }
