@@ -325,7 +325,7 @@ public record GatewayConfig(
                 r.duration("GATEWAY_KEYCLOAK_TIMEOUT", Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMinutes(1)),
                 r.duration("GATEWAY_REVOCATION_POLL_INTERVAL", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1)),
                 r.duration("GATEWAY_RETRY_AFTER", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(10)),
-                Optional.ofNullable(r.readableFile("GATEWAY_KEYCLOAK_CA_FILE")));
+                Optional.ofNullable(r.certificateBundle("GATEWAY_KEYCLOAK_CA_FILE")));
     }
 
     private static Jwt jwt(EnvReader r, Keycloak keycloak) {

@@ -267,6 +267,9 @@ class GatewayConfigTest {
                 .hasMessageContaining("GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE go together")
                 .hasMessageContaining("GATEWAY_KEYCLOAK_CA_FILE must name a readable file, got '/nonexistent/ca.pem'");
         env.put("GATEWAY_TLS_KEY_FILE", cert.toString());
+        env.put("GATEWAY_KEYCLOAK_CA_FILE", cert.toString()); // empty: no certificate in it
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
+                .hasMessageContaining("GATEWAY_KEYCLOAK_CA_FILE must be a PEM file of CA certificates");
         env.remove("GATEWAY_KEYCLOAK_CA_FILE");
         assertThat(GatewayConfig.fromEnv(env).tls()).hasValue(new GatewayConfig.Tls(cert.toAbsolutePath(), cert.toAbsolutePath()));
     }
