@@ -112,13 +112,13 @@ class ServiceCredentialsTest {
         @Test
         @DisplayName("the token is renewed before it expires, without a failed call")
         void renewed() throws Exception {
-            keycloak.setServiceTokenLifetime(Duration.ofSeconds(2));
+            keycloak.setServiceTokenLifetime(Duration.ofSeconds(4));
             assertThat(chat("authorization", basic(CLIENT, SECRET)).statusCode()).isEqualTo(200);
             assertThat(keycloak.tokenExchanges()).isEqualTo(1);
             Thread.sleep(1_000);
             assertThat(chat("authorization", basic(CLIENT, SECRET)).statusCode()).isEqualTo(200);
             assertThat(keycloak.tokenExchanges()).isEqualTo(1);
-            Thread.sleep(1_200); // past 1.6 s: renewal is due (a fifth of the lifetime before expiry)
+            Thread.sleep(2_600); // past 3.2 s: renewal is due (a fifth of the lifetime before expiry)
             assertThat(chat("authorization", basic(CLIENT, SECRET)).statusCode()).isEqualTo(200);
             assertThat(keycloak.tokenExchanges()).isEqualTo(2);
         }
