@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.ProxyOptions;
 import java.io.PrintStream;
@@ -29,6 +30,8 @@ import org.inferenceauth.gateway.auth.apikey.SourceBudget;
 import org.inferenceauth.gateway.auth.cache.ApiKeyCache;
 import org.inferenceauth.gateway.auth.jwt.JwtAuthenticator;
 import org.inferenceauth.gateway.auth.revocation.RevocationPoller;
+import org.inferenceauth.gateway.auth.service.ServiceAccountAuthenticator;
+import org.inferenceauth.gateway.auth.service.TokenExchange;
 import org.inferenceauth.gateway.auth.revocation.RevokedIdentities;
 import org.inferenceauth.gateway.config.GatewayConfig;
 import org.inferenceauth.gateway.limit.Limiter;
@@ -43,6 +46,7 @@ import org.inferenceauth.gateway.forwardauth.ForwardAuthHandler;
 import org.inferenceauth.gateway.metrics.GatewayMetrics;
 import org.inferenceauth.gateway.migration.Migration;
 import org.inferenceauth.gateway.net.ClientAddress;
+import org.inferenceauth.gateway.net.KeycloakTrust;
 import org.inferenceauth.gateway.ops.ManagementServer;
 import org.inferenceauth.gateway.ops.Readiness;
 import org.inferenceauth.gateway.proxy.GatewayInterceptor;
@@ -102,8 +106,9 @@ public final class GatewayServer {
                         .setKeepAliveTimeout((int) up.keepAliveTimeout().toSeconds()))
                 .with(new PoolOptions().setHttp1MaxSize(up.maxConnections()))
                 .build();
+        KeycloakTrust keycloakTrust = new KeycloakTrust(config.keycloak().caFile());
         keycloakClient = vertx.httpClientBuilder()
-                .with(new HttpClientOptions().setKeepAlive(true))
+                .with(keycloakTrust.apply(new HttpClientOptions().setKeepAlive(true)))
                 .with(new PoolOptions().setHttp1MaxSize(32))
                 .build();
 
@@ -115,11 +120,19 @@ public final class GatewayServer {
         Clock clock = Clock.systemUTC();
         RevokedIdentities revoked = new RevokedIdentities(Duration.ofHours(24), config.jwt().clockSkew(), clock);
         jwts = new JwtAuthenticator(vertx, config.jwt(), config.keycloak().issuer().toString(), revoked,
-                config.keycloak().timeout(), clock);
+                config.keycloak().timeout(), clock, keycloakTrust);
         KeycloakHealth keycloakHealth = new KeycloakHealth(metrics);
         KeycloakApiKeyClient keycloak = new KeycloakApiKeyClient(keycloakClient, config.keycloak(), keycloakHealth);
         keyCache = new ApiKeyCache(config.keyCache(), Ticker.systemTicker(), clock);
-        Authenticator authenticator = new Authenticator(jwts, apiKeys(keycloak, keycloakHealth, clock), metrics);
+        GatewayConfig.AuthProtection protection = config.authProtection();
+        // One failure budget per source for every kind of credential Keycloak is asked about.
+        SourceBudget failureBudget = new SourceBudget(protection.failureBudget(), protection.failureRefill());
+        ServiceAccountAuthenticator serviceAccounts = config.serviceCredentials().enabled()
+                ? new ServiceAccountAuthenticator(new TokenExchange(keycloakClient, config.keycloak()), jwts,
+                        failureBudget, config.serviceCredentials())
+                : null;
+        Authenticator authenticator = new Authenticator(jwts, apiKeys(keycloak, keycloakHealth, clock, failureBudget),
+                metrics, serviceAccounts);
         poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revoked, metrics,
                 config.keycloak().revocationPollInterval(), config.keycloak().timeout());
 
@@ -159,12 +172,7 @@ public final class GatewayServer {
         Duration firstRoundLimit = up.connectTimeout().plus(config.keycloak().timeout()).plusSeconds(5);
         return boundedWait("first model-list refresh", catalog.start(up.modelsRefreshInterval()), firstRoundLimit)
                 .compose(v -> boundedWait("first revocation round", poller.start(), firstRoundLimit))
-                .compose(v -> vertx.createHttpServer(new HttpServerOptions()
-                        // gzip would hold back small SSE chunks; curl sends Expect: 100-continue for bodies > 1 KiB.
-                        .setCompressionSupported(false).setHandle100ContinueAutomatically(true)
-                        .setHttp2ClearTextEnabled(config.h2c())
-                        // Connections nobody uses are closed; longer than the upstream's, so a slow prefill is not cut.
-                        .setIdleTimeout((int) config.clientIdleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
+                .compose(v -> vertx.createHttpServer(apiServerOptions())
                         .requestHandler(request -> {
                             if (forwardAuth != null && ForwardAuthHandler.matches(request.path())) {
                                 forwardAuth.handle(request);
@@ -180,16 +188,30 @@ public final class GatewayServer {
                 .map(v -> this);
     }
 
+    private HttpServerOptions apiServerOptions() {
+        HttpServerOptions options = new HttpServerOptions()
+                // gzip would hold back small SSE chunks; curl sends Expect: 100-continue for bodies > 1 KiB.
+                .setCompressionSupported(false).setHandle100ContinueAutomatically(true)
+                .setHttp2ClearTextEnabled(config.h2c())
+                // Connections nobody uses are closed; longer than the upstream's, so a slow prefill is not cut.
+                .setIdleTimeout((int) config.clientIdleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        // HTTPS on the API port: HTTP/2 and HTTP/1.1 offered by ALPN.
+        config.tls().ifPresent(tls -> options.setSsl(true).setUseAlpn(true)
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
+                        .setKeyPath(tls.keyFile().toString())));
+        return options;
+    }
+
     /** API keys: the caches, and what keeps unknown keys from becoming unbounded Keycloak load. */
-    private ApiKeyAuthenticator apiKeys(KeycloakApiKeyClient keycloak, KeycloakHealth health, Clock clock) {
+    private ApiKeyAuthenticator apiKeys(KeycloakApiKeyClient keycloak, KeycloakHealth health, Clock clock,
+                                        SourceBudget failureBudget) {
         metrics.gauge("gateway_key_cache_size", "API-key identities currently cached", keyCache::size);
         metrics.gauge("gateway_key_negative_cache_size", "API keys cached as inactive", keyCache::inactiveSize);
         GatewayConfig.AuthProtection protection = config.authProtection();
         IntrospectionQueue introspections = new IntrospectionQueue(protection.maxConcurrentIntrospections(),
                 protection.introspectionQueue(), config.keycloak().timeout());
         metrics.gauge("gateway_introspections_pending", "Introspections running or waiting for Keycloak", introspections::pending);
-        return new ApiKeyAuthenticator(precheck, keyCache, keycloak, introspections,
-                new SourceBudget(protection.failureBudget(), protection.failureRefill()), health, metrics, clock);
+        return new ApiKeyAuthenticator(precheck, keyCache, keycloak, introspections, failureBudget, health, metrics, clock);
     }
 
     /** In memory, or in Redis with this replica's memory as the concurrency fallback. */

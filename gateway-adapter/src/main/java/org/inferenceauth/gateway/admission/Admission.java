@@ -48,6 +48,8 @@ public final class Admission {
     private final OpenAiError missingCredential;
     private final OpenAiError ambiguousCredential;
     private final OpenAiError invalidCredential;
+    private final OpenAiError invalidServiceCredential;
+    private final OpenAiError invalidBasicCredential;
 
     /** @param realm the Keycloak realm's name, named in every {@code WWW-Authenticate} challenge */
     public Admission(Authenticator authenticator, Migration migration, Payers payers, Limiter limiter,
@@ -62,6 +64,8 @@ public final class Admission {
         this.missingCredential = OpenAiError.missingCredential(realm);
         this.ambiguousCredential = OpenAiError.ambiguousCredential(realm);
         this.invalidCredential = OpenAiError.invalidCredential(realm);
+        this.invalidServiceCredential = OpenAiError.invalidServiceCredential(realm, false);
+        this.invalidBasicCredential = OpenAiError.invalidServiceCredential(realm, true);
     }
 
     /**
@@ -176,6 +180,8 @@ public final class Admission {
             return switch (rejected.reason()) {
                 case AuthResult.MISSING -> missingCredential;
                 case AuthResult.AMBIGUOUS -> ambiguousCredential;
+                case AuthResult.SERVICE_CREDENTIAL_REFUSED, AuthResult.SERVICE_CREDENTIAL_MALFORMED -> invalidServiceCredential;
+                case AuthResult.SERVICE_CREDENTIAL_REFUSED_BASIC -> invalidBasicCredential;
                 default -> invalidCredential;
             };
         }

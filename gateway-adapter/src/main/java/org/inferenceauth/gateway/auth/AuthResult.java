@@ -21,6 +21,15 @@ public sealed interface AuthResult {
     /** The reason given when a key fails the format or checksum check (it never reaches Keycloak). */
     String MALFORMED = "not an API key (format or checksum)";
 
+    /** Keycloak refused the service credentials of the two-header form. */
+    String SERVICE_CREDENTIAL_REFUSED = "service credentials refused";
+
+    /** Keycloak refused service credentials sent as HTTP Basic (answered with a Basic challenge). */
+    String SERVICE_CREDENTIAL_REFUSED_BASIC = "service credentials refused (Basic)";
+
+    /** Service credentials that cannot be read (a Basic value that is no id:secret, half of the header pair). */
+    String SERVICE_CREDENTIAL_MALFORMED = "service credentials malformed";
+
     /** The reason given when the request carried several different credentials. */
     String AMBIGUOUS = "more than one credential";
 }

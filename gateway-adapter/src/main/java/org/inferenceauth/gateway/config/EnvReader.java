@@ -46,6 +46,41 @@ final class EnvReader {
         return value;
     }
 
+    /** A file the gateway must read at start (a PEM certificate, key or CA bundle); null when unset. */
+    java.nio.file.Path readableFile(String name) {
+        String value = string(name, null);
+        if (value == null) {
+            return null;
+        }
+        try {
+            java.nio.file.Path path = java.nio.file.Path.of(value).toAbsolutePath();
+            if (java.nio.file.Files.isRegularFile(path) && java.nio.file.Files.isReadable(path)) {
+                return path;
+            }
+        } catch (java.nio.file.InvalidPathException ignored) {
+            // reported below
+        }
+        problems.add(name + " must name a readable file, got '" + value + "'");
+        return null;
+    }
+
+    /** A readable PEM bundle holding at least one X.509 certificate; null when unset. */
+    java.nio.file.Path certificateBundle(String name) {
+        java.nio.file.Path path = readableFile(name);
+        if (path == null) {
+            return null;
+        }
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(path)) {
+            if (!java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                return path;
+            }
+        } catch (java.io.IOException | java.security.cert.CertificateException ignored) {
+            // reported below
+        }
+        problems.add(name + " must be a PEM file of CA certificates (-----BEGIN CERTIFICATE-----), got '" + path + "'");
+        return null;
+    }
+
     int port(String name, int fallback) {
         String value = string(name, null);
         if (value == null) {

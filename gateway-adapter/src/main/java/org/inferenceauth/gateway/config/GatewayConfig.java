@@ -41,7 +41,9 @@ public record GatewayConfig(
         AuthProtection authProtection,
         RateLimit rateLimit,
         Usage usage,
-        MigrationSettings migration) {
+        MigrationSettings migration,
+        ServiceCredentials serviceCredentials,
+        Optional<Tls> tls) {
 
     /** The inference servers behind the gateway. */
     public record Upstreams(
@@ -73,7 +75,8 @@ public record GatewayConfig(
             String clientSecret,
             Duration timeout,
             Duration revocationPollInterval,
-            Duration retryAfter) {
+            Duration retryAfter,
+            Optional<Path> caFile) {
 
         @Override
         public String toString() { // never print the secret
@@ -156,6 +159,16 @@ public record GatewayConfig(
     public record Usage(Duration flush, long maxPending, Path spillDir, String source,
                         Set<String> webUiCallers) {}
 
+    /**
+     * Service accounts' client id and secret accepted in place of a token (HTTP Basic or the
+     * {@code X-Client-Id}/{@code X-Client-Secret} pair), exchanged at Keycloak for a
+     * client-credentials token; a refused pair is refused again without asking for {@code negativeTtl}.
+     */
+    public record ServiceCredentials(boolean enabled, Duration negativeTtl, long maxEntries) {}
+
+    /** The API port's own certificate and key (PEM files): HTTPS, with HTTP/2 offered by ALPN. */
+    public record Tls(Path certFile, Path keyFile) {}
+
     /** Reads and validates the configuration; throws {@link ConfigException} listing every problem. */
     public static GatewayConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
@@ -198,6 +211,11 @@ public record GatewayConfig(
         RateLimit rateLimit = rateLimit(r);
         Usage usage = usage(r);
         MigrationSettings migration = MigrationSettings.read(r, keycloak.issuer());
+        ServiceCredentials serviceCredentials = new ServiceCredentials(
+                r.bool("GATEWAY_SERVICE_CREDENTIALS", false),
+                r.duration("GATEWAY_SERVICE_CREDENTIALS_NEGATIVE_TTL", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofHours(1)),
+                r.positiveLong("GATEWAY_SERVICE_CREDENTIALS_MAX_ENTRIES", 10_000));
+        Optional<Tls> tls = tls(r);
         // A connection waiting for a long prefill is silent too: it must outlast the upstream's own timeout.
         Duration clientIdle = r.duration("GATEWAY_CLIENT_IDLE_TIMEOUT", upstreams.idleTimeout().plusSeconds(30),
                 Duration.ofMillis(100), Duration.ofHours(3));
@@ -211,7 +229,18 @@ public record GatewayConfig(
         }
         return new GatewayConfig(host, port, managementHost, managementPort, forwardAuth, h2c, clientIdle,
                 List.copyOf(trustedProxies), accessLog, maxBody, Set.copyOf(extraPaths),
-                upstreams, keycloak, jwt, keyCache, authProtection, rateLimit, usage, migration);
+                upstreams, keycloak, jwt, keyCache, authProtection, rateLimit, usage, migration, serviceCredentials, tls);
+    }
+
+    private static Optional<Tls> tls(EnvReader r) {
+        boolean certSet = r.string("GATEWAY_TLS_CERT_FILE", null) != null;
+        boolean keySet = r.string("GATEWAY_TLS_KEY_FILE", null) != null;
+        Path cert = r.readableFile("GATEWAY_TLS_CERT_FILE");
+        Path key = r.readableFile("GATEWAY_TLS_KEY_FILE");
+        if (certSet != keySet) {
+            r.problem("GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE go together: set both (PEM files) for HTTPS, or neither");
+        }
+        return cert != null && key != null ? Optional.of(new Tls(cert, key)) : Optional.empty();
     }
 
     private static Usage usage(EnvReader r) {
@@ -297,7 +326,8 @@ public record GatewayConfig(
         return new Keycloak(issuer, realmUrl, clientId, secret,
                 r.duration("GATEWAY_KEYCLOAK_TIMEOUT", Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMinutes(1)),
                 r.duration("GATEWAY_REVOCATION_POLL_INTERVAL", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1)),
-                r.duration("GATEWAY_RETRY_AFTER", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(10)));
+                r.duration("GATEWAY_RETRY_AFTER", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                Optional.ofNullable(r.certificateBundle("GATEWAY_KEYCLOAK_CA_FILE")));
     }
 
     private static Jwt jwt(EnvReader r, Keycloak keycloak) {

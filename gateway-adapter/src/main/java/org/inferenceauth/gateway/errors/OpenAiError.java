@@ -64,6 +64,21 @@ public record OpenAiError(int status, String message, String type, String param,
                         + "error_description=\"The shared key was retired\""));
     }
 
+    /**
+     * Service credentials Keycloak refused (unknown client, wrong secret, no service account) or
+     * that cannot be read. Sent as HTTP Basic, the challenge is Basic's (RFC 7617), so curl and
+     * HTTP libraries recognise it; otherwise the gateway's Bearer challenge.
+     */
+    public static OpenAiError invalidServiceCredential(String realm, boolean basic) {
+        return new OpenAiError(401,
+                "Incorrect client id or client secret provided (service credentials).",
+                "invalid_request_error", null, "invalid_api_key",
+                Map.of("www-authenticate", basic
+                        ? "Basic realm=" + quoted(realm) + ", charset=\"UTF-8\""
+                        : "Bearer realm=" + quoted(realm) + ", error=\"invalid_token\", "
+                                + "error_description=\"The client id or client secret is invalid\""));
+    }
+
     /** Different credentials in one request (RFC 6750 §3.1: invalid_request is a 400). */
     public static OpenAiError ambiguousCredential(String realm) {
         return new OpenAiError(400, "The request carries more than one credential. Send exactly one API key or token.",

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.inferenceauth.gateway.config.GatewayConfig;
+import org.inferenceauth.gateway.net.KeycloakTrust;
 
 /**
  * {@code POST /realms/{r}/usage/batches} as the gateway's client (HTTP Basic). Blocking, on the
@@ -27,11 +28,17 @@ final class UsageDelivery {
     private final Duration timeout;
 
     UsageDelivery(GatewayConfig.Keycloak keycloak) {
+        this(keycloak, new KeycloakTrust(keycloak.caFile()));
+    }
+
+    UsageDelivery(GatewayConfig.Keycloak keycloak, KeycloakTrust trust) {
         this.endpoint = URI.create(keycloak.realmUrl() + "/usage/batches");
         this.authorization = keycloak.basicAuthorization();
         // Storing a full batch takes Keycloak longer than an introspection.
         this.timeout = keycloak.timeout().compareTo(Duration.ofSeconds(10)) > 0 ? keycloak.timeout() : Duration.ofSeconds(10);
-        this.http = HttpClient.newBuilder().connectTimeout(keycloak.timeout()).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(keycloak.timeout());
+        trust.sslContext().ifPresent(builder::sslContext);
+        this.http = builder.build();
     }
 
     Result send(UsageBatch batch) {

@@ -67,4 +67,44 @@ class CredentialExtractorTest {
     void jwtShape(String credential, boolean jwt) {
         assertThat(CredentialExtractor.looksLikeJwt(credential)).isEqualTo(jwt);
     }
+
+    static String basic(String pair) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @DisplayName("service credentials: Basic (split at the first colon) or the X-Client-Id/-Secret pair, only when enabled")
+    void serviceCredentials() {
+        assertThat(CredentialExtractor.find(headers("authorization", basic("svc:se:cret")), true))
+                .isEqualTo(new CredentialExtractor.Found.Service(new ServiceCredential("svc", "se:cret", true)));
+        assertThat(CredentialExtractor.find(headers("X-Client-Id", "svc", "X-Client-Secret", "secret"), true))
+                .isEqualTo(new CredentialExtractor.Found.Service(new ServiceCredential("svc", "secret", false)));
+        assertThat(CredentialExtractor.find(headers("authorization", basic("svc:secret")), false))
+                .isInstanceOf(CredentialExtractor.Found.None.class);
+        assertThat(CredentialExtractor.find(headers("authorization", basic("svc:secret"), "x-api-key", "k"), false))
+                .isEqualTo(new CredentialExtractor.Found.One("k"));
+    }
+
+    @Test
+    @DisplayName("service credentials with a key, or two different pairs, are ambiguous; half a pair is malformed")
+    void serviceCredentialsAmbiguousOrMalformed() {
+        assertThat(CredentialExtractor.find(headers("authorization", basic("svc:secret"), "x-api-key", "k"), true))
+                .isInstanceOf(CredentialExtractor.Found.Ambiguous.class);
+        assertThat(CredentialExtractor.find(headers("authorization", basic("svc:secret"),
+                "x-client-id", "other", "x-client-secret", "secret"), true))
+                .isInstanceOf(CredentialExtractor.Found.Ambiguous.class);
+        assertThat(CredentialExtractor.find(headers("authorization", basic("svc:secret"),
+                "x-client-id", "svc", "x-client-secret", "secret"), true))
+                .isInstanceOf(CredentialExtractor.Found.Service.class);
+        assertThat(CredentialExtractor.find(headers("x-client-secret", "secret"), true))
+                .isInstanceOf(CredentialExtractor.Found.Malformed.class);
+        assertThat(CredentialExtractor.find(headers("authorization", "Basic %%%"), true))
+                .isInstanceOf(CredentialExtractor.Found.Malformed.class);
+    }
+
+    @Test
+    @DisplayName("a service credential never shows its secret when printed")
+    void secretNotPrinted() {
+        assertThat(new ServiceCredential("svc", "hunter2", true).toString()).contains("svc").doesNotContain("hunter2");
+    }
 }

@@ -276,5 +276,33 @@ class GatewayConfigTest {
                     .contains("line 1").contains("line 2: the sunset").contains("line 3: the same key hash");
         });
     }
+
+    @Test
+    @DisplayName("service credentials are off unless enabled; TLS and the Keycloak CA are off unless files are named")
+    void serviceCredentialsAndTlsDefaults() {
+        GatewayConfig config = GatewayConfig.fromEnv(minimal());
+        assertThat(config.serviceCredentials().enabled()).isFalse();
+        assertThat(config.serviceCredentials().negativeTtl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.tls()).isEmpty();
+        assertThat(config.keycloak().caFile()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a certificate without its key, and files that cannot be read, are named at start")
+    void tlsFilesChecked() throws Exception {
+        java.nio.file.Path cert = java.nio.file.Files.createTempFile("cert", ".pem");
+        Map<String, String> env = minimal();
+        env.put("GATEWAY_TLS_CERT_FILE", cert.toString());
+        env.put("GATEWAY_KEYCLOAK_CA_FILE", "/nonexistent/ca.pem");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
+                .hasMessageContaining("GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE go together")
+                .hasMessageContaining("GATEWAY_KEYCLOAK_CA_FILE must name a readable file, got '/nonexistent/ca.pem'");
+        env.put("GATEWAY_TLS_KEY_FILE", cert.toString());
+        env.put("GATEWAY_KEYCLOAK_CA_FILE", cert.toString()); // empty: no certificate in it
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
+                .hasMessageContaining("GATEWAY_KEYCLOAK_CA_FILE must be a PEM file of CA certificates");
+        env.remove("GATEWAY_KEYCLOAK_CA_FILE");
+        assertThat(GatewayConfig.fromEnv(env).tls()).hasValue(new GatewayConfig.Tls(cert.toAbsolutePath(), cert.toAbsolutePath()));
+    }
 }
 

@@ -85,6 +85,11 @@ public final class FakeKeycloak implements AutoCloseable {
     private final AtomicInteger lostUsageAnswers = new AtomicInteger();
     private final Map<String, JsonObject> limitsBySubject = new ConcurrentHashMap<>();
     private HttpServer server;
+    private io.vertx.core.net.PemKeyCertOptions tls;
+    private final Map<String, String> serviceAccounts = new ConcurrentHashMap<>();
+    private final AtomicInteger tokenExchanges = new AtomicInteger();
+    private volatile Duration serviceTokenLifetime = Duration.ofMinutes(5);
+    private volatile Duration tokenDelay = Duration.ZERO;
 
     public FakeKeycloak(Vertx vertx) throws Exception {
         this.vertx = vertx;
@@ -95,7 +100,11 @@ public final class FakeKeycloak implements AutoCloseable {
     private int port;
 
     public FakeKeycloak start() {
-        server = vertx.createHttpServer().requestHandler(this::handle).listen(port, "127.0.0.1").await();
+        io.vertx.core.http.HttpServerOptions options = new io.vertx.core.http.HttpServerOptions();
+        if (tls != null) {
+            options.setSsl(true).setKeyCertOptions(tls);
+        }
+        server = vertx.createHttpServer(options).requestHandler(this::handle).listen(port, "127.0.0.1").await();
         port = server.actualPort();
         return this;
     }
@@ -106,7 +115,7 @@ public final class FakeKeycloak implements AutoCloseable {
     }
 
     public String issuer() {
-        return "http://127.0.0.1:" + port + PATH;
+        return (tls != null ? "https" : "http") + "://127.0.0.1:" + port + PATH;
     }
 
     @Override
@@ -114,6 +123,32 @@ public final class FakeKeycloak implements AutoCloseable {
         if (server != null) {
             server.close().await();
         }
+    }
+
+    /** Serves HTTPS with this certificate from the next {@link #start()} on. */
+    public FakeKeycloak withTls(io.vertx.core.net.PemKeyCertOptions certificate) {
+        this.tls = certificate;
+        return this;
+    }
+
+    /** A confidential client with a service account (client-credentials grant), as the realm's example-service. */
+    public void addServiceAccount(String clientId, String secret) {
+        serviceAccounts.put(clientId, secret);
+    }
+
+    /** How many client-credentials grants were asked for, right or wrong. */
+    public int tokenExchanges() {
+        return tokenExchanges.get();
+    }
+
+    /** The {@code expires_in} of service-account tokens issued from now on. */
+    public void setServiceTokenLifetime(Duration lifetime) {
+        this.serviceTokenLifetime = lifetime;
+    }
+
+    /** How long the token endpoint takes to answer. */
+    public void setTokenDelay(Duration delay) {
+        this.tokenDelay = delay;
     }
 
     /** Every endpoint answers 503 (connection-level outage is tested by stopping the server). */
@@ -211,6 +246,10 @@ public final class FakeKeycloak implements AutoCloseable {
             jwks(request);
             return;
         }
+        if (path.equals(PATH + "/protocol/openid-connect/token")) {
+            request.body().onSuccess(body -> clientCredentials(request, body.toString()));
+            return;
+        }
         if (refusingGateway || !authorized(request)) {
             request.response().setStatusCode(401).end("{\"error\":\"unauthorized_client\"}");
             return;
@@ -250,6 +289,48 @@ public final class FakeKeycloak implements AutoCloseable {
                 default -> request.response().setStatusCode(404).end();
             }
         });
+    }
+
+    /** As Keycloak: {@code client_secret_post}; an unknown client is {@code invalid_client}, a wrong secret {@code unauthorized_client}. */
+    private void clientCredentials(HttpServerRequest request, String form) {
+        tokenExchanges.incrementAndGet();
+        List<String> grant = formValues(form, "grant_type");
+        List<String> ids = formValues(form, "client_id");
+        List<String> secrets = formValues(form, "client_secret");
+        if (!grant.equals(List.of("client_credentials")) || ids.size() != 1 || secrets.size() != 1) {
+            badRequest(request, "Send grant_type=client_credentials, client_id and client_secret.");
+            return;
+        }
+        String expected = serviceAccounts.get(ids.get(0));
+        if (expected == null) {
+            request.response().setStatusCode(401).putHeader("content-type", "application/json")
+                    .end("{\"error\":\"invalid_client\",\"error_description\":\"Invalid client or Invalid client credentials\"}");
+            return;
+        }
+        if (!expected.equals(secrets.get(0))) {
+            request.response().setStatusCode(401).putHeader("content-type", "application/json")
+                    .end("{\"error\":\"unauthorized_client\",\"error_description\":\"Invalid client or Invalid client credentials\"}");
+            return;
+        }
+        Duration lifetime = serviceTokenLifetime;
+        String clientId = ids.get(0);
+        JsonObject answer;
+        try {
+            String token = accessToken("sa-" + clientId, claims -> claims
+                    .expirationTime(Date.from(Instant.now().plus(lifetime)))
+                    .claim("azp", clientId).claim("preferred_username", "service-account-" + clientId)
+                    .claim("scope", "profile email"));
+            answer = new JsonObject().put("access_token", token).put("expires_in", lifetime.toSeconds())
+                    .put("token_type", "Bearer").put("scope", "profile email");
+        } catch (Exception e) {
+            request.response().setStatusCode(500).end();
+            return;
+        }
+        if (tokenDelay.isZero()) {
+            json(request, answer);
+        } else {
+            vertx.setTimer(tokenDelay.toMillis(), t -> json(request, answer));
+        }
     }
 
     private JsonObject introspect(String token) {

@@ -34,12 +34,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 import org.inferenceauth.gateway.auth.AuthResult;
 import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.auth.cache.KeyHash;
 import org.inferenceauth.gateway.auth.revocation.RevokedIdentities;
 import org.inferenceauth.gateway.config.GatewayConfig;
 import org.inferenceauth.gateway.limit.policy.DeliveredLimits;
+import org.inferenceauth.gateway.net.KeycloakTrust;
 
 /**
  * Keycloak access tokens, verified locally: signature against the realm's JWKS (cached by Nimbus,
@@ -72,6 +74,12 @@ public final class JwtAuthenticator {
 
     public JwtAuthenticator(Vertx vertx, GatewayConfig.Jwt config, String issuer, RevokedIdentities revoked,
                             Duration httpTimeout, Clock clock) {
+        this(vertx, config, issuer, revoked, httpTimeout, clock, new KeycloakTrust(Optional.empty()));
+    }
+
+    /** @param trust the CAs the JWKS is fetched with ({@code GATEWAY_KEYCLOAK_CA_FILE}) */
+    public JwtAuthenticator(Vertx vertx, GatewayConfig.Jwt config, String issuer, RevokedIdentities revoked,
+                            Duration httpTimeout, Clock clock, KeycloakTrust trust) {
         this.vertx = vertx;
         this.authorizedParties = config.authorizedParties();
         this.requiredRole = config.requiredRole();
@@ -82,7 +90,8 @@ public final class JwtAuthenticator {
         int timeout = (int) httpTimeout.toMillis();
         try {
             this.jwks = JWKSourceBuilder.<SecurityContext>create(config.jwksUrl().toURL(),
-                            new DefaultResourceRetriever(timeout, timeout, 256 * 1024))
+                            new DefaultResourceRetriever(timeout, timeout, 256 * 1024, true,
+                                    trust.sslContext().map(SSLContext::getSocketFactory).orElse(null)))
                     .cache(Duration.ofHours(1).toMillis(), Math.max(timeout, 1000))
                     .refreshAheadCache(Duration.ofMinutes(1).toMillis(), true)
                     .rateLimited(Duration.ofSeconds(30).toMillis())
