@@ -23,6 +23,8 @@ import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 final class GatewayAuth {
 
     static final String ROLE = "api-key-introspector";
+    static final String NOT_A_GATEWAY = "insufficient_scope";
+    static final String NOT_A_GATEWAY_DESCRIPTION = "The client's service account needs the role " + ROLE + ".";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -53,11 +55,21 @@ final class GatewayAuth {
             client = AuthorizeClientUtil.authorizeClient(session, event, null).getClient();
             serviceAccount = client.isServiceAccountsEnabled() ? session.users().getServiceAccount(client) : null;
         }
-        RoleModel role = realm.getRole(ROLE);
-        if (serviceAccount == null || !serviceAccount.isEnabled() || role == null || !serviceAccount.hasRole(role)) {
-            throw ApiErrors.error(403, "insufficient_scope", "The client's service account needs the role " + ROLE + ".");
+        if (!isGateway(realm, serviceAccount)) {
+            throw ApiErrors.error(403, NOT_A_GATEWAY, NOT_A_GATEWAY_DESCRIPTION);
         }
         return client;
+    }
+
+    /** Whether an authenticated client is a gateway: the same rule at every door (see {@link ApiKeyIntrospectionProvider}). */
+    static boolean isGateway(KeycloakSession session, RealmModel realm, ClientModel client) {
+        return client != null && client.isServiceAccountsEnabled()
+                && isGateway(realm, session.users().getServiceAccount(client));
+    }
+
+    private static boolean isGateway(RealmModel realm, UserModel serviceAccount) {
+        RoleModel role = realm.getRole(ROLE);
+        return serviceAccount != null && serviceAccount.isEnabled() && role != null && serviceAccount.hasRole(role);
     }
 
     private AuthResult bearer() {

@@ -6,13 +6,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.inferenceauth.apikey.format.ApiKeyFormat;
 import org.inferenceauth.keycloak.keys.ApiKeyException;
 import org.inferenceauth.keycloak.keys.ApiKeyService;
 import org.inferenceauth.keycloak.keys.RevocationFeed;
-import org.inferenceauth.keycloak.keys.ValidatedKey;
-import org.inferenceauth.keycloak.limits.LimitResolver;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -33,20 +30,14 @@ final class GatewayEndpoints {
         this.auth = new GatewayAuth(session, realm);
     }
 
-    /** Exactly {@code {"active":false}} for every invalid key (or JWT), whatever the reason. */
+    /** Exactly {@code {"active":false}} for every invalid key (or JWT), whatever the reason. See {@link IntrospectionAnswer}. */
     Response introspect() {
         auth.authenticate();
         List<String> tokens = session.getContext().getHttpRequest().getDecodedFormParameters().get("token");
         if (tokens == null || tokens.size() != 1 || tokens.get(0).isEmpty()) {
             throw ApiErrors.error(400, ApiKeyException.INVALID_REQUEST, "Send exactly one form parameter token.");
         }
-        String token = tokens.get(0);
-        if (JwtIntrospection.looksLikeJwt(token)) {
-            return noStore(new JwtIntrospection(session, realm, keys).introspect(token).<Object>map(a -> a)
-                    .orElse(Map.of("active", false)));
-        }
-        Optional<ValidatedKey> key = keys.validate(token);
-        return noStore(key.<Object>map(this::active).orElse(Map.of("active", false)));
+        return IntrospectionAnswer.response(new IntrospectionAnswer(session, realm, keys).of(tokens.get(0)));
     }
 
     /** The feed's page after {@code since}; without it, the cursor to start from. See {@link RevocationFeed#since}. */
@@ -65,29 +56,6 @@ final class GatewayEndpoints {
         List<String> keyIds = keyIds(body);
         List<String> inactive = keyIds.stream().distinct().filter(id -> !keys.isActive(id)).toList();
         return noStore(Map.of("inactive", inactive));
-    }
-
-    private Map<String, Object> active(ValidatedKey key) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("active", true);
-        json.put("sub", key.user().getId());
-        json.put("username", key.user().getUsername());
-        if (key.user().getEmail() != null) {
-            json.put("email", key.user().getEmail());
-        }
-        json.put("key_id", key.keyId());
-        json.put("project", key.project());
-        json.put("scope", String.join(" ", key.scopes()));
-        if (key.expiresAt() != null) {
-            json.put("exp", key.expiresAt());
-        }
-        json.put("iat", key.issuedAt());
-        if (key.createdBy() != null) {
-            json.put("client_id", key.createdBy());
-        }
-        json.put("token_type", "api_key");
-        json.put("limits", new LimitResolver(session).forKey(realm, key.user(), key.project(), key.limits()).toJson());
-        return json;
     }
 
     private static Map<String, Object> feedPage(RevocationFeed.Page page) {
