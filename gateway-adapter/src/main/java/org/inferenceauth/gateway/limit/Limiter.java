@@ -3,17 +3,15 @@ package org.inferenceauth.gateway.limit;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.inferenceauth.gateway.auth.cache.KeyHash;
 import org.inferenceauth.gateway.limit.policy.Calendar;
 import org.inferenceauth.gateway.limit.policy.LimitSet;
 import org.inferenceauth.gateway.limit.policy.Scope;
@@ -59,7 +57,7 @@ public final class Limiter {
         }
         Instant now = calendar.now();
         List<CompletableFuture<Check>> pending = new ArrayList<>();
-        List<Slot> slots = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Slot> slots = new CopyOnWriteArrayList<>();
         for (Scope payer : payers) {
             check(payer, model, now, pending, slots);
         }
@@ -174,12 +172,7 @@ public final class Limiter {
         if (model.length() <= 128) {
             return base + ":slots:" + model;
         }
-        try {
-            return base + ":slots:sha256:" + HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(model.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return base + ":slots:sha256:" + KeyHash.of(model);
     }
 
     private static <T> CompletableFuture<T> stage(CompletionStage<T> stage) {

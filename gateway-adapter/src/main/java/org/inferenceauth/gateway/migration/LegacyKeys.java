@@ -1,10 +1,9 @@
 package org.inferenceauth.gateway.migration;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
+import org.inferenceauth.gateway.auth.cache.KeyHash;
 import org.inferenceauth.gateway.config.MigrationSettings.LegacyKey;
 
 /**
@@ -25,7 +24,7 @@ final class LegacyKeys {
     }
 
     Optional<LegacyKey> match(String credential) {
-        byte[] presented = sha256(credential);
+        byte[] presented = KeyHash.digest(credential);
         LegacyKey found = null;
         for (LegacyKey key : keys) { // every entry, even after a match
             if (MessageDigest.isEqual(presented, key.sha256()) && found == null) {
@@ -33,13 +32,5 @@ final class LegacyKeys {
             }
         }
         return Optional.ofNullable(found);
-    }
-
-    private static byte[] sha256(String credential) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(credential.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
     }
 }

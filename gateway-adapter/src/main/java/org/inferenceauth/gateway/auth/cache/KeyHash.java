@@ -11,9 +11,13 @@ public final class KeyHash {
     private KeyHash() {}
 
     public static String of(String credential) {
+        return HexFormat.of().formatHex(digest(credential));
+    }
+
+    /** The SHA-256 of the text's UTF-8 bytes. */
+    public static byte[] digest(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(credential.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);
         }
