@@ -52,6 +52,11 @@ class ManagementTest {
         @DisplayName("/healthz is UP; /readyz is UP with JWKS and Keycloak, and stays UP through a Keycloak outage")
         void health() throws Exception {
             assertThat(management("/healthz").statusCode()).isEqualTo(200);
+            // Readiness needs the first JWKS fetch, which a loaded machine may not have finished yet.
+            long readyBy = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (management("/readyz").statusCode() != 200 && System.nanoTime() < readyBy) {
+                Thread.sleep(100);
+            }
             HttpResponse<String> ready = management("/readyz");
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(checks(ready).getString("jwks")).isEqualTo("UP");
