@@ -23,6 +23,7 @@ class GatewayConfigDocTest {
 
     private static final Path DOC = Path.of("../docs/configuration.md");
     private static final Pattern DOC_NAME = Pattern.compile("`(GATEWAY_[A-Z0-9_]+)`");
+    private static final Pattern DOC_REQUIRED = Pattern.compile("(?m)^\\| `(GATEWAY_[A-Z0-9_]+)` \\| \\(required\\) \\|");
 
     /** An empty environment that remembers every name asked for. */
     private static final class RecordingEnv extends HashMap<String, String> {
@@ -40,6 +41,21 @@ class GatewayConfigDocTest {
         RecordingEnv env = new RecordingEnv();
         assertThatThrownBy(() -> GatewayConfig.fromEnv(env)).isInstanceOf(ConfigException.class);
         return env.asked;
+    }
+
+    /** The names an empty environment is refused for ("X is required (…)"). */
+    static Set<String> namesRequired() {
+        Set<String> required = new TreeSet<>();
+        try {
+            GatewayConfig.fromEnv(new HashMap<>());
+        } catch (ConfigException e) {
+            for (String problem : e.problems()) {
+                if (problem.matches("GATEWAY_[A-Z0-9_]+ is required .*")) {
+                    required.add(problem.substring(0, problem.indexOf(' ')));
+                }
+            }
+        }
+        return required;
     }
 
     static Set<String> namesDocumented() throws IOException {
@@ -64,6 +80,18 @@ class GatewayConfigDocTest {
         Set<String> undocumented = new TreeSet<>(namesRead());
         undocumented.removeAll(namesDocumented());
         assertThat(undocumented).as("variables read by GatewayConfig but missing from %s", DOC).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the variables docs/configuration.md marks (required) are exactly those the gateway refuses to start without")
+    void requiredOnesAreMarked() throws IOException {
+        Set<String> marked = new TreeSet<>();
+        Matcher m = DOC_REQUIRED.matcher(Files.readString(DOC));
+        while (m.find()) {
+            marked.add(m.group(1));
+        }
+        assertThat(marked).isEqualTo(namesRequired())
+                .contains("GATEWAY_UPSTREAMS", "GATEWAY_KEYCLOAK_ISSUER", "GATEWAY_KEYCLOAK_CLIENT_SECRET");
     }
 
     @Test
