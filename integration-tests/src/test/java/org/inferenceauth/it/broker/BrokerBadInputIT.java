@@ -13,8 +13,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.inferenceauth.it.Waiting;
 import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakExtension;
 import org.inferenceauth.testkit.KeycloakServer;
@@ -65,7 +71,15 @@ class BrokerBadInputIT {
         }
     }
 
-    private void assertRefusedAndNothingCreated(Person person) {
+    /**
+     * Logs {@code person} in through {@code access} and expects Keycloak's error page, no account,
+     * and {@code cause} in what Keycloak logged meanwhile: the page is the same for every broker
+     * error, so the log is what shows that the check under test refused (and not, say, a broken
+     * test double).
+     */
+    private void assertRefusedAndNothingCreated(Person person, String cause) throws Exception {
+        Path log = keycloak.getLogFile();
+        long logged = Files.size(log);
         BrowserLogin.Brokered trip = BrowserLogin.webUi(keycloak)
                 .loginThroughProvider("access", person.username(), SimulatedCilogon.DEMO_PASSWORD, Map.of());
 
@@ -75,6 +89,12 @@ class BrokerBadInputIT {
         var users = keycloak.getKeycloakAdminClient().realm(TestRealm.REALM).users();
         assertThat(users.search(person.eppn(), true)).isEmpty();
         assertThat(users.searchByEmail(person.email(), true)).isEmpty();
+        Waiting.until("Keycloak logs the cause '" + cause + "'", () -> loggedSince(log, logged).contains(cause), Duration.ofSeconds(30));
+    }
+
+    private static String loggedSince(Path log, long offset) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -82,13 +102,15 @@ class BrokerBadInputIT {
     void tamperedSignature() throws IOException {
         Person person = SimulatedCilogon.person("tampered").create(keycloak);
         String realTokenUrl = SimulatedCilogon.issuer(keycloak.getAuthServerUrl()) + "/protocol/openid-connect/token";
-        HttpServer tamperingTokenEndpoint = tamperingProxy(realTokenUrl);
+        AtomicInteger tampered = new AtomicInteger();
+        HttpServer tamperingTokenEndpoint = tamperingProxy(realTokenUrl, tampered);
         try {
             withAccessSetting("tokenUrl", "http://127.0.0.1:" + tamperingTokenEndpoint.getAddress().getPort() + "/token",
-                    () -> assertRefusedAndNothingCreated(person));
+                    () -> refused(person, "token signature validation failed"));
         } finally {
             tamperingTokenEndpoint.stop(0);
         }
+        assertThat(tampered).as("ID tokens the proxy changed and handed to Keycloak").hasValue(1);
     }
 
     @Test
@@ -96,7 +118,7 @@ class BrokerBadInputIT {
     void wrongIssuer() {
         Person person = SimulatedCilogon.person("wrong-iss").create(keycloak);
 
-        withAccessSetting("issuer", "https://cilogon.org", () -> assertRefusedAndNothingCreated(person));
+        withAccessSetting("issuer", "https://cilogon.org", () -> refused(person, "Wrong issuer from token"));
     }
 
     @Test
@@ -116,9 +138,20 @@ class BrokerBadInputIT {
             mapperId = CreatedResponseUtil.getCreatedId(created);
         }
         try {
-            assertRefusedAndNothingCreated(person);
+            refused(person, "Wrong audience from token");
         } finally {
             client.getProtocolMappers().delete(mapperId);
+        }
+    }
+
+    /** {@link #assertRefusedAndNothingCreated} for a {@link Runnable}. */
+    private void refused(Person person, String cause) {
+        try {
+            assertRefusedAndNothingCreated(person, cause);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -126,7 +159,7 @@ class BrokerBadInputIT {
      * A token endpoint in front of the simulated CILogon's that changes the ID token's email claim
      * and keeps the original signature, as an attacker in the middle would.
      */
-    private static HttpServer tamperingProxy(String realTokenUrl) throws IOException {
+    private static HttpServer tamperingProxy(String realTokenUrl, AtomicInteger tampered) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         HttpClient http = HttpClient.newHttpClient();
         server.createContext("/token", exchange -> {
@@ -145,6 +178,7 @@ class BrokerBadInputIT {
                 claims.put("email", "mallory@example.org");
                 idToken[1] = Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(claims));
                 tokens.put("id_token", String.join(".", idToken));
+                tampered.incrementAndGet();
                 byte[] body = JSON.writeValueAsBytes(tokens);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(answer.statusCode(), body.length);

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jwt.SignedJWT;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import org.inferenceauth.testkit.BrowserLogin;
 import org.inferenceauth.testkit.KeycloakExtension;
 import org.inferenceauth.testkit.KeycloakServer;
@@ -60,5 +65,21 @@ class BrowserLoginIT {
                     assertThat(refused.status()).isEqualTo(200);
                     assertThat(refused.page()).contains("Invalid username or password");
                 });
+    }
+
+    @Test
+    @DisplayName("without PKCE the web UI client is refused before any login page (Open WebUI needs OAUTH_CODE_CHALLENGE_METHOD=S256)")
+    void webUiRequiresPkce(KeycloakServer keycloak) {
+        // Open WebUI sends a code challenge only when OAUTH_CODE_CHALLENGE_METHOD=S256 is set; this is what it sends without.
+        Response answer = RestAssured.given().redirects().follow(false)
+                .queryParam("client_id", TestRealm.WEB_UI_CLIENT).queryParam("redirect_uri", TestRealm.WEB_UI_REDIRECT_URI)
+                .queryParam("response_type", "code").queryParam("scope", "openid email profile").queryParam("state", "s1")
+                .get(keycloak.getIssuer(TestRealm.REALM) + "/protocol/openid-connect/auth");
+
+        assertThat(answer.statusCode()).isEqualTo(302);
+        URI back = URI.create(answer.header("Location"));
+        assertThat(back.toString()).startsWith(TestRealm.WEB_UI_REDIRECT_URI + "?");
+        assertThat(URLDecoder.decode(back.getRawQuery(), StandardCharsets.UTF_8))
+                .contains("error=invalid_request").contains("code_challenge_method").doesNotContain("code=");
     }
 }
