@@ -77,6 +77,9 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
     private void approve(HttpServerRequest request, RequestRecord record, Verdict.Admitted admitted) {
         HttpServerResponse response = request.response().setStatusCode(200);
         admitted.headers().forEach(response::putHeader);
+        // The upstream's request id (vLLM's own) is the gateway's, never the client's: Envoy copies
+        // it over the client's through allowed_upstream_headers (nginx sets its own, Traefik strips it).
+        response.putHeader("x-request-id", record.requestId);
         Set<String> written = new LinkedHashSet<>();
         IdentityHeaders.write(admitted.identity(), (name, value) -> {
             response.putHeader(name, value);
@@ -96,7 +99,7 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
     private void send(HttpServerRequest request, RequestRecord record, OpenAiError error) {
         record.errorCode = error.code();
         HttpServerResponse response = request.response().setStatusCode(error.status())
-                .putHeader("content-type", "application/json");
+                .putHeader("content-type", "application/json").putHeader("x-request-id", record.requestId);
         error.headers().forEach(response::putHeader);
         response.end(error.body());
         logging.finish(record, error.status(), false);

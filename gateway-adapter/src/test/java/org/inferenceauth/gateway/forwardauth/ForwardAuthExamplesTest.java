@@ -55,5 +55,8 @@ class ForwardAuthExamplesTest {
         assertThat(envoy).contains("path_prefix: /auth", "{ prefix: x-auth-, ignore_case: true }",
                 "{ exact: x-api-key, ignore_case: true }", "{ exact: api-key, ignore_case: true }",
                 "{ exact: apikey, ignore_case: true }", "allowed_upstream_headers", "www-authenticate");
+        String upstreamHeaders = envoy.substring(envoy.indexOf("allowed_upstream_headers"), envoy.indexOf("allowed_client_headers"));
+        assertThat(upstreamHeaders).as("the gateway's request id replaces the client's X-Request-Id")
+                .contains("{ exact: x-request-id, ignore_case: true }");
     }
 }

@@ -275,5 +275,18 @@ class ForwardAuthTest {
                     .doesNotContain("x-auth-user"); // replaced by the gateway's own through allowed_upstream_headers
             assertThat(response.headers().firstValue("x-auth-user")).hasValue("olga");
         }
+
+        @Test
+        @DisplayName("the approval carries the gateway's own request id for the upstream, never the client's X-Request-Id")
+        void requestId() {
+            String clients = "client-chosen-id";
+            HttpResponse<String> first = envoy.request("POST", "/auth/v1/chat/completions", withKey("x-request-id", clients));
+            HttpResponse<String> second = envoy.request("POST", "/auth/v1/chat/completions", withKey("x-request-id", clients));
+
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(first.headers().allValues("x-request-id")).singleElement().asString().matches("[0-9a-f]{32}");
+            assertThat(second.headers().firstValue("x-request-id")).isPresent()
+                    .isNotEqualTo(first.headers().firstValue("x-request-id"));
+        }
     }
 }
