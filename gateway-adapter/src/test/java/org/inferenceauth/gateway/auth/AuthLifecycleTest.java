@@ -53,6 +53,19 @@ class AuthLifecycleTest {
     }
 
     /**
+     * The status of a key's first call, asked again while it is 503: 1,200 first introspections through
+     * the fixture's 1 s Keycloak timeout meet it on a loaded 2-core machine (seen at load 28), and an
+     * outage answer is not what a test of the re-check is about.
+     */
+    int servedOnce(String credential) {
+        int status = models(credential);
+        for (int attempt = 1; status == 503 && attempt < 20; attempt++) {
+            status = models(credential);
+        }
+        return status;
+    }
+
+    /**
      * Runs one revocation round (feed, then re-check) and waits for it. The documented bound, "within
      * about a poll interval", is one such round after the timer fires; the timer itself is tested once
      * ({@code timerAppliesRevocations}), so no test here races a wall-clock deadline.
@@ -235,7 +248,7 @@ class AuthLifecycleTest {
             }
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
-                for (Future<Integer> call : pool.invokeAll(keys.stream().map(k -> (Callable<Integer>) () -> models(k.token())).toList())) {
+                for (Future<Integer> call : pool.invokeAll(keys.stream().map(k -> (Callable<Integer>) () -> servedOnce(k.token())).toList())) {
                     assertThat(call.get()).isEqualTo(200);
                 }
             } finally {

@@ -283,7 +283,7 @@ class GatewayProxyTest {
         }
 
         @Test
-        @DisplayName("the upstream sees identity headers and its own key, never the client's credential or forged X-Auth headers")
+        @DisplayName("the upstream sees identity headers and its own key, never the client's credential, the owner's email or forged X-Auth headers")
         void upstreamHeaders() {
             gateway.post("/v1/chat/completions", chat("model-a"), "authorization", bearer(key),
                     "x-api-key", key.token(), "X-Auth-User", "mallory", "X-Auth-Project", "stolen", "Cookie", "s=1");
@@ -297,6 +297,8 @@ class GatewayProxyTest {
             assertThat(headers.get("x-auth-key-id")).isEqualTo(key.keyId());
             assertThat(headers.get("x-auth-client")).isEqualTo("account-console");
             assertThat(String.valueOf(headers.entries())).doesNotContain(key.token());
+            // Introspection answers the owner's email (FakeKeycloak: alice@example.edu); it is never passed on.
+            assertThat(String.valueOf(headers.entries()).toLowerCase()).as("never the email").doesNotContain("@example.edu");
         }
 
         @Test

@@ -71,6 +71,21 @@ class IntrospectionIT {
         }
 
         @Test
+        @DisplayName("of an owner without an email: no email member at all (absent, not null or empty)")
+        void withoutEmail() {
+            String key = api.mint(token, "no-email");
+            UserRepresentation changed = realm.users().get(user.getId()).toRepresentation();
+            changed.setEmail("");
+            realm.users().get(user.getId()).update(changed);
+            assertThat(realm.users().get(user.getId()).toRepresentation().getEmail()).as("the email is gone").isNullOrEmpty();
+
+            Map<String, Object> answer = api.introspect(key).then().statusCode(200).extract().jsonPath().getMap("");
+
+            assertThat(answer).containsEntry("active", true).containsEntry("username", user.getUsername())
+                    .doesNotContainKey("email");
+        }
+
+        @Test
         @DisplayName("is also accepted with the gateway's service-account bearer token")
         void serviceAccountBearer(KeycloakServer keycloak) {
             String key = api.mint(token, "bearer");

@@ -145,6 +145,34 @@ class RevocationFeedEdgesIT {
                 .as("the other realm's cursor is still valid: no reset").doesNotContainKey("reset");
     }
 
+    @Test
+    @DisplayName("a deleted realm whose entry is the feed's newest leaves that one entry: another realm's gateway, whose "
+            + "cursor is that entry's id, gets no reset")
+    void deletedRealmKeepsTheFeedsNewest() throws Exception {
+        ScratchRealm doomed = ScratchRealm.create(keycloak, "feed-gone-newest", Map.of());
+        String doomedId = doomed.id();
+        ApiKeysApi other = longRetention.api();
+        String cursor;
+        try (KeycloakDb db = KeycloakDb.open(keycloak)) {
+            append(db, longRetention.id(), List.of("beforeGone01"), hoursAgo(1));
+            append(db, doomedId, List.of("goneOlder001", "goneNewest01"), hoursAgo(1));
+            long newest = db.count("SELECT MAX(ID) FROM PROJECT_API_KEY_REVOCATION");
+            assertThat(db.text("SELECT KEY_ID FROM PROJECT_API_KEY_REVOCATION WHERE ID = ?", newest))
+                    .as("the doomed realm holds the feed's newest entry").isEqualTo("goneNewest01");
+            cursor = other.cursor(); // settled entries of every realm: a new reader starts at the newest
+            assertThat(Long.parseLong(cursor)).isEqualTo(newest);
+
+            doomed.close();
+
+            assertThat(db.texts("SELECT KEY_ID FROM PROJECT_API_KEY_REVOCATION WHERE REALM_ID = ?", doomedId))
+                    .as("the realm's entries are gone but for the feed's newest").containsExactly("goneNewest01");
+        }
+        // Had the newest entry gone, this cursor would be beyond the feed and every reader of every realm
+        // would be told the feed was re-created.
+        assertThat(other.revocations(cursor).then().statusCode(200).extract().jsonPath().getMap(""))
+                .as("a cursor at the deleted realm's newest entry is still valid").doesNotContainKey("reset");
+    }
+
     private static long hoursAgo(int hours) {
         return Instant.now().getEpochSecond() - hours * 3600L;
     }
