@@ -40,7 +40,10 @@ set -a; . "$env_file"; set +a
 # Docker image format, not OCI: OCI drops HEALTHCHECK (the gateway image's).
 export BUILDAH_FORMAT=docker
 compose() {
-  (cd "$docker_dir" && podman-compose -p inference-auth -f compose.yaml -f compose.local.yaml "$@")
+  # podman-compose echoes every `podman run` with its -e NAME=value: blank the values (secrets).
+  (cd "$docker_dir" && podman-compose -p inference-auth -f compose.yaml -f compose.local.yaml "$@") 2>&1 \
+    | sed -E 's/(-e [A-Za-z_][A-Za-z0-9_]*)=[^ ]*/\1=…/g'
+  return "${PIPESTATUS[0]}"
 }
 case ${1:-} in
   build)

@@ -136,6 +136,8 @@ class ComposeConsistencyTest {
         Map<String, String> example = project.envExample();
         assertThat(ComposeProject.variables(local)).as("compose.local.yaml reads no variables of its own").isEmpty();
 
+        assertThat(ComposeProject.strings(compose)).as("no ${VAR:-} (podman-compose 1.0.3 leaves it unreplaced): write ${VAR}")
+                .noneMatch(value -> value.matches("(?s).*\\$\\{[A-Za-z0-9_]+:?-}.*"));
         assertSameNames("docker/.env.example", example.keySet(), composeVariables.keySet());
         assertSameNames("docker/README.md's variables table", project.readmeVariables(), composeVariables.keySet());
         composeVariables.forEach((name, composeDefault) -> {
@@ -158,8 +160,10 @@ class ComposeConsistencyTest {
     /** The gateway's environment in the container: the image's ENV, then compose's, with .env.example's values. */
     private Map<String, String> gatewayEnvironment() {
         Map<String, String> env = new LinkedHashMap<>(ComposeProject.declarations(project.read("docker/gateway/Dockerfile"), "ENV"));
-        map(map(services.get("gateway")).get("environment")).forEach((name, value) ->
-                env.put(name, ComposeProject.interpolate(String.valueOf(value), project.envExample(), "filled-in-" + name)));
+        for (Map<String, Object> file : List.of(compose, local)) {
+            map(map(map(file.get("services")).get("gateway")).get("environment")).forEach((name, value) ->
+                    env.put(name, ComposeProject.interpolate(String.valueOf(value), project.envExample(), "filled-in-" + name)));
+        }
         return env;
     }
 
