@@ -54,7 +54,10 @@ case ${1:-} in
     # vllm-b shares vllm-a's image.
     compose build postgres redis keycloak gateway vllm-a ;;
   up) compose up -d "${services[@]}" ;;
-  down) compose down -v ;;
+  # podman-compose 1.0.3 leaves the project's networks behind.
+  down)
+    compose down -v
+    podman network rm --force inference-auth_backend inference-auth_edge > /dev/null 2>&1 || true ;;
   ps) compose ps ;;
   logs) shift; compose logs "$@" ;;
   *) echo "usage: $0 build|up|down|ps|logs SERVICE" >&2; exit 2 ;;
