@@ -1,5 +1,6 @@
 package org.inferenceauth.gateway;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
 import org.inferenceauth.gateway.config.ConfigException;
@@ -23,7 +24,15 @@ public final class GatewayMain {
         Vertx vertx = Vertx.vertx();
         GatewayServer gateway = new GatewayServer(vertx, config,
                 new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()), System.out);
-        gateway.start()
+        Future<GatewayServer> started;
+        try {
+            started = gateway.start();
+        } catch (RuntimeException e) {
+            // A dependency refused synchronously (Redis unreachable at start): exit like any failed start, so a
+            // supervisor (compose's restart policy) retries, instead of a JVM kept up by Vert.x serving nothing.
+            started = Future.failedFuture(e);
+        }
+        started
                 .onSuccess(g -> System.err.println("Gateway listening on " + config.host() + ":" + g.port()
                         + " (management " + config.managementHost() + ":" + g.managementPort() + "), upstreams "
                         // Labels (host:port/path): a URL is never printed whole, in case it carries more than that.

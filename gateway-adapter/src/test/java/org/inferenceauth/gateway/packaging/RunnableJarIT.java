@@ -83,6 +83,25 @@ class RunnableJarIT {
     }
 
     @Test
+    void unreachableRedisAtStartExitsWithStatus1() throws Exception {
+        // Seen in the compose stack: Redis not resolvable yet when the gateway started. The JVM must end (and
+        // be restarted by its supervisor), not stay up with no port open.
+        process = start(Map.of(
+                "GATEWAY_UPSTREAMS", "http://127.0.0.1:1/v1",
+                "GATEWAY_KEYCLOAK_ISSUER", "http://127.0.0.1:1/realms/inference",
+                "GATEWAY_KEYCLOAK_CLIENT_SECRET", "test-secret",
+                "GATEWAY_REDIS_URL", "redis://127.0.0.1:" + freePort(),
+                "GATEWAY_HOST", "127.0.0.1",
+                "GATEWAY_PORT", "0",
+                "GATEWAY_MANAGEMENT_PORT", String.valueOf(freePort())));
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("exits").isTrue();
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.exitValue()).isEqualTo(1);
+        assertThat(stderr).contains("Gateway failed to start").contains("127.0.0.1");
+    }
+
+    @Test
     void validConfigurationServesBothPortsAndReachesTheUpstream() throws Exception {
         DemoUpstream upstream = new DemoUpstream(vertx, List.of("demo-model"), Duration.ZERO)
                 .start("127.0.0.1", 0).await();
