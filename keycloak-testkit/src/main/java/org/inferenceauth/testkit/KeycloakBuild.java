@@ -41,6 +41,7 @@ public final class KeycloakBuild {
     public static KeycloakBuild of(Path distribution, Path target, List<Path> providers, List<String> buildOptions,
                                    Path javaHome) {
         Instant began = Instant.now();
+        target = target.toAbsolutePath(); // kc.sh is run by its path, from within the folder
         deleteRecursively(target);
         copyTree(distribution, target, false);
         Path log = target.resolve("build.log");
@@ -90,9 +91,10 @@ public final class KeycloakBuild {
      * the file system allows (a node only reads them), without {@code data/}, which each node owns.
      */
     public Path copyTo(Path target) {
-        deleteRecursively(target);
-        copyTree(home, target, true);
-        return target;
+        Path absolute = target.toAbsolutePath();
+        deleteRecursively(absolute);
+        copyTree(home, absolute, true);
+        return absolute;
     }
 
     private static void copyTree(Path from, Path to, boolean link) {

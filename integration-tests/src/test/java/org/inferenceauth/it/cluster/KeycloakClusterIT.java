@@ -56,7 +56,7 @@ import org.keycloak.representations.idm.UserRepresentation;
 @DisplayName("Two Keycloak nodes behind nginx, two gateway replicas")
 class KeycloakClusterIT {
 
-    static final Path WORK = Path.of("target/cluster");
+    static final Path WORK = Path.of("target/cluster").toAbsolutePath();
     static final Duration GENEROUS = Duration.ofMinutes(3);
     /** The bound for a revocation to reach every gateway, from the revoking call's return. */
     static final Duration REVOCATION_BOUND = Duration.ofSeconds(2);
