@@ -41,6 +41,14 @@ public interface KeycloakDatabase {
                 "kc_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
     }
 
+    /**
+     * This database, made and removed by its owner: for a second server (a cluster node) that shares
+     * the first one's database and must neither create it again nor drop it when it stops.
+     */
+    default KeycloakDatabase shared() {
+        return new Shared(this);
+    }
+
     /** Selects a database by name: {@code h2} or {@code postgres}. */
     static KeycloakDatabase named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
@@ -99,6 +107,15 @@ public interface KeycloakDatabase {
         }
 
         @Override public String toString() { return "postgres(" + name + ")"; }
+    }
+
+    /** See {@link KeycloakDatabase#shared}. */
+    record Shared(KeycloakDatabase owner) implements KeycloakDatabase {
+        @Override public List<String> options() { return owner.options(); }
+
+        @Override public boolean devMode() { return owner.devMode(); }
+
+        @Override public String toString() { return owner + " (shared)"; }
     }
 
     /** See {@link KeycloakDatabase#h2}. */

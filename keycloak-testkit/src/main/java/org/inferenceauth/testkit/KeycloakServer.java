@@ -46,6 +46,7 @@ public final class KeycloakServer implements AutoCloseable {
     private final String adminUsername;
     private final String adminPassword;
     private final Path javaHome;
+    private final boolean optimized;
 
     private final int httpPort;
     private final int managementPort = FreePorts.next();
@@ -69,6 +70,7 @@ public final class KeycloakServer implements AutoCloseable {
         this.adminUsername = builder.adminUsername;
         this.adminPassword = builder.adminPassword;
         this.javaHome = builder.javaHome;
+        this.optimized = builder.optimized;
         this.httpPort = builder.httpPort > 0 ? builder.httpPort : FreePorts.next();
         if (!Files.isExecutable(distribution.resolve("bin/kc.sh"))) {
             throw new IllegalArgumentException("Not a Keycloak distribution (no bin/kc.sh): " + distribution);
@@ -125,6 +127,31 @@ public final class KeycloakServer implements AutoCloseable {
             return;
         }
         killProcessTree();
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway
+        }
+        process = null;
+    }
+
+    /**
+     * Ends the server as a crash does ({@code kill -9} of the JVM and the script): no shutdown, no
+     * leaving the cluster. The data stays; {@link #start()} brings the node back.
+     */
+    public synchronized void kill() {
+        if (adminClient != null) {
+            adminClient.close();
+            adminClient = null;
+        }
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.add(p.toHandle());
+        tree.forEach(ProcessHandle::destroyForcibly);
+        tree.forEach(handle -> handle.onExit().join());
         try {
             Runtime.getRuntime().removeShutdownHook(killOnExit);
         } catch (IllegalStateException alreadyShuttingDown) {
@@ -202,7 +229,9 @@ public final class KeycloakServer implements AutoCloseable {
         killStaleServer();
         deleteRecursively(distribution.resolve("data"));
         Path providersDir = distribution.resolve("providers");
-        deleteRecursively(providersDir);
+        if (!optimized) { // an optimized server runs the providers it was built with (KeycloakBuild)
+            deleteRecursively(providersDir);
+        }
         Path importDir = distribution.resolve("data/import");
         try {
             Files.createDirectories(providersDir);
@@ -223,7 +252,11 @@ public final class KeycloakServer implements AutoCloseable {
     private List<String> command() {
         List<String> command = new ArrayList<>();
         command.add(distribution.resolve("bin/kc.sh").toString());
-        if (database.devMode()) {
+        if (optimized) {
+            // As the container image runs it: build-time options (database vendor, health, metrics,
+            // providers) were fixed by `kc.sh build`; only runtime options follow.
+            command.addAll(List.of("start", "--optimized", "--http-enabled=true"));
+        } else if (database.devMode()) {
             command.add("start-dev");
         } else {
             // Production mode, as operators run it; a local cache because each test run is one node.
@@ -232,11 +265,14 @@ public final class KeycloakServer implements AutoCloseable {
         command.addAll(List.of(
                 "--http-host=127.0.0.1", // tests and the demo never need Keycloak beyond loopback
                 "--http-port=" + httpPort,
-                "--http-management-port=" + managementPort,
-                "--health-enabled=true",
-                "--metrics-enabled=true",
-                "--import-realm"));
-        command.addAll(database.options());
+                "--http-management-port=" + managementPort));
+        if (!optimized) {
+            command.addAll(List.of("--health-enabled=true", "--metrics-enabled=true"));
+        }
+        command.add("--import-realm");
+        database.options().stream()
+                .filter(option -> !(optimized && option.startsWith("--db="))) // the vendor is a build-time option
+                .forEach(command::add);
         command.addAll(extraOptions);
         return command;
     }
@@ -360,6 +396,7 @@ public final class KeycloakServer implements AutoCloseable {
         private String adminPassword = "admin";
         private Path javaHome;
         private int httpPort;
+        private boolean optimized;
 
         private Builder() {}
 
@@ -401,6 +438,13 @@ public final class KeycloakServer implements AutoCloseable {
          * it into the environment of a realm import); a free port when not set.
          */
         public Builder httpPort(int port) { this.httpPort = port; return this; }
+
+        /**
+         * Starts with {@code start --optimized}, as production does: the distribution was built
+         * beforehand ({@link KeycloakBuild}) with its providers, database vendor, health and metrics,
+         * so {@link #provider} jars are not copied and those options are not passed again.
+         */
+        public Builder optimized() { this.optimized = true; return this; }
 
         /** The JDK that runs Keycloak; the current one when not set. */
         public Builder javaHome(Path javaHome) { this.javaHome = javaHome; return this; }
