@@ -32,8 +32,9 @@ import org.keycloak.admin.client.KeycloakBuilder;
  */
 public final class KeycloakServer implements AutoCloseable {
 
-    // Generous: a first start builds the server, and CI machines are shared (4 min was seen to run out).
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
+    // Generous: a first start builds the server, and machines are shared (4 min was seen to run out,
+    // and 10 min for a container's first start beside six other builds on two cores).
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(20);
 
     private final Path distribution;
     private final List<Path> providers;
