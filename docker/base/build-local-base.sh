@@ -4,6 +4,7 @@
 #   localhost/debian-base:bookworm      Debian minbase + CA certificates          (debootstrap)
 #   localhost/debian-jre17:bookworm     + OpenJDK 17 JRE, wget, passwd tools     (debootstrap)
 #   localhost/keycloak-base:<version>   + the Keycloak distribution at /opt/keycloak, uid 1000
+# With the argument "jre" only the JRE base is built (what the test suite's container mode needs).
 # Images that exist are kept; remove one (podman rmi) to rebuild it. The Keycloak distribution is
 # the keycloak-quarkus-dist zip Maven resolved into ~/.m2 (any build of integration-tests fetches it).
 set -euo pipefail
@@ -32,8 +33,9 @@ debian() { # name package-list
   tar -C "$dir" -c . | podman import - "$name"
   rm -rf "$dir"
 }
-debian localhost/debian-base:bookworm ca-certificates
 debian localhost/debian-jre17:bookworm ca-certificates,openjdk-17-jre-headless,wget,passwd
+[ "${1:-all}" = jre ] && exit 0
+debian localhost/debian-base:bookworm ca-certificates
 
 keycloak_base=localhost/keycloak-base:$KEYCLOAK_VERSION
 if podman image exists "$keycloak_base"; then

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   <li>{@code keycloak.db}: {@code h2} (default) or {@code postgres}</li>
  *   <li>{@code keycloak.log}: where the server's log goes</li>
  *   <li>{@code keycloak.java.home}: the JDK that runs Keycloak (default: the current one)</li>
+ *   <li>{@code keycloak.container}: {@code true} to run the server in a container of an image built
+ *       from the distribution instead of a child process (the testkit's README)</li>
  * </ul>
  */
 public final class KeycloakExtension implements BeforeAllCallback, ParameterResolver {
@@ -54,8 +56,8 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
     private static KeycloakServer startFromSystemProperties() {
         KeycloakServer server = fromSystemProperties().start();
         // One line per run for the CI log: how long the real server took to boot, and on what.
-        System.out.printf("Keycloak on %s ready at %s in %.1f s (log: %s)%n", server.getDatabase(),
-                server.getAuthServerUrl(), server.getLastStartDuration().toMillis() / 1000.0, server.getLogFile());
+        System.out.printf("Keycloak on %s as %s ready at %s in %.1f s (log: %s)%n", server.getDatabase(),
+                server.describeLauncher(), server.getAuthServerUrl(), server.getLastStartDuration().toMillis() / 1000.0, server.getLogFile());
         return server;
     }
 
@@ -83,7 +85,8 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
      */
     public static KeycloakServer.Builder serverOfItsOwn() {
         KeycloakServer.Builder builder = KeycloakServer.builder()
-                .database(KeycloakDatabase.named(System.getProperty("keycloak.db", "h2")));
+                .database(KeycloakDatabase.named(System.getProperty("keycloak.db", "h2")))
+                .container(Boolean.getBoolean("keycloak.container"));
         paths("keycloak.providers").forEach(builder::provider);
         String javaHome = System.getProperty("keycloak.java.home");
         if (javaHome != null && !javaHome.isBlank()) {

@@ -22,18 +22,19 @@ import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.KeycloakBuilder;
 
 /**
- * The real Keycloak server distribution, run as a child process.
+ * The real Keycloak server distribution, run as a child process (the default) or in a container
+ * ({@link Builder#container(boolean)}, see {@link org.inferenceauth.testkit.container.KeycloakContainerLauncher}).
  *
- * <p>There is no Docker engine on our build machines, so Testcontainers cannot run Keycloak here.
- * This class keeps the API of {@code dasniko/testcontainers-keycloak}'s {@code KeycloakContainer}
- * ({@link #getAuthServerUrl()}, {@link #getKeycloakAdminClient()}, admin credentials) so that a
- * Docker user could swap one for the other.
+ * <p>This class keeps the API of {@code dasniko/testcontainers-keycloak}'s {@code KeycloakContainer}
+ * ({@link #getAuthServerUrl()}, {@link #getKeycloakAdminClient()}, admin credentials), and either
+ * way the server listens on loopback ports of this machine and keeps its data in the
+ * distribution's {@code data/} folder, so tests run unchanged against both.
  */
 public final class KeycloakServer implements AutoCloseable {
 
-    // Generous: a first start builds the server, and CI machines are shared (4 min was seen to run out).
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    // Generous: a first start builds the server, and machines are shared (4 min was seen to run out,
+    // and 10 min for a container's first start beside six other builds on two cores).
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(20);
 
     private final Path distribution;
     private final List<Path> providers;
@@ -47,13 +48,14 @@ public final class KeycloakServer implements AutoCloseable {
     private final String adminPassword;
     private final Path javaHome;
     private final boolean optimized;
+    private final KeycloakLauncher launcher;
 
     private final int httpPort;
     private final int managementPort = FreePorts.next();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final Thread killOnExit = new Thread(this::killProcessTree, "keycloak-server-kill");
+    private final Thread killOnExit = new Thread(this::stopOnExit, "keycloak-server-kill");
 
-    private Process process;
+    private KeycloakLauncher.Running running;
     private boolean prepared;
     private Keycloak adminClient;
     private Duration lastStartDuration;
@@ -72,6 +74,13 @@ public final class KeycloakServer implements AutoCloseable {
         this.javaHome = builder.javaHome;
         this.optimized = builder.optimized;
         this.httpPort = builder.httpPort > 0 ? builder.httpPort : FreePorts.next();
+        // Named only in container mode, so the default mode never loads Testcontainers' classes.
+        this.launcher = builder.container
+                ? new org.inferenceauth.testkit.container.KeycloakContainerLauncher()
+                : new ChildProcessLauncher();
+        if (optimized && database.devMode()) {
+            throw new IllegalArgumentException("An optimized start needs a production database, not " + database);
+        }
         if (!Files.isExecutable(distribution.resolve("bin/kc.sh"))) {
             throw new IllegalArgumentException("Not a Keycloak distribution (no bin/kc.sh): " + distribution);
         }
@@ -98,15 +107,11 @@ public final class KeycloakServer implements AutoCloseable {
         }
         try {
             Files.createDirectories(logFile.getParent());
-            ProcessBuilder pb = new ProcessBuilder(command())
-                    .directory(distribution.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-            pb.environment().putAll(processEnvironment());
-            process = pb.start();
-            Files.writeString(distribution.resolve("keycloak.pid"), Long.toString(process.pid()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not start Keycloak from " + distribution, e);
+            running = launcher.launch(new KeycloakLauncher.Launch(distribution, database.devMode(), startOptions(),
+                    options(), processEnvironment(), logFile, adminUsername, adminPassword));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Could not start Keycloak from " + distribution + " as " + launcher
+                    + "; last log lines:\n" + logTail(), e);
         }
         Runtime.getRuntime().addShutdownHook(killOnExit);
         awaitReady();
@@ -123,16 +128,16 @@ public final class KeycloakServer implements AutoCloseable {
             adminClient.close();
             adminClient = null;
         }
-        if (process == null) {
+        if (running == null) {
             return;
         }
-        killProcessTree();
+        stopRunning();
         try {
             Runtime.getRuntime().removeShutdownHook(killOnExit);
         } catch (IllegalStateException alreadyShuttingDown) {
             // the hook runs anyway
         }
-        process = null;
+        running = null;
     }
 
     /**
@@ -144,31 +149,38 @@ public final class KeycloakServer implements AutoCloseable {
             adminClient.close();
             adminClient = null;
         }
-        Process p = process;
-        if (p == null) {
+        if (running == null) {
             return;
         }
-        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
-        tree.add(p.toHandle());
-        tree.forEach(ProcessHandle::destroyForcibly);
-        tree.forEach(handle -> handle.onExit().join());
+        running.kill();
         try {
             Runtime.getRuntime().removeShutdownHook(killOnExit);
         } catch (IllegalStateException alreadyShuttingDown) {
             // the hook runs anyway
         }
-        process = null;
+        running = null;
     }
 
     /** Stops the server and removes the database it used. */
     @Override
     public synchronized void close() {
         stop();
+        launcher.close();
         database.drop();
     }
 
     public boolean isRunning() {
-        return process != null && process.isAlive();
+        return running != null && running.isAlive();
+    }
+
+    /** Whether the server runs in a container rather than as a child process. */
+    public boolean inContainer() {
+        return !(launcher instanceof ChildProcessLauncher);
+    }
+
+    /** How the server runs, for logs: a child process, or a container of which image. */
+    public String describeLauncher() {
+        return launcher.toString();
     }
 
     /** Base URL of the server, e.g. {@code http://localhost:41234}. */
@@ -226,7 +238,7 @@ public final class KeycloakServer implements AutoCloseable {
     }
 
     private void prepare() {
-        killStaleServer();
+        launcher.killStale(distribution);
         deleteRecursively(distribution.resolve("data"));
         Path providersDir = distribution.resolve("providers");
         if (!optimized) { // an optimized server runs the providers it was built with (KeycloakBuild)
@@ -249,32 +261,32 @@ public final class KeycloakServer implements AutoCloseable {
         database.create();
     }
 
-    private List<String> command() {
-        List<String> command = new ArrayList<>();
-        command.add(distribution.resolve("bin/kc.sh").toString());
+    /**
+     * Options only the production {@code start} takes. An optimized start, as the container image runs
+     * it, keeps what {@code kc.sh build} fixed (database vendor, health, metrics, providers); otherwise
+     * a local cache, because each test run is one node.
+     */
+    private List<String> startOptions() {
         if (optimized) {
-            // As the container image runs it: build-time options (database vendor, health, metrics,
-            // providers) were fixed by `kc.sh build`; only runtime options follow.
-            command.addAll(List.of("start", "--optimized", "--http-enabled=true"));
-        } else if (database.devMode()) {
-            command.add("start-dev");
-        } else {
-            // Production mode, as operators run it; a local cache because each test run is one node.
-            command.addAll(List.of("start", "--cache=local", "--http-enabled=true", "--hostname-strict=false"));
+            return List.of("--optimized", "--http-enabled=true");
         }
-        command.addAll(List.of(
+        return database.devMode() ? List.of()
+                : List.of("--cache=local", "--http-enabled=true", "--hostname-strict=false");
+    }
+
+    private List<String> options() {
+        List<String> options = new ArrayList<>(List.of(
                 "--http-host=127.0.0.1", // tests and the demo never need Keycloak beyond loopback
                 "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort));
         if (!optimized) {
-            command.addAll(List.of("--health-enabled=true", "--metrics-enabled=true"));
+            options.addAll(List.of("--health-enabled=true", "--metrics-enabled=true"));
         }
-        command.add("--import-realm");
         database.options().stream()
                 .filter(option -> !(optimized && option.startsWith("--db="))) // the vendor is a build-time option
-                .forEach(command::add);
-        command.addAll(extraOptions);
-        return command;
+                .forEach(options::add);
+        options.addAll(extraOptions);
+        return options;
     }
 
     private Map<String, String> processEnvironment() {
@@ -283,7 +295,7 @@ public final class KeycloakServer implements AutoCloseable {
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
         // Bounded heap: tests run Keycloak beside Maven and the gateway on a small machine.
         env.put("JAVA_OPTS_KC_HEAP", "-Xms128m -Xmx1g");
-        if (javaHome != null) {
+        if (javaHome != null && !inContainer()) { // a container has its own JDK
             env.put("JAVA_HOME", javaHome.toString());
         }
         env.putAll(environment);
@@ -294,8 +306,8 @@ public final class KeycloakServer implements AutoCloseable {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         URI ready = URI.create(getManagementUrl() + "/health/ready");
         while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited with " + process.exitValue()
+            if (!running.isAlive()) {
+                throw new IllegalStateException("Keycloak " + running.exitDescription()
                         + " during start; last log lines:\n" + logTail());
             }
             try {
@@ -313,44 +325,20 @@ public final class KeycloakServer implements AutoCloseable {
             }
             sleep(Duration.ofMillis(250));
         }
-        killProcessTree();
+        stopRunning();
         throw new IllegalStateException("Keycloak was not ready within " + START_TIMEOUT + "; last log lines:\n" + logTail());
     }
 
-    /** kc.sh starts the JVM as its child: stop the children first, then the script. */
-    private void killProcessTree() {
-        Process p = process;
-        if (p == null) {
-            return;
-        }
-        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
-        tree.add(p.toHandle());
-        tree.forEach(ProcessHandle::destroy);
-        Instant deadline = Instant.now().plus(STOP_TIMEOUT);
-        for (ProcessHandle handle : tree) {
-            while (handle.isAlive() && Instant.now().isBefore(deadline)) {
-                sleep(Duration.ofMillis(100));
-            }
-            if (handle.isAlive()) {
-                handle.destroyForcibly();
-            }
-        }
+    /** The JVM exits with the server running: stop it, then remove what its launches shared. */
+    private void stopOnExit() {
+        stopRunning();
+        launcher.close();
     }
 
-    /** A server left behind by a run that was killed (e.g. SIGKILL of the JVM) would hold the data dir. */
-    private void killStaleServer() {
-        Path pidFile = distribution.resolve("keycloak.pid");
-        try {
-            if (Files.exists(pidFile)) {
-                long pid = Long.parseLong(Files.readString(pidFile).trim());
-                ProcessHandle.of(pid).ifPresent(stale -> {
-                    stale.descendants().forEach(ProcessHandle::destroyForcibly);
-                    stale.destroyForcibly();
-                });
-                Files.delete(pidFile);
-            }
-        } catch (IOException | NumberFormatException e) {
-            // nothing to clean up
+    private void stopRunning() {
+        KeycloakLauncher.Running r = running;
+        if (r != null) {
+            r.stop();
         }
     }
 
@@ -397,6 +385,7 @@ public final class KeycloakServer implements AutoCloseable {
         private Path javaHome;
         private int httpPort;
         private boolean optimized;
+        private boolean container;
 
         private Builder() {}
 
@@ -448,6 +437,12 @@ public final class KeycloakServer implements AutoCloseable {
 
         /** The JDK that runs Keycloak; the current one when not set. */
         public Builder javaHome(Path javaHome) { this.javaHome = javaHome; return this; }
+
+        /**
+         * Runs the server in a container of an image built from the distribution (with its providers)
+         * rather than as a child process; needs a Docker-compatible engine (see the testkit's README).
+         */
+        public Builder container(boolean container) { this.container = container; return this; }
 
         public KeycloakServer build() { return new KeycloakServer(this); }
     }
