@@ -86,6 +86,19 @@ class RevocationFeedEdgesIT {
     }
 
     @Test
+    @DisplayName("a realm's feed carries its own realm's entries only")
+    void feedIsPerRealm() throws Exception {
+        String cursor = longRetention.api().cursor();
+        try (KeycloakDb db = KeycloakDb.open(keycloak)) {
+            append(db, shortRetention.id(), List.of("otherRealm01"), hoursAgo(1));
+            append(db, longRetention.id(), List.of("ownRealm0001"), hoursAgo(1));
+        }
+        List<String> read = longRetention.api().revocations(cursor).then().statusCode(200)
+                .extract().jsonPath().getList("events.key_id");
+        assertThat(read).containsExactly("ownRealm0001");
+    }
+
+    @Test
     @DisplayName("each realm purges its own entries by its own retention, and the newest entry of the table always stays")
     void retentionIsPerRealm() throws Exception {
         long twoDaysAgo = Instant.now().getEpochSecond() - 2 * ONE_DAY;
