@@ -89,13 +89,15 @@ class RevocationFeedEdgesIT {
     @DisplayName("a realm's feed carries its own realm's entries only")
     void feedIsPerRealm() throws Exception {
         String cursor = longRetention.api().cursor();
-        try (KeycloakDb db = KeycloakDb.open(keycloak)) {
-            append(db, shortRetention.id(), List.of("otherRealm01"), hoursAgo(1));
+        // A realm of its own for the foreign entry, so the other tests' realms hold only what they wrote.
+        try (ScratchRealm other = ScratchRealm.create(keycloak, "feed-other", Map.of());
+             KeycloakDb db = KeycloakDb.open(keycloak)) {
+            append(db, other.id(), List.of("otherRealm01"), hoursAgo(1));
             append(db, longRetention.id(), List.of("ownRealm0001"), hoursAgo(1));
+            List<String> read = longRetention.api().revocations(cursor).then().statusCode(200)
+                    .extract().jsonPath().getList("events.key_id");
+            assertThat(read).containsExactly("ownRealm0001");
         }
-        List<String> read = longRetention.api().revocations(cursor).then().statusCode(200)
-                .extract().jsonPath().getList("events.key_id");
-        assertThat(read).containsExactly("ownRealm0001");
     }
 
     @Test
