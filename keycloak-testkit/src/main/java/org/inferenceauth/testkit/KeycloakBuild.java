@@ -9,7 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -42,7 +41,7 @@ public final class KeycloakBuild {
                                    Path javaHome) {
         Instant began = Instant.now();
         target = target.toAbsolutePath(); // kc.sh is run by its path, from within the folder
-        deleteRecursively(target);
+        Directories.deleteRecursively(target);
         copyTree(distribution, target, false);
         Path log = target.resolve("build.log");
         try {
@@ -92,7 +91,7 @@ public final class KeycloakBuild {
      */
     public Path copyTo(Path target) {
         Path absolute = target.toAbsolutePath();
-        deleteRecursively(absolute);
+        Directories.deleteRecursively(absolute);
         copyTree(home, absolute, true);
         return absolute;
     }
@@ -125,14 +124,4 @@ public final class KeycloakBuild {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete " + dir, e);
-        }
-    }
 }

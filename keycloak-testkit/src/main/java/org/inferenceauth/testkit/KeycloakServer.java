@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,10 +238,10 @@ public final class KeycloakServer implements AutoCloseable {
 
     private void prepare() {
         launcher.killStale(distribution);
-        deleteRecursively(distribution.resolve("data"));
+        Directories.deleteRecursively(distribution.resolve("data"));
         Path providersDir = distribution.resolve("providers");
         if (!optimized) { // an optimized server runs the providers it was built with (KeycloakBuild)
-            deleteRecursively(providersDir);
+            Directories.deleteRecursively(providersDir);
         }
         Path importDir = distribution.resolve("data/import");
         try {
@@ -348,17 +347,6 @@ public final class KeycloakServer implements AutoCloseable {
             return String.join("\n", all.subList(Math.max(0, all.size() - 40), all.size()));
         } catch (IOException | UncheckedIOException e) {
             return "(no log at " + logFile + ")";
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete " + dir, e);
         }
     }
 
