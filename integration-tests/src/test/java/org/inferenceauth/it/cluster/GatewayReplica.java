@@ -84,26 +84,21 @@ final class GatewayReplica implements AutoCloseable {
 
     /** The HTTP status of {@code GET /v1/models} with this key; -1 when the connection failed. */
     int status(String key) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/models"))
-                            .header("authorization", "Bearer " + key).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + "/models")).header("authorization", "Bearer " + key));
     }
 
     /** A chat completion with this key (usage is recorded for it); the HTTP status, -1 when the connection failed. */
     int chat(String key, String model) {
         String body = "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + "/chat/completions"))
+                .header("authorization", "Bearer " + key).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private int send(HttpRequest.Builder request) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/chat/completions"))
-                            .header("authorization", "Bearer " + key).header("content-type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
