@@ -9,8 +9,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.httpproxy.HttpProxy;
-import io.vertx.httpproxy.ProxyOptions;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,8 +47,8 @@ import org.inferenceauth.gateway.net.ClientAddress;
 import org.inferenceauth.gateway.net.KeycloakTrust;
 import org.inferenceauth.gateway.ops.ManagementServer;
 import org.inferenceauth.gateway.ops.Readiness;
-import org.inferenceauth.gateway.proxy.GatewayInterceptor;
-import org.inferenceauth.gateway.proxy.UpstreamOrigin;
+import org.inferenceauth.gateway.proxy.GatewayHandler;
+import org.inferenceauth.gateway.proxy.Relay;
 import org.inferenceauth.gateway.routing.ModelCatalog;
 import org.inferenceauth.gateway.routing.PathPolicy;
 import org.inferenceauth.gateway.routing.Upstream;
@@ -154,12 +152,10 @@ public final class GatewayServer {
         Admission admission = new Admission(authenticator, migration, payers,
                 new Limiter(limitStore, new Calendar(limitsClock), metrics), clientAddress,
                 metrics, config.keycloak().retryAfter(), config.keycloak().realmName());
-        // WebSocket upgrades off on purpose: an interceptor that does not opt in is skipped for them.
-        HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(false), upstreamClient)
-                .origin(new UpstreamOrigin(up.connectTimeout(), up.idleTimeout()))
-                .addInterceptor(new GatewayInterceptor(policy, admission, catalog,
-                        new GatewayInterceptor.UpstreamSettings(up.apiKey(), clientAddress, upstreamAuth), metrics, logging,
-                        usage.webUi(), config.maxBodyBytes()));
+        Relay relay = new Relay(upstreamClient, new Relay.Settings(up.apiKey(), clientAddress, upstreamAuth,
+                up.connectTimeout(), up.idleTimeout()), metrics);
+        GatewayHandler proxy = new GatewayHandler(policy, admission, catalog, relay, logging, usage.webUi(),
+                config.maxBodyBytes());
         ForwardAuthHandler forwardAuth = config.forwardAuth()
                 .map(type -> new ForwardAuthHandler(type, policy, admission, logging)).orElse(null);
 

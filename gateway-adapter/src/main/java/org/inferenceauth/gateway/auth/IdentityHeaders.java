@@ -57,7 +57,7 @@ public final class IdentityHeaders {
 
     /** Whether a header name belongs to the gateway's own {@code X-Auth-*} namespace. */
     public static boolean isOwnNamespace(String name) {
-        return name.toLowerCase(Locale.ROOT).startsWith(OWN_PREFIX);
+        return name.regionMatches(true, 0, OWN_PREFIX, 0, OWN_PREFIX.length());
     }
 
     private static void putIfPresent(BiConsumer<String, String> put, String name, String value) {

@@ -173,6 +173,12 @@ public record OpenAiError(int status, String message, String type, String param,
                 "invalid_request_error", null, "invalid_json", Map.of());
     }
 
+    /** A {@code Transfer-Encoding} other than {@code chunked}: the body's end would be ambiguous. */
+    public static OpenAiError unsupportedTransferEncoding() {
+        return new OpenAiError(400, "Only 'Transfer-Encoding: chunked' is accepted for request bodies.",
+                "invalid_request_error", null, "unsupported_transfer_encoding", Map.of());
+    }
+
     public static OpenAiError bodyTooLarge(long limit) {
         return new OpenAiError(413, "The request body is larger than this gateway accepts (" + limit + " bytes).",
                 "invalid_request_error", null, "request_too_large", Map.of());

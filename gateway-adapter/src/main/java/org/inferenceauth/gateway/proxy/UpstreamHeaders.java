@@ -1,31 +1,60 @@
 package org.inferenceauth.gateway.proxy;
 
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.httpproxy.ProxyRequest;
+import java.util.Map;
 import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.auth.IdentityHeaders;
 
 /**
- * The request headers an upstream gets: no client credential (nor anything else {@link IdentityHeaders}
- * strips), the gateway's identity assertions, its own key, the gateway's request id (vLLM takes
- * {@code X-Request-Id} as its own request id, so a client must not choose it), and an
- * {@code X-Forwarded-For} that a client can only extend through a trusted proxy.
+ * The request headers an upstream gets, built in one pass over the client's: no hop-by-hop header
+ * (RFC 9110 §7.6.1, including those the client's {@code Connection} names), no client credential
+ * (nor anything else {@link IdentityHeaders} strips), the gateway's identity assertions, its own
+ * key, the gateway's request id (vLLM takes {@code X-Request-Id} as its own request id, so a client
+ * must not choose it), and an {@code X-Forwarded-For} that a client can only extend through a
+ * trusted proxy. {@code Host} and the body's framing are the upstream request's own.
  */
 final class UpstreamHeaders {
 
+    /** Case-insensitive, looked up without allocating. */
+    private static final MultiMap NOT_FORWARDED = HttpHeaders.headers();
+
+    static {
+        for (String name : new String[] {"connection", "keep-alive", "proxy-authenticate", "te", "trailer",
+                "transfer-encoding", "upgrade", "host", "content-length",
+                "expect", // the body is already here (or streams now): no 100-continue upstream
+                "x-request-id", "x-forwarded-for", "x-forwarded-proto"}) {
+            NOT_FORWARDED.add(name, "");
+        }
+        IdentityHeaders.STRIPPED.forEach(name -> NOT_FORWARDED.add(name, ""));
+    }
+
     private UpstreamHeaders() {}
 
-    static void apply(ProxyRequest request, Identity identity, String requestId, GatewayInterceptor.UpstreamSettings settings) {
-        HttpServerRequest server = request.proxiedRequest();
-        IdentityHeaders.stripClientCredentials(request.headers());
-        request.headers().remove("expect"); // the body is already here (or streams now): no 100-continue upstream
-        IdentityHeaders.write(identity, request::putHeader);
-        settings.apiKey().ifPresent(key -> request.putHeader("authorization", "Bearer " + key));
-        request.putHeader("x-request-id", requestId);
-        String peer = server.remoteAddress() == null ? "unknown" : server.remoteAddress().hostAddress();
-        String forwardedFor = String.join(", ", request.headers().getAll("x-forwarded-for"));
-        request.putHeader("x-forwarded-for", !forwardedFor.isEmpty() && settings.clientAddress().trustedPeer(peer)
+    static MultiMap of(HttpServerRequest request, Identity identity, String requestId, Relay.Settings settings) {
+        MultiMap client = request.headers();
+        MultiMap upstream = HttpHeaders.headers();
+        String forwardedFor = null;
+        String connection = client.get("connection");
+        for (Map.Entry<String, String> header : client) {
+            String name = header.getKey();
+            if (NOT_FORWARDED.contains(name) || IdentityHeaders.isOwnNamespace(name)
+                    || (connection != null && HopByHop.namedIn(connection, name))) {
+                if (name.equalsIgnoreCase("x-forwarded-for")) {
+                    forwardedFor = forwardedFor == null ? header.getValue() : forwardedFor + ", " + header.getValue();
+                }
+                continue;
+            }
+            upstream.add(name, header.getValue());
+        }
+        IdentityHeaders.write(identity, upstream::set);
+        settings.apiKey().ifPresent(key -> upstream.set("authorization", "Bearer " + key));
+        upstream.set("x-request-id", requestId);
+        String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        upstream.set("x-forwarded-for", forwardedFor != null && settings.clientAddress().trustedPeer(peer)
                 ? forwardedFor + ", " + peer : peer);
-        request.putHeader("x-forwarded-proto", server.scheme() == null ? "http" : server.scheme());
+        upstream.set("x-forwarded-proto", request.scheme() == null ? "http" : request.scheme());
+        return upstream;
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
+import org.inferenceauth.gateway.testing.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -93,5 +94,42 @@ class UpstreamRequestTest {
         String logged = new JsonObject(line).getString("model");
         assertThat(logged.length()).isLessThanOrEqualTo(201);
         assertThat(line.length()).isLessThan(2_000);
+    }
+
+    @Test
+    @DisplayName("hop-by-hop headers, and those the client's Connection names, stay between the client and the gateway")
+    void hopByHopHeaders() {
+        FakeKeycloak.Key key = keycloak.mintKey("hop");
+        String body = new JsonObject().put("model", "model-a").put("messages", List.of()).encode();
+
+        RawHttp.Response response = RawHttp.single(gateway.server().port(), "POST /v1/chat/completions HTTP/1.1\r\n"
+                + "Host: gateway\r\nAuthorization: Bearer " + key.token() + "\r\nContent-Type: application/json\r\n"
+                + "Connection: keep-alive, X-Hop-Secret\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\n"
+                + "X-Hop-Secret: for-the-gateway-only\r\nX-End-To-End: kept\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+
+        MultiMap seen = upstream.received().get(0).headers();
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(seen.get("x-hop-secret")).isNull();
+        assertThat(seen.get("keep-alive")).isNull();
+        assertThat(seen.get("te")).isNull();
+        assertThat(seen.get("x-end-to-end")).isEqualTo("kept");
+        assertThat(seen.get("content-length")).isEqualTo(String.valueOf(body.length()));
+    }
+
+    @Test
+    @DisplayName("a body framed by any Transfer-Encoding but chunked is refused with an OpenAI error, never relayed")
+    void unsupportedTransferEncoding() {
+        FakeKeycloak.Key key = keycloak.mintKey("framing");
+        int before = upstream.received().size();
+
+        RawHttp.Response response = RawHttp.single(gateway.server().port(), "POST /v1/chat/completions HTTP/1.1\r\n"
+                + "Host: gateway\r\nAuthorization: Bearer " + key.token() + "\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: gzip, chunked\r\nConnection: close\r\n\r\n0\r\n\r\n");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(new JsonObject(response.body()).getJsonObject("error").getString("code"))
+                .isEqualTo("unsupported_transfer_encoding");
+        assertThat(upstream.received()).hasSize(before);
     }
 }

@@ -1,0 +1,190 @@
+package org.inferenceauth.gateway.proxy;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.ReadStream;
+import java.time.Duration;
+import java.util.Optional;
+import org.inferenceauth.gateway.accesslog.RequestRecord;
+import org.inferenceauth.gateway.auth.Identity;
+import org.inferenceauth.gateway.errors.OpenAiError;
+import org.inferenceauth.gateway.metrics.GatewayMetrics;
+import org.inferenceauth.gateway.net.ClientAddress;
+import org.inferenceauth.gateway.routing.Upstream;
+import org.inferenceauth.gateway.routing.UpstreamAuth;
+
+/**
+ * Sends an admitted request to its upstream and relays the answer, straight from Vert.x's client
+ * to its server response: headers in one pass each way, the body piped with back-pressure both
+ * ways, nothing buffered. Response bodies are never transformed, so SSE chunks pass through as
+ * they arrive; taps only look at them on the way (usage, an upstream failure mid-stream). The
+ * upstream's idle timeout covers both the wait for response headers (a long prefill) and silence
+ * in the middle of a stream. A client that goes away resets the upstream call, so a model stops
+ * generating for nobody.
+ */
+public final class Relay {
+
+    static final String X_REQUEST_ID = "x-request-id";
+
+    /** What the relay needs to know about upstream calls. */
+    public record Settings(Optional<String> apiKey, ClientAddress clientAddress, UpstreamAuth auth,
+                           Duration connectTimeout, Duration idleTimeout) {}
+
+    private final HttpClient client;
+    private final Settings settings;
+    private final GatewayMetrics metrics;
+    private final long connectTimeoutMillis;
+    private final long idleTimeoutMillis;
+
+    public Relay(HttpClient client, Settings settings, GatewayMetrics metrics) {
+        this.client = client;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.connectTimeoutMillis = settings.connectTimeout().toMillis();
+        this.idleTimeoutMillis = settings.idleTimeout().toMillis();
+    }
+
+    void send(Exchange exchange, Upstream upstream, Identity identity) {
+        HttpServerRequest request = exchange.request;
+        MultiMap headers = UpstreamHeaders.of(request, identity, exchange.record.requestId, settings);
+        RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setHost(upstream.host())
+                .setPort(upstream.port())
+                .setSsl(upstream.ssl())
+                // From the parsed path and query, never the raw target: an absolute-form target
+                // (http://host/v1/…) must reach the upstream in origin-form.
+                .setURI(upstream.uriFor(request.path(), request.query()))
+                .setHeaders(headers)
+                .setConnectTimeout(connectTimeoutMillis)
+                .setIdleTimeout(idleTimeoutMillis);
+        long sentAt = System.nanoTime();
+        client.request(options)
+                .compose(upstreamRequest -> {
+                    // The client went away (connection closed or reset): so does the upstream call.
+                    request.response().exceptionHandler(failure -> upstreamRequest.reset(0, failure));
+                    return sendBody(exchange, upstreamRequest)
+                            .map(response -> {
+                                relayResponse(exchange, upstream, upstreamRequest, response, sentAt);
+                                return null;
+                            });
+                })
+                .onFailure(failure -> {
+                    if (!request.response().headWritten()) {
+                        LocalReplies.error(exchange, UpstreamFailures.toError(failure));
+                    }
+                });
+    }
+
+    /** The body the admission read (JSON inference calls), or the client's own stream, piped with its framing. */
+    private static Future<HttpClientResponse> sendBody(Exchange exchange, HttpClientRequest upstreamRequest) {
+        if (exchange.body != null) {
+            return upstreamRequest.send(exchange.body); // with its Content-Length
+        }
+        HttpServerRequest request = exchange.request;
+        String length = request.getHeader("content-length");
+        if (length != null) {
+            upstreamRequest.putHeader("content-length", length);
+        } else if (request.getHeader("transfer-encoding") != null
+                || (request.version() == HttpVersion.HTTP_2 && mayHaveBody(request.method()))) {
+            upstreamRequest.setChunked(true); // HTTP/2 has no length to pass on for a body it streams
+        } else {
+            request.resume(); // no body: let the (empty) client stream end, so its connection moves on
+            return upstreamRequest.send();
+        }
+        request.pipe().endOnFailure(false).to(upstreamRequest).onFailure(failure -> upstreamRequest.reset(0, failure));
+        return upstreamRequest.response();
+    }
+
+    private void relayResponse(Exchange exchange, Upstream upstream, HttpClientRequest upstreamRequest,
+                               HttpClientResponse response, long sentAt) {
+        response.pause();
+        int status = response.statusCode();
+        metrics.upstream(upstream.label(), status, Duration.ofNanos(System.nanoTime() - sentAt));
+        if (settings.auth().refused(upstream, status)) {
+            refusedUpstreamKey(exchange, response);
+            return;
+        }
+        HttpServerResponse out = exchange.request.response();
+        out.setStatusCode(status);
+        if (response.statusMessage() != null) {
+            out.setStatusMessage(response.statusMessage());
+        }
+        ResponseHeaders.copy(response.headers(), out.headers());
+        ReadStream<Buffer> body = body(exchange, response, out);
+        if (!out.headers().contains("content-length") && status != 204 && status != 304
+                && exchange.request.method() != HttpMethod.HEAD) {
+            if (exchange.request.version() == HttpVersion.HTTP_1_0) {
+                endBuffered(body, out, upstreamRequest); // an HTTP/1.0 client cannot read chunks
+                return;
+            }
+            out.setChunked(true);
+        }
+        body.pipe().endOnFailure(false).to(out).onFailure(failure -> {
+            upstreamRequest.reset(0, failure);
+            out.reset();
+        });
+    }
+
+    /** The upstream's body, with the taps that count its tokens and turn a break mid-stream into an SSE error event. */
+    private static ReadStream<Buffer> body(Exchange exchange, HttpClientResponse response, HttpServerResponse out) {
+        String type = response.getHeader("content-type");
+        if (type == null) {
+            return response;
+        }
+        if (type.regionMatches(true, 0, "text/event-stream", 0, 17)) {
+            // Tell nginx (and friends) in front not to buffer the stream.
+            out.putHeader("x-accel-buffering", "no");
+            out.putHeader("cache-control", "no-cache");
+            if (exchange.usageAdded) { // the usage chunk the client did not ask for is taken out again
+                out.headers().remove("content-length");
+            }
+            return new TappedStream(new SseFailureGuard(response),
+                    new SseUsageTap(exchange.usageAdded, tokensOf(exchange.record)));
+        }
+        if (response.statusCode() == 200 && type.regionMatches(true, 0, "application/json", 0, 16)) {
+            return new TappedStream(response, new JsonUsageTap(tokensOf(exchange.record)));
+        }
+        return response;
+    }
+
+    private static TokenSink tokensOf(RequestRecord record) {
+        return (prompt, completion) -> {
+            record.promptTokens = prompt;
+            record.completionTokens = completion;
+        };
+    }
+
+    /**
+     * The upstream's 401 is about the gateway's key (the client's was never sent): passed on, an
+     * SDK would tell its user that their own key is wrong. Its body is dropped for the gateway's own.
+     */
+    private static void refusedUpstreamKey(Exchange exchange, HttpClientResponse response) {
+        response.resume(); // read to its end and dropped, so the connection can be pooled again
+        LocalReplies.error(exchange, OpenAiError.upstreamAuthFailed());
+    }
+
+    private static void endBuffered(ReadStream<Buffer> body, HttpServerResponse out, HttpClientRequest upstreamRequest) {
+        Buffer whole = Buffer.buffer();
+        body.handler(whole::appendBuffer);
+        body.exceptionHandler(failure -> {
+            upstreamRequest.reset(0, failure);
+            out.reset();
+        });
+        body.endHandler(v -> out.end(whole));
+        body.resume();
+    }
+
+    private static boolean mayHaveBody(HttpMethod method) {
+        return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH;
+    }
+}
