@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Gateway overhead benchmark (not a test): wrk against the demo upstream directly, through nginx as a
-# plain reverse proxy (the peer: keep-alive pool, 1 worker, no buffering, access log off), and through
-# the gateway with an API key (cache hit path), for non-streaming and streaming chat completions, in
-# one run. Reports p50/p99 latency and throughput for each, and the gateway's ratio to nginx.
+# Gateway overhead benchmark (not a test), in one run: wrk against a static upstream directly, through
+# nginx as a plain reverse proxy (the peer: keep-alive pool, 1 worker, no buffering, access log off) and
+# through the runnable gateway jar with an API key (cache-hit path), for non-streaming and streaming chat
+# completions. Reports p50/p99 latency and throughput for each, and the gateway's ratio to nginx.
 #   gateway-adapter/bench/run.sh [duration=15s] [connections for throughput=32]
+# The setup is ../../../shared/bench/gateway-vs-nginx.sh's: nginx answers as the upstream (static JSON
+# completion with usage, or a static SSE stream of 8 chunks, usage and [DONE]), the gateway runs in a
+# JVM of its own (GATEWAY_JAVA_OPTS passes flags; any GATEWAY_* variable set here reaches it), and a
+# stand-in Keycloak realm (BenchRealm, test sources) answers its introspection and revocation feed.
 # BENCH_LIMITS=off|memory|redis: the gateway without limits, or with every kind of limit (never
 # refusing) counted in memory or in Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379).
-# Needs wrk and nginx (Debian: apt-get install -y wrk nginx); compiles what it needs (offline Maven).
+# Needs wrk and nginx (Debian: apt-get install -y wrk nginx); builds what it needs (offline Maven).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-15s}
@@ -15,32 +19,56 @@ CONNECTIONS=${2:-32}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)"; exit 1; }
 command -v nginx >/dev/null || { echo "nginx is not installed (apt-get install -y nginx)"; exit 1; }
 CP_FILE=target/bench.classpath
-# In the reactor, so the sibling api-key-format resolves to its classes without an install.
-(cd .. && mvn -o -q -pl api-key-format,demo-upstream,gateway-adapter test-compile dependency:build-classpath \
+# In the reactor, so the sibling modules resolve to their classes without an install.
+(cd .. && mvn -o -q -pl api-key-format,demo-upstream,gateway-adapter package dependency:build-classpath -DskipTests \
     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null)
 CP="target/classes:target/test-classes:$(cat "$CP_FILE")"
 
 INFO=$(mktemp)
-java -Xmx512m -cp "$CP" org.inferenceauth.gateway.bench.BenchStack "$INFO" > target/bench-stack.log 2>&1 &
-STACK=$!
+java -Xmx256m -cp "$CP" org.inferenceauth.gateway.bench.BenchRealm "$INFO" > target/bench-realm.log 2>&1 &
+REALM=$!
+GW=
 NGINX_DIR=$(mktemp -d)
-trap 'kill $STACK 2>/dev/null || true; nginx -c "$NGINX_DIR/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$INFO" "$NGINX_DIR"' EXIT
+trap 'kill $REALM ${GW:-} 2>/dev/null || true; nginx -c "$NGINX_DIR/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$INFO" "$NGINX_DIR"' EXIT
 for _ in $(seq 1 100); do [ -s "$INFO" ] && break; sleep 0.2; done
 # shellcheck disable=SC1090
 source "$INFO"
-export BENCH_KEY=$KEY
-# The peer: what an operator would otherwise put in front of the upstream (as ../../shared/bench/gateway-vs-nginx.sh).
-NGINX_PORT=${NGINX_PORT:-18402}
+
+UP_PORT=${UPSTREAM_PORT:-18401} NGINX_PORT=${NGINX_PORT:-18402} GW_PORT=${GATEWAY_BENCH_PORT:-18403}
+SSE=""
+for word in Fast enough for a model that takes a while; do
+  SSE+="data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"bench-model\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"$word \"},\"finish_reason\":null}]}
+
+"
+done
+SSE+="data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"bench-model\",\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":8,\"total_tokens\":13}}
+
+data: [DONE]
+
+"
+JSON='{"id":"c1","object":"chat.completion","created":1,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"Fast enough for a model that takes a while"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":8,"total_tokens":13}}'
 cat >"$NGINX_DIR/nginx.conf" <<CONF
 worker_processes 1; pid $NGINX_DIR/nginx.pid; error_log $NGINX_DIR/error.log;
 events { worker_connections 4096; }
 http { access_log off;
-  upstream up { server ${UPSTREAM#http://}; keepalive 64; }
+  # The upstream: static answers, streaming when the client's X-Bench-Stream says so (chat.lua).
+  server { listen 127.0.0.1:$UP_PORT; default_type application/json;
+    location = /v1/models { return 200 '{"object":"list","data":[{"id":"bench-model","object":"model","owned_by":"bench"}]}'; }
+    location = /v1/chat/completions { if (\$http_x_bench_stream) { rewrite ^ /sse last; } return 200 '$JSON'; }
+    location = /sse { internal; default_type text/event-stream; return 200 '$SSE'; } }
+  # The peer: what an operator would otherwise put in front of the upstream (as the shared script).
+  upstream up { server 127.0.0.1:$UP_PORT; keepalive 64; }
   server { listen 127.0.0.1:$NGINX_PORT; location / { proxy_pass http://up; proxy_http_version 1.1;
     proxy_set_header Connection ""; proxy_buffering off; } } }
 CONF
 nginx -c "$NGINX_DIR/nginx.conf"
-NGINX=http://127.0.0.1:$NGINX_PORT
+UPSTREAM=http://127.0.0.1:$UP_PORT NGINX=http://127.0.0.1:$NGINX_PORT GATEWAY=http://127.0.0.1:$GW_PORT
+
+GATEWAY_UPSTREAMS=$UPSTREAM/v1 GATEWAY_HOST=127.0.0.1 GATEWAY_PORT=$GW_PORT GATEWAY_MANAGEMENT_PORT=$((GW_PORT + 1)) \
+GATEWAY_ACCESS_LOG=false GATEWAY_USAGE_SPILL_DIR=$(mktemp -d) \
+  java ${GATEWAY_JAVA_OPTS:-} -jar target/inference-gateway.jar > target/bench-gateway.log 2>&1 &
+GW=$!
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$((GW_PORT + 1))/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
 
 run() { # name url stream connections threads
   local out
@@ -58,7 +86,7 @@ ratio() { # gateway req/s over nginx req/s, from the last two runs
   awk -v g="$LAST_RPS" -v n="$NGINX_RPS" 'BEGIN { printf "%-34s %.2f\n", "  gateway / nginx throughput", g / n }'
 }
 
-echo "limits: ${BENCH_LIMITS:-off}; load before: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores"
+echo "limits: ${BENCH_LIMITS:-off}; JVM flags: ${GATEWAY_JAVA_OPTS:-(defaults)}; load before: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores"
 # Long enough for C2 to compile the hot path: on this 2-core machine under other builds' load, 8 s
 # left the gateway at a fifth of its later throughput (a JIT warm-up, not the gateway, was measured).
 WARMUP=${WARMUP:-30}
@@ -72,13 +100,14 @@ for stream in 0 1; do
   run "nginx    $kind" "$NGINX" $stream 1 1
   run "gateway  $kind" "$GATEWAY" $stream 1 1
 done
-echo "== throughput ($CONNECTIONS connections, 2 threads) =="
+echo "== throughput ($CONNECTIONS connections, 1 thread, as the shared script) =="
 for stream in 0 1; do
   kind=$([ $stream = 1 ] && echo stream || echo non-stream)
-  run "direct   $kind" "$UPSTREAM" $stream "$CONNECTIONS" 2
-  run "nginx    $kind" "$NGINX" $stream "$CONNECTIONS" 2
+  run "direct   $kind" "$UPSTREAM" $stream "$CONNECTIONS" 1
+  run "nginx    $kind" "$NGINX" $stream "$CONNECTIONS" 1
   NGINX_RPS=$LAST_RPS
-  run "gateway  $kind" "$GATEWAY" $stream "$CONNECTIONS" 2
+  run "gateway  $kind" "$GATEWAY" $stream "$CONNECTIONS" 1
   ratio
 done
+echo "gateway RSS at the end: $(awk '/VmRSS/{printf "%.0f MB", $2/1024}' "/proc/$GW/status")"
 echo "load after: $(cut -d" " -f1-3 /proc/loadavg)"

@@ -2,6 +2,7 @@ package org.inferenceauth.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
 import org.inferenceauth.gateway.config.ConfigException;
 import org.inferenceauth.gateway.config.GatewayConfig;
@@ -21,7 +22,9 @@ public final class GatewayMain {
             System.exit(2);
             return;
         }
-        Vertx vertx = Vertx.vertx();
+        // Enough event loops for the API port's servers (Vert.x's default is two per core).
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
+                Math.max(config.eventLoops(), VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)));
         GatewayServer gateway = new GatewayServer(vertx, config,
                 new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()), System.out);
         Future<GatewayServer> started;

@@ -1,12 +1,16 @@
 package org.inferenceauth.gateway;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.io.PrintStream;
@@ -75,7 +79,10 @@ public final class GatewayServer {
     private final Clock limitsClock;
     private LimitStore limitStore;
     private UsageAccounting usage;
-    private HttpServer api;
+    /** The API port's servers, one per event loop (the first bound the port). */
+    private final List<HttpServer> apiServers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile String apiDeployment;
+    private static final java.util.concurrent.atomic.AtomicInteger EPHEMERAL_PORT_KEYS = new java.util.concurrent.atomic.AtomicInteger();
     private ManagementServer management;
 
     public GatewayServer(Vertx vertx, GatewayConfig config, ApiKeyPrecheck precheck, PrintStream logOut) {
@@ -168,20 +175,49 @@ public final class GatewayServer {
         Duration firstRoundLimit = up.connectTimeout().plus(config.keycloak().timeout()).plusSeconds(5);
         return boundedWait("first model-list refresh", catalog.start(up.modelsRefreshInterval()), firstRoundLimit)
                 .compose(v -> boundedWait("first revocation round", poller.start(), firstRoundLimit))
-                .compose(v -> vertx.createHttpServer(apiServerOptions())
-                        .requestHandler(request -> {
-                            if (forwardAuth != null && ForwardAuthHandler.matches(request.path())) {
-                                forwardAuth.handle(request);
-                            } else {
-                                proxy.handle(request);
-                            }
-                        })
-                        .listen(config.port(), config.host()))
-                .compose(server -> {
-                    api = server;
-                    return management.start(config.managementHost(), config.managementPort());
-                })
+                .compose(v -> listen(request -> {
+                    if (forwardAuth != null && ForwardAuthHandler.matches(request.path())) {
+                        forwardAuth.handle(request);
+                    } else {
+                        proxy.handle(request);
+                    }
+                }))
+                .compose(v -> management.start(config.managementHost(), config.managementPort()))
                 .map(v -> this);
+    }
+
+    /**
+     * The API port, served by {@code GATEWAY_EVENT_LOOPS} servers, each on an event loop of its own:
+     * Vert.x shares one listening socket among servers of the same port and deals out connections
+     * in turn. Port 0 (tests) is asked for as a negative port, Vert.x's way to share one random port;
+     * a number of its own per gateway, so two gateways in one JVM never share a socket.
+     */
+    private Future<Void> listen(Handler<HttpServerRequest> handler) {
+        int port = config.port() == 0 ? -EPHEMERAL_PORT_KEYS.incrementAndGet() : config.port();
+        return vertx.deployVerticle(() -> new ApiListener(handler, port),
+                        new DeploymentOptions().setInstances(config.eventLoops()))
+                .map(id -> {
+                    apiDeployment = id;
+                    return null;
+                });
+    }
+
+    /** One of the API port's servers, on the event loop Vert.x gives this verticle instance. */
+    private final class ApiListener extends VerticleBase {
+
+        private final Handler<HttpServerRequest> handler;
+        private final int port;
+
+        ApiListener(Handler<HttpServerRequest> handler, int port) {
+            this.handler = handler;
+            this.port = port;
+        }
+
+        @Override
+        public Future<?> start() {
+            return vertx.createHttpServer(apiServerOptions()).requestHandler(handler).listen(port, config.host())
+                    .onSuccess(apiServers::add);
+        }
     }
 
     private HttpServerOptions apiServerOptions() {
@@ -244,7 +280,7 @@ public final class GatewayServer {
     }
 
     public int port() {
-        return api.actualPort();
+        return apiServers.get(0).actualPort();
     }
 
     /** How many upstreams' model lists are known so far (the same figure /readyz reports). */
@@ -275,7 +311,8 @@ public final class GatewayServer {
         if (jwts != null) {
             jwts.close();
         }
-        Future<Void> apiClosed = api == null ? Future.succeededFuture() : api.close();
+        // Undeploying a listener closes its server.
+        Future<Void> apiClosed = apiDeployment == null ? Future.succeededFuture() : vertx.undeploy(apiDeployment);
         Future<Void> managementClosed = management == null ? Future.succeededFuture() : management.stop();
         // Usage last: every request has finished (and been recorded) once the API port is closed.
         Future<Void> usageDone = apiClosed.transform(v -> usage == null ? Future.succeededFuture()

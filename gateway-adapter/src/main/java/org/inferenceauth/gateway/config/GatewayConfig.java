@@ -29,6 +29,7 @@ public record GatewayConfig(
         int managementPort,
         Optional<ForwardAuthProxy> forwardAuth,
         boolean h2c,
+        int eventLoops,
         Duration clientIdleTimeout,
         List<Cidr> trustedProxies,
         boolean accessLogEnabled,
@@ -187,6 +188,11 @@ public record GatewayConfig(
         }
         Optional<ForwardAuthProxy> forwardAuth = r.choice("GATEWAY_FORWARD_AUTH_PROXY", ForwardAuthProxy.class, "none");
         boolean h2c = r.bool("GATEWAY_H2C", false);
+        // One event loop per core, like nginx's worker_processes auto: the API port is served by all of them.
+        long eventLoops = r.positiveLong("GATEWAY_EVENT_LOOPS", Runtime.getRuntime().availableProcessors());
+        if (eventLoops > 256) {
+            r.problem("GATEWAY_EVENT_LOOPS must be at most 256, got " + eventLoops);
+        }
         List<Cidr> trustedProxies = new ArrayList<>();
         for (String entry : r.list("GATEWAY_TRUSTED_PROXIES")) {
             Cidr.parse(entry).ifPresentOrElse(trustedProxies::add, () -> r.problem(
@@ -227,7 +233,7 @@ public record GatewayConfig(
         if (!r.problems().isEmpty()) {
             throw new ConfigException(r.problems());
         }
-        return new GatewayConfig(host, port, managementHost, managementPort, forwardAuth, h2c, clientIdle,
+        return new GatewayConfig(host, port, managementHost, managementPort, forwardAuth, h2c, (int) Math.min(eventLoops, 256), clientIdle,
                 List.copyOf(trustedProxies), accessLog, maxBody, Set.copyOf(extraPaths),
                 upstreams, keycloak, jwt, keyCache, authProtection, rateLimit, usage, migration, serviceCredentials, tls);
     }
