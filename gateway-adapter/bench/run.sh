@@ -29,7 +29,7 @@ java -Xmx256m -cp "$CP" org.inferenceauth.gateway.bench.BenchRealm "$INFO" > tar
 REALM=$!
 GW=
 NGINX_DIR=$(mktemp -d)
-trap 'kill $REALM ${GW:-} 2>/dev/null || true; nginx -c "$NGINX_DIR/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$INFO" "$NGINX_DIR"' EXIT
+trap 'kill $REALM ${GW:-} 2>/dev/null || true; for c in nginx upstream; do nginx -c "$NGINX_DIR/$c.conf" -s stop 2>/dev/null || true; done; rm -rf "$INFO" "$NGINX_DIR"' EXIT
 for _ in $(seq 1 100); do [ -s "$INFO" ] && break; sleep 0.2; done
 # shellcheck disable=SC1090
 source "$INFO"
@@ -47,20 +47,27 @@ data: [DONE]
 
 "
 JSON='{"id":"c1","object":"chat.completion","created":1,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"Fast enough for a model that takes a while"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":8,"total_tokens":13}}'
+# Two nginx instances, one worker each: the upstream, and the peer (so the peer's CPU is its own).
+cat >"$NGINX_DIR/upstream.conf" <<CONF
+worker_processes 1; pid $NGINX_DIR/upstream.pid; error_log $NGINX_DIR/upstream-error.log;
+events { worker_connections 4096; }
+http { access_log off;
+  # Static answers, streaming when the client's X-Bench-Stream says so (chat.lua).
+  server { listen 127.0.0.1:$UP_PORT; default_type application/json;
+    location = /v1/models { return 200 '{"object":"list","data":[{"id":"bench-model","object":"model","owned_by":"bench"}]}'; }
+    location = /v1/chat/completions { if (\$http_x_bench_stream) { rewrite ^ /sse last; } return 200 '$JSON'; }
+    location = /sse { internal; default_type text/event-stream; return 200 '$SSE'; } } }
+CONF
 cat >"$NGINX_DIR/nginx.conf" <<CONF
 worker_processes 1; pid $NGINX_DIR/nginx.pid; error_log $NGINX_DIR/error.log;
 events { worker_connections 4096; }
 http { access_log off;
-  # The upstream: static answers, streaming when the client's X-Bench-Stream says so (chat.lua).
-  server { listen 127.0.0.1:$UP_PORT; default_type application/json;
-    location = /v1/models { return 200 '{"object":"list","data":[{"id":"bench-model","object":"model","owned_by":"bench"}]}'; }
-    location = /v1/chat/completions { if (\$http_x_bench_stream) { rewrite ^ /sse last; } return 200 '$JSON'; }
-    location = /sse { internal; default_type text/event-stream; return 200 '$SSE'; } }
   # The peer: what an operator would otherwise put in front of the upstream (as the shared script).
   upstream up { server 127.0.0.1:$UP_PORT; keepalive 64; }
   server { listen 127.0.0.1:$NGINX_PORT; location / { proxy_pass http://up; proxy_http_version 1.1;
     proxy_set_header Connection ""; proxy_buffering off; } } }
 CONF
+nginx -c "$NGINX_DIR/upstream.conf"
 nginx -c "$NGINX_DIR/nginx.conf"
 UPSTREAM=http://127.0.0.1:$UP_PORT NGINX=http://127.0.0.1:$NGINX_PORT GATEWAY=http://127.0.0.1:$GW_PORT
 
@@ -70,15 +77,29 @@ GATEWAY_ACCESS_LOG=false GATEWAY_USAGE_SPILL_DIR=$(mktemp -d) \
 GW=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$((GW_PORT + 1))/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
 
-run() { # name url stream connections threads
-  local out
+# CPU time (clock ticks) of a process and its children so far: robust where throughput is not, since
+# other processes on the machine change how much CPU each side gets, not what a request costs.
+cpu_ticks() { # pids...
+  local total=0 pid
+  for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+  echo "$total"
+}
+
+run() { # name url stream connections threads [pids whose CPU per request to report]
+  local out before after
+  before=$( [ $# -gt 5 ] && cpu_ticks "${@:6}" || echo 0)
   out=$(BENCH_STREAM=$3 wrk -t"$5" -c"$4" -d"$DURATION" --latency -s bench/chat.lua "$2/v1/chat/completions")
-  local p50 p99 rps
+  after=$( [ $# -gt 5 ] && cpu_ticks "${@:6}" || echo 0)
+  local p50 p99 rps requests cpu=""
   p50=$(awk '$1=="50%"{print $2}' <<<"$out")
   p99=$(awk '$1=="99%"{print $2}' <<<"$out")
   rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
+  requests=$(awk '/requests in/{print $1}' <<<"$out")
   bad=$(awk '/Non-2xx/{print $NF}' <<<"$out")
-  printf '%-34s p50 %-9s p99 %-9s %10s req/s%s\n' "$1" "$p50" "$p99" "$rps" "${bad:+  NON-2XX $bad}"
+  if [ $# -gt 5 ] && [ "${requests:-0}" -gt 0 ]; then
+    cpu=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "  %.1f us CPU/req", t / hz * 1e6 / n }')
+  fi
+  printf '%-34s p50 %-9s p99 %-9s %10s req/s%s%s\n' "$1" "$p50" "$p99" "$rps" "$cpu" "${bad:+  NON-2XX $bad}"
   LAST_RPS=$rps
 }
 
@@ -100,13 +121,15 @@ for stream in 0 1; do
   run "nginx    $kind" "$NGINX" $stream 1 1
   run "gateway  $kind" "$GATEWAY" $stream 1 1
 done
-echo "== throughput ($CONNECTIONS connections, 1 thread, as the shared script) =="
+NGINX_PIDS="$(cat "$NGINX_DIR/nginx.pid") $(pgrep -P "$(cat "$NGINX_DIR/nginx.pid")" | tr '\n' ' ')"
+echo "== throughput ($CONNECTIONS connections, 1 thread, as the shared script; CPU per request of the peer and the gateway) =="
 for stream in 0 1; do
   kind=$([ $stream = 1 ] && echo stream || echo non-stream)
   run "direct   $kind" "$UPSTREAM" $stream "$CONNECTIONS" 1
-  run "nginx    $kind" "$NGINX" $stream "$CONNECTIONS" 1
+  # shellcheck disable=SC2086
+  run "nginx    $kind" "$NGINX" $stream "$CONNECTIONS" 1 $NGINX_PIDS
   NGINX_RPS=$LAST_RPS
-  run "gateway  $kind" "$GATEWAY" $stream "$CONNECTIONS" 1
+  run "gateway  $kind" "$GATEWAY" $stream "$CONNECTIONS" 1 "$GW"
   ratio
 done
 echo "gateway RSS at the end: $(awk '/VmRSS/{printf "%.0f MB", $2/1024}' "/proc/$GW/status")"

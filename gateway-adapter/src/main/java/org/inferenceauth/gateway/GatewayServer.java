@@ -53,6 +53,7 @@ import org.inferenceauth.gateway.ops.ManagementServer;
 import org.inferenceauth.gateway.ops.Readiness;
 import org.inferenceauth.gateway.proxy.GatewayHandler;
 import org.inferenceauth.gateway.proxy.Relay;
+import org.inferenceauth.gateway.proxy.UpstreamClients;
 import org.inferenceauth.gateway.routing.ModelCatalog;
 import org.inferenceauth.gateway.routing.PathPolicy;
 import org.inferenceauth.gateway.routing.Upstream;
@@ -70,7 +71,9 @@ public final class GatewayServer {
     private final PrintStream logOut;
     private final GatewayMetrics metrics = new GatewayMetrics();
 
+    /** The model lists' client; calls are relayed by one client per event loop. */
     private HttpClient upstreamClient;
+    private UpstreamClients relayClients;
     private HttpClient keycloakClient;
     private ModelCatalog catalog;
     private RevocationPoller poller;
@@ -104,13 +107,15 @@ public final class GatewayServer {
     /** Starts everything; the future completes when both ports listen and the first model refresh and revocation round ran. */
     public Future<GatewayServer> start() {
         GatewayConfig.Upstreams up = config.upstreams();
-        upstreamClient = vertx.httpClientBuilder()
-                .with(new HttpClientOptions().setKeepAlive(true).setIdleTimeout(0).setDecompressionSupported(false)
-                        // Drop pooled connections before the upstream does (uvicorn, under vLLM, closes idle
-                        // keep-alive connections after 5 s): reusing one it just closed would fail a request.
-                        .setKeepAliveTimeout((int) up.keepAliveTimeout().toSeconds()))
-                .with(new PoolOptions().setHttp1MaxSize(up.maxConnections()))
-                .build();
+        java.util.function.Supplier<HttpClientOptions> upstreamOptions = () -> new HttpClientOptions()
+                .setKeepAlive(true).setIdleTimeout(0).setDecompressionSupported(false)
+                // Drop pooled connections before the upstream does (uvicorn, under vLLM, closes idle
+                // keep-alive connections after 5 s): reusing one it just closed would fail a request.
+                .setKeepAliveTimeout((int) up.keepAliveTimeout().toSeconds());
+        upstreamClient = vertx.httpClientBuilder().with(upstreamOptions.get()).with(new PoolOptions().setHttp1MaxSize(8)).build();
+        // The configured connection limit, shared out among the event loops' pools.
+        int perLoop = (up.maxConnections() + config.eventLoops() - 1) / config.eventLoops();
+        relayClients = new UpstreamClients(vertx, upstreamOptions, new PoolOptions().setHttp1MaxSize(perLoop));
         KeycloakTrust keycloakTrust = new KeycloakTrust(config.keycloak().caFile());
         keycloakClient = vertx.httpClientBuilder()
                 .with(keycloakTrust.apply(new HttpClientOptions().setKeepAlive(true)))
@@ -159,7 +164,7 @@ public final class GatewayServer {
         Admission admission = new Admission(authenticator, migration, payers,
                 new Limiter(limitStore, new Calendar(limitsClock), metrics), clientAddress,
                 metrics, config.keycloak().retryAfter(), config.keycloak().realmName());
-        Relay relay = new Relay(upstreamClient, new Relay.Settings(up.apiKey(), clientAddress, upstreamAuth,
+        Relay relay = new Relay(relayClients, new Relay.Settings(up.apiKey(), clientAddress, upstreamAuth,
                 up.connectTimeout(), up.idleTimeout()), metrics);
         GatewayHandler proxy = new GatewayHandler(policy, admission, catalog, relay, logging, usage.webUi(),
                 config.maxBodyBytes());
@@ -323,6 +328,7 @@ public final class GatewayServer {
             }
         }).compose(v -> Future.join(
                 upstreamClient == null ? Future.succeededFuture() : upstreamClient.close(),
+                relayClients == null ? Future.succeededFuture() : relayClients.close(),
                 keycloakClient == null ? Future.succeededFuture() : keycloakClient.close())).mapEmpty();
     }
 

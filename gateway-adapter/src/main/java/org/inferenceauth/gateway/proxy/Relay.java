@@ -3,7 +3,6 @@ package org.inferenceauth.gateway.proxy;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -39,14 +38,14 @@ public final class Relay {
     public record Settings(Optional<String> apiKey, ClientAddress clientAddress, UpstreamAuth auth,
                            Duration connectTimeout, Duration idleTimeout) {}
 
-    private final HttpClient client;
+    private final UpstreamClients clients;
     private final Settings settings;
     private final GatewayMetrics metrics;
     private final long connectTimeoutMillis;
     private final long idleTimeoutMillis;
 
-    public Relay(HttpClient client, Settings settings, GatewayMetrics metrics) {
-        this.client = client;
+    public Relay(UpstreamClients clients, Settings settings, GatewayMetrics metrics) {
+        this.clients = clients;
         this.settings = settings;
         this.metrics = metrics;
         this.connectTimeoutMillis = settings.connectTimeout().toMillis();
@@ -68,7 +67,7 @@ public final class Relay {
                 .setConnectTimeout(connectTimeoutMillis)
                 .setIdleTimeout(idleTimeoutMillis);
         long sentAt = System.nanoTime();
-        client.request(options)
+        clients.current().request(options)
                 .compose(upstreamRequest -> {
                     // The client went away (connection closed or reset): so does the upstream call.
                     request.response().exceptionHandler(failure -> upstreamRequest.reset(0, failure));
