@@ -132,4 +132,20 @@ class UpstreamRequestTest {
                 .isEqualTo("unsupported_transfer_encoding");
         assertThat(upstream.received()).hasSize(before);
     }
+
+    @Test
+    @DisplayName("an HTTP/1.0 client, which cannot read chunks, gets a streamed answer whole, with its length")
+    void http10ClientGetsWholeStream() {
+        FakeKeycloak.Key key = keycloak.mintKey("old-client");
+        String body = new JsonObject().put("model", "model-a").put("stream", true).put("messages", List.of()).encode();
+
+        RawHttp.Response response = RawHttp.single(gateway.server().port(), "POST /v1/chat/completions HTTP/1.0\r\n"
+                + "Host: gateway\r\nAuthorization: Bearer " + key.token() + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("transfer-encoding")).isNull();
+        assertThat(response.header("content-length")).isEqualTo(String.valueOf(response.body().length()));
+        assertThat(response.body()).startsWith("data: ").endsWith("data: [DONE]\n\n");
+    }
 }
