@@ -65,14 +65,14 @@ final class RevocationEventListener implements EventListenerProvider {
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
-        if (event.getError() != null || event.getResourcePath() == null) {
+        if (event.getError() != null) {
             return;
         }
-        if (RealmWideChange.announces(event)) {
+        if (RealmWideChange.announces(event)) { // a realm update may carry no resource path
             feed().recheckAll(event.getRealmId());
             return;
         }
-        if (!concernsUsers(event.getResourceType())) {
+        if (event.getResourcePath() == null || !concernsUsers(event.getResourceType())) {
             return;
         }
         String path = event.getResourcePath();
