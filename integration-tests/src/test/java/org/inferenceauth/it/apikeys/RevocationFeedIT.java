@@ -177,18 +177,18 @@ class RevocationFeedIT {
             realm.clients().get(clientId).roles().create(grant);
             org.keycloak.admin.client.resource.RoleResource grantRole = realm.clients().get(clientId).roles().get("grant");
             grantRole.addComposites(List.of(realm.roles().get("inference-user").toRepresentation()));
-            var user = realm.users().get(this.user.getId());
-            user.roles().clientLevel(clientId).add(List.of(grantRole.toRepresentation()));
+            var owner = realm.users().get(user.getId());
+            owner.roles().clientLevel(clientId).add(List.of(grantRole.toRepresentation()));
             String key = api.mint(token, "k");
-            user.roles().realmLevel().remove(List.of(realm.roles().get("default-roles-" + TestRealm.REALM).toRepresentation()));
+            owner.roles().realmLevel().remove(List.of(realm.roles().get("default-roles-" + TestRealm.REALM).toRepresentation()));
             assertThat(api.isActive(key)).as("still active: the client role carries inference-user").isTrue();
             String cursor = api.cursor();
 
-            user.roles().clientLevel(clientId).remove(List.of(grantRole.toRepresentation()));
+            owner.roles().clientLevel(clientId).remove(List.of(grantRole.toRepresentation()));
 
             assertThat(api.isActive(key)).isFalse();
-            assertThat(api.eventsFor(cursor, this.user.getId()))
-                    .containsExactly(Map.of("type", "key_revoked", "key_id", keyId(key), "sub", this.user.getId()));
+            assertThat(api.eventsFor(cursor, user.getId()))
+                    .containsExactly(Map.of("type", "key_revoked", "key_id", keyId(key), "sub", user.getId()));
         }
 
         @Test
