@@ -268,7 +268,7 @@ class AuthLifecycleTest {
 
         @Test
         @DisplayName("more than 1000 cached keys are re-checked in batches within Keycloak's cap of 1000 ids per call, "
-                + "all in one urgent round")
+                + "urgently after a recheck_all")
         void recheckInBatches() throws Exception {
             List<FakeKeycloak.Key> keys = new ArrayList<>();
             for (int i = 0; i < FakeKeycloak.MAX_CHECK_IDS + 200; i++) {
@@ -288,7 +288,9 @@ class AuthLifecycleTest {
             keycloak.announceRecheckAll(); // a full re-check now, not in 5 min
             oneRevocationRound();
 
-            assertThat(models(last.token())).isEqualTo(401);
+            // A round starts no re-check call after one poll interval (200 ms here): on a loaded
+            // machine the sweep may need the timer's next rounds too.
+            within(Duration.ofSeconds(30), () -> models(last.token()) == 401);
             assertThat(keycloak.badRequests()).isZero();
         }
 

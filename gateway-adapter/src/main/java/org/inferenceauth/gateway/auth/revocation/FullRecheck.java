@@ -16,8 +16,8 @@ import java.util.function.Supplier;
  * batches and spread over the rounds of one interval, so Keycloak's load from it is the cached keys
  * divided by the interval instead of the cached keys every second. A periodic sweep finishes within
  * its interval; an urgent one (after a feed gap or outage, or a realm-wide change announced on the
- * feed) takes a fresh snapshot at once and checks at least {@code urgentIdsPerRound} ids per round:
- * never one burst of every batch, but quick. Synchronized: a round run by hand (tests, the simulation)
+ * feed) takes a fresh snapshot at once and hands out {@code urgentIdsPerRound} ids per round (the
+ * poller may hand some back, see {@link #retry}): never one burst of every batch, but quick. Synchronized: a round run by hand (tests, the simulation)
  * may overlap the timer's.
  */
 final class FullRecheck {
@@ -40,7 +40,7 @@ final class FullRecheck {
      * @param interval          a periodic sweep starts this long after the previous one started
      * @param pollInterval      the time between rounds, to spread a sweep's batches over its interval
      * @param batchSize         ids per re-check call
-     * @param urgentIdsPerRound least ids an urgent sweep checks per round
+     * @param urgentIdsPerRound ids an urgent sweep hands out per round (more if its interval needs more)
      */
     FullRecheck(Duration interval, Duration pollInterval, int batchSize, int urgentIdsPerRound, LongSupplier nanoTime) {
         if (interval.isNegative() || interval.isZero() || pollInterval.isNegative() || pollInterval.isZero()) {

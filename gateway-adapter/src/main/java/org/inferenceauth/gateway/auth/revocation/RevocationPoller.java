@@ -31,8 +31,9 @@ import org.inferenceauth.gateway.metrics.GatewayMetrics;
  *       (default 5 min), spread evenly over its rounds: the safety net for a revocation no feed entry
  *       named (a database edited behind Keycloak's back). After a feed gap (the feed answered
  *       {@code reset}, a round failed, Keycloak was unreachable) or a {@code recheck_all} a new sweep
- *       starts at once, at least {@code urgentIdsPerRound} ids a round, so nothing the gap hid
- *       outlives a few rounds.</li>
+ *       starts at once, up to {@code urgentIdsPerRound} ids a round, so nothing the gap hid
+ *       outlives a few rounds. A round starts no re-check call after one interval (but always
+ *       one), so a long re-check never holds back the next feed read.</li>
  * </ol>
  * So a revocation reaches the gateway within about one interval plus a round trip; a key's expiry
  * needs neither step (the caches honour {@code exp}). Revoked keys and users are also remembered
@@ -48,7 +49,8 @@ public final class RevocationPoller {
      * @param fullRecheckInterval a periodic full re-check covers every cached key once this often;
      *                            equal to {@code interval}, every round re-checks everything (the
      *                            behaviour before the feed drove eviction, kept for comparisons)
-     * @param urgentIdsPerRound   least ids a round re-checks after a feed gap or a {@code recheck_all}
+     * @param urgentIdsPerRound   ids a round re-checks after a feed gap or a {@code recheck_all}, as far as
+     *                            one interval allows
      * @param keycloakTimeout     of each call, for the readiness window
      */
     public record Pace(Duration interval, Duration fullRecheckInterval, int urgentIdsPerRound, Duration keycloakTimeout) {
@@ -72,6 +74,8 @@ public final class RevocationPoller {
     private final Duration interval;
     private final Duration reachableWindow;
     private final FullRecheck fullRecheck;
+    /** Re-check calls a round starts after this long are left to the next round; 0: no limit. */
+    private final long recheckBudgetNanos;
     private final AtomicLong lastSuccessNanos = new AtomicLong();
     private volatile String cursor;
     private volatile boolean running;
@@ -91,6 +95,10 @@ public final class RevocationPoller {
         this.reachableWindow = interval.plus(pace.keycloakTimeout()).multipliedBy(3);
         this.fullRecheck = new FullRecheck(pace.fullRecheckInterval(), interval, CHECK_BATCH, pace.urgentIdsPerRound(),
                 System::nanoTime);
+        // A long re-check would hold back the next feed read: a round stops starting calls after one
+        // interval (one call at least), so a revocation still reaches the gateway within about two.
+        // Not when every round re-checks everything (the old behaviour, kept as it was for comparisons).
+        this.recheckBudgetNanos = pace.fullRecheckInterval().compareTo(interval) <= 0 ? 0 : interval.toNanos();
     }
 
     /** Runs the first round now and returns when it ended (successfully or not); then one round every interval. */
@@ -122,6 +130,7 @@ public final class RevocationPoller {
      * timer rounds). Rounds started by hand must not overlap the timer's: tests call it between them.
      */
     public Future<Void> round() {
+        long started = System.nanoTime();
         // Both steps run even if one fails: a broken feed must not stop the re-check, or vice versa.
         return readFeed()
                 .transform(feed -> {
@@ -130,7 +139,7 @@ public final class RevocationPoller {
                         // its retention): the re-check is the only way to learn until it is back.
                         fullRecheck.requestUrgent("the revocation feed failed");
                     }
-                    return recheckShare().transform(recheck ->
+                    return recheckShare(started).transform(recheck ->
                             feed.failed() ? Future.<Void>failedFuture(feed.cause()) : recheck.failed()
                                     ? Future.<Void>failedFuture(recheck.cause()) : Future.<Void>succeededFuture());
                 })
@@ -205,18 +214,22 @@ public final class RevocationPoller {
     }
 
     /** This round's batches of the full re-check, one call at a time; unchecked ones wait for the next round. */
-    private Future<Void> recheckShare() {
+    private Future<Void> recheckShare(long roundStarted) {
         List<List<String>> batches = fullRecheck.batchesForRound(this::keyIdsInUse);
-        return checkBatches(batches, 0);
+        return checkBatches(batches, 0, roundStarted);
     }
 
-    private Future<Void> checkBatches(List<List<String>> batches, int next) {
+    private Future<Void> checkBatches(List<List<String>> batches, int next, long roundStarted) {
         if (next >= batches.size()) {
+            return Future.succeededFuture();
+        }
+        if (next > 0 && recheckBudgetNanos > 0 && System.nanoTime() - roundStarted > recheckBudgetNanos) {
+            fullRecheck.retry(batches.subList(next, batches.size()));
             return Future.succeededFuture();
         }
         return keycloak.inactiveKeyIds(batches.get(next))
                 .map(this::evictInactive)
-                .compose(v -> checkBatches(batches, next + 1),
+                .compose(v -> checkBatches(batches, next + 1, roundStarted),
                         failure -> {
                             fullRecheck.retry(batches.subList(next, batches.size()));
                             return Future.failedFuture(failure);
