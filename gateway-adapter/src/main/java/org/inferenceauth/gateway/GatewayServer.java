@@ -144,7 +144,7 @@ public final class GatewayServer {
         Authenticator authenticator = new Authenticator(jwts, apiKeys(keycloak, keycloakHealth, clock, failureBudget),
                 metrics, serviceAccounts);
         poller = new RevocationPoller(vertx, keycloak, keyCache, jwts, revoked, metrics,
-                config.keycloak().revocationPollInterval(), config.keycloak().timeout());
+                RevocationPoller.Pace.of(config.keycloak()));
 
         limitStore = limitStore(config.rateLimit());
         PathPolicy policy = new PathPolicy(config.extraPaths());

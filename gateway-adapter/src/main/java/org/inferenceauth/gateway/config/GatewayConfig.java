@@ -76,6 +76,8 @@ public record GatewayConfig(
             String clientSecret,
             Duration timeout,
             Duration revocationPollInterval,
+            Duration revocationFullRecheckInterval,
+            int revocationUrgentRecheckIds,
             Duration retryAfter,
             Optional<Path> caFile) {
 
@@ -332,6 +334,9 @@ public record GatewayConfig(
         return new Keycloak(issuer, realmUrl, clientId, secret,
                 r.duration("GATEWAY_KEYCLOAK_TIMEOUT", Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMinutes(1)),
                 r.duration("GATEWAY_REVOCATION_POLL_INTERVAL", Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1)),
+                // The feed evicts within a poll interval; this slow sweep only catches what no feed entry named.
+                r.duration("GATEWAY_REVOCATION_FULL_RECHECK_INTERVAL", Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofHours(24)),
+                (int) Math.min(1_000_000, r.positiveLong("GATEWAY_REVOCATION_URGENT_RECHECK_IDS", 10_000)),
                 r.duration("GATEWAY_RETRY_AFTER", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(10)),
                 Optional.ofNullable(r.certificateBundle("GATEWAY_KEYCLOAK_CA_FILE")));
     }

@@ -40,6 +40,8 @@ class GatewayConfigTest {
         assertThat(config.jwt().webUiClients()).containsExactly("open-webui");
         assertThat(config.keycloak().clientId()).isEqualTo("inference-gateway");
         assertThat(config.keycloak().revocationPollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.keycloak().revocationFullRecheckInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.keycloak().revocationUrgentRecheckIds()).isEqualTo(10_000);
         assertThat(config.keyCache().allowedPrefixes()).containsExactly("ik");
         assertThat(config.keycloak().toString()).doesNotContain("s3cret");
         assertThat(GatewayConfig.fromEnv(withUpstreamKey()).toString()).doesNotContain("upstream-s3cret");
@@ -118,6 +120,8 @@ class GatewayConfigTest {
         Map<String, String> env = minimal();
         env.put("GATEWAY_KEY_CACHE_TTL", "5m");
         env.put("GATEWAY_REVOCATION_POLL_INTERVAL", "500ms");
+        env.put("GATEWAY_REVOCATION_FULL_RECHECK_INTERVAL", "2m");
+        env.put("GATEWAY_REVOCATION_URGENT_RECHECK_IDS", "2000");
         env.put("GATEWAY_DEFAULT_UPSTREAM", "none");
         env.put("GATEWAY_EXTRA_PATHS", "/v1/responses, /v1/rerank");
         env.put("GATEWAY_JWT_AUDIENCES", "*");
@@ -126,6 +130,8 @@ class GatewayConfigTest {
 
         assertThat(config.keyCache().ttl()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.keycloak().revocationPollInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.keycloak().revocationFullRecheckInterval()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.keycloak().revocationUrgentRecheckIds()).isEqualTo(2000);
         assertThat(config.upstreams().defaultUpstream()).isEmpty();
         assertThat(config.extraPaths()).isEqualTo(Set.of("/v1/responses", "/v1/rerank"));
         assertThat(config.jwt().audiences()).isEmpty();

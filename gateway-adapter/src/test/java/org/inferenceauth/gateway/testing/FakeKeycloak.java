@@ -209,6 +209,11 @@ public final class FakeKeycloak implements AutoCloseable {
         }
     }
 
+    /** A realm-wide change (a role taken from a group, a group deleted…): the feed says "re-check every key". */
+    public void announceRecheckAll() {
+        addEvent(new JsonObject().put("type", "recheck_all"));
+    }
+
     /** The realm's feed table re-created (an operator dropped it): entries start again from id 1. */
     public void recreateFeed() {
         events.clear();

@@ -46,7 +46,7 @@ public final class KeycloakDb implements AutoCloseable {
     }
 
     /** The connection itself, for a caller that keeps it (see {@link DatabaseOutage}). */
-    Connection connection() {
+    public Connection connection() {
         return connection;
     }
 

@@ -164,6 +164,34 @@ class RevocationFeedIT {
         }
 
         @Test
+        @DisplayName("a client role that carried inference-user taken from the user: their key goes inactive, key_revoked")
+        void clientRoleRemoved() {
+            org.keycloak.representations.idm.ClientRepresentation client = new org.keycloak.representations.idm.ClientRepresentation();
+            client.setClientId("granting-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+            String clientId;
+            try (jakarta.ws.rs.core.Response response = realm.clients().create(client)) {
+                clientId = org.keycloak.admin.client.CreatedResponseUtil.getCreatedId(response);
+            }
+            org.keycloak.representations.idm.RoleRepresentation grant = new org.keycloak.representations.idm.RoleRepresentation();
+            grant.setName("grant");
+            realm.clients().get(clientId).roles().create(grant);
+            org.keycloak.admin.client.resource.RoleResource grantRole = realm.clients().get(clientId).roles().get("grant");
+            grantRole.addComposites(List.of(realm.roles().get("inference-user").toRepresentation()));
+            var owner = realm.users().get(user.getId());
+            owner.roles().clientLevel(clientId).add(List.of(grantRole.toRepresentation()));
+            String key = api.mint(token, "k");
+            owner.roles().realmLevel().remove(List.of(realm.roles().get("default-roles-" + TestRealm.REALM).toRepresentation()));
+            assertThat(api.isActive(key)).as("still active: the client role carries inference-user").isTrue();
+            String cursor = api.cursor();
+
+            owner.roles().clientLevel(clientId).remove(List.of(grantRole.toRepresentation()));
+
+            assertThat(api.isActive(key)).isFalse();
+            assertThat(api.eventsFor(cursor, user.getId()))
+                    .containsExactly(Map.of("type", "key_revoked", "key_id", keyId(key), "sub", user.getId()));
+        }
+
+        @Test
         @DisplayName("deleting a user yields user_deleted and their keys go inactive")
         void deleted() {
             String key = api.mint(token, "k");
@@ -172,6 +200,94 @@ class RevocationFeedIT {
 
             assertThat(api.isActive(key)).isFalse();
             assertThat(api.eventsFor(cursor, user.getId())).containsExactly(Map.of("type", "user_deleted", "sub", user.getId()));
+        }
+    }
+
+    @Nested
+    @DisplayName("changes that may stop many users' keys at once yield one recheck_all entry (no key, no user)")
+    class RealmWide {
+
+        private boolean announced(String cursor) {
+            return api.eventsSince(cursor).stream().anyMatch(e -> "recheck_all".equals(e.get("type")) && !e.containsKey("sub"));
+        }
+
+        private String group(String name) {
+            org.keycloak.representations.idm.GroupRepresentation group = new org.keycloak.representations.idm.GroupRepresentation();
+            group.setName(name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+            try (jakarta.ws.rs.core.Response response = realm.groups().add(group)) {
+                return org.keycloak.admin.client.CreatedResponseUtil.getCreatedId(response);
+            }
+        }
+
+        private org.keycloak.representations.idm.RoleRepresentation role(String name) {
+            String unique = name + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+            org.keycloak.representations.idm.RoleRepresentation role = new org.keycloak.representations.idm.RoleRepresentation();
+            role.setName(unique);
+            realm.roles().create(role);
+            return realm.roles().get(unique).toRepresentation();
+        }
+
+        @Test
+        @DisplayName("a group deleted")
+        void groupDeleted() {
+            String id = group("gone");
+            String cursor = api.cursor();
+            realm.groups().group(id).remove();
+            assertThat(announced(cursor)).isTrue();
+        }
+
+        @Test
+        @DisplayName("a realm role taken from a group")
+        void groupRoleRemoved() {
+            String id = group("granting");
+            org.keycloak.representations.idm.RoleRepresentation inferenceUser = realm.roles().get("inference-user").toRepresentation();
+            realm.groups().group(id).roles().realmLevel().add(List.of(inferenceUser));
+            String cursor = api.cursor();
+            realm.groups().group(id).roles().realmLevel().remove(List.of(inferenceUser));
+            assertThat(announced(cursor)).isTrue();
+        }
+
+        @Test
+        @DisplayName("a role taken out of a composite (as out of the realm's default roles)")
+        void compositeChanged() {
+            org.keycloak.representations.idm.RoleRepresentation parent = role("parent");
+            org.keycloak.representations.idm.RoleRepresentation child = role("child");
+            realm.rolesById().addComposites(parent.getId(), List.of(child));
+            String cursor = api.cursor();
+            realm.rolesById().deleteComposites(parent.getId(), List.of(child));
+            assertThat(announced(cursor)).isTrue();
+        }
+
+        @Test
+        @DisplayName("a realm role deleted")
+        void roleDeleted() {
+            org.keycloak.representations.idm.RoleRepresentation role = role("deleted");
+            String cursor = api.cursor();
+            realm.roles().deleteRole(role.getName());
+            assertThat(announced(cursor)).isTrue();
+        }
+
+        @Test
+        @DisplayName("a client deleted (its roles go with it)")
+        void clientDeleted() {
+            org.keycloak.representations.idm.ClientRepresentation client = new org.keycloak.representations.idm.ClientRepresentation();
+            client.setClientId("gone-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+            String id;
+            try (jakarta.ws.rs.core.Response response = realm.clients().create(client)) {
+                id = org.keycloak.admin.client.CreatedResponseUtil.getCreatedId(response);
+            }
+            String cursor = api.cursor();
+            realm.clients().get(id).remove();
+            assertThat(announced(cursor)).isTrue();
+        }
+
+        @Test
+        @DisplayName("the realm's settings updated (its required role and projects group are realm attributes)")
+        void realmUpdated() {
+            org.keycloak.representations.idm.RealmRepresentation rep = realm.toRepresentation();
+            String cursor = api.cursor();
+            realm.update(rep);
+            assertThat(announced(cursor)).isTrue();
         }
     }
 

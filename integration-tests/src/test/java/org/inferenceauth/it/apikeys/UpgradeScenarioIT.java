@@ -55,7 +55,7 @@ class UpgradeScenarioIT {
 
             assertThat(api.isActive(key)).isTrue();
             try (KeycloakDb db = KeycloakDb.open(keycloak)) {
-                assertThat(db.count("SELECT COUNT(*) FROM " + CHANGELOG_TABLE)).as("our two change sets, run once").isEqualTo(2);
+                assertThat(db.count("SELECT COUNT(*) FROM " + CHANGELOG_TABLE)).as("our three change sets, run once").isEqualTo(3);
             }
             RealmResource upgraded = keycloak.getKeycloakAdminClient().realm(asking.name());
             assertThat(upgraded.getDefaultDefaultClientScopes()).extracting(ClientScopeRepresentation::getName)

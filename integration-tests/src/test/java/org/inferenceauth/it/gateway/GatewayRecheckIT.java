@@ -25,30 +25,37 @@ import org.keycloak.representations.idm.GroupRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 /**
- * Revocations that only the gateway's re-check ({@code revocations/check}) can find, against the real
- * Keycloak: the feed holds nothing for them, so a gateway that stopped re-checking would serve these
- * keys until its cache TTL.
+ * Revocations no key entry of the feed names, against the real Keycloak. Realm-wide changes put a
+ * {@code recheck_all} entry on the feed, so the next round re-checks every cached key: the default
+ * gateway (full re-check every 5 min) must refuse such keys after one round, so these tests fail if
+ * the feed-driven re-check breaks. What no entry names at all (the database edited behind Keycloak's
+ * back) only the periodic full re-check finds: a second gateway re-checks everything every second.
  */
 @ExtendWith(KeycloakExtension.class)
-@DisplayName("The gateway's re-check finds revocations the feed never names")
+@DisplayName("The gateway's re-check finds revocations no key entry of the feed names")
 class GatewayRecheckIT {
 
-    /** Documented: "within about 2 s" (one 1 s interval plus a round); generous for a busy CI machine. */
+    /** The full re-check interval (1 s here) plus a round; generous for a busy CI machine. */
     private static final Duration UNATTENDED_LIMIT = Duration.ofSeconds(30);
 
     static KeycloakServer keycloak;
     static GatewayUnderTest gateway;
+    static GatewayUnderTest fullRecheckEverySecond;
 
     @BeforeAll
     static void start(KeycloakServer server) {
         keycloak = server;
         gateway = new GatewayUnderTest(server, Map.of());
+        fullRecheckEverySecond = new GatewayUnderTest(server, Map.of("GATEWAY_REVOCATION_FULL_RECHECK_INTERVAL", "1s"));
     }
 
     @AfterAll
     static void stop() {
         if (gateway != null) {
             gateway.close();
+        }
+        if (fullRecheckEverySecond != null) {
+            fullRecheckEverySecond.close();
         }
     }
 
@@ -77,12 +84,18 @@ class GatewayRecheckIT {
                 .then().statusCode(200).extract().jsonPath().getList("events.sub");
     }
 
+    static List<String> feedTypes(String cursor) {
+        return gatewayCall().queryParam("since", cursor).get(keycloak.getIssuer(TestRealm.REALM) + "/api-keys/revocations")
+                .then().statusCode(200).extract().jsonPath().getList("events.type");
+    }
+
     static io.restassured.specification.RequestSpecification gatewayCall() {
         return given().auth().preemptive().basic(TestRealm.GATEWAY_CLIENT, TestRealm.GATEWAY_SECRET);
     }
 
     @Test
-    @DisplayName("a whole project group deleted (no feed entry, by contract): the key of a member is refused after one round")
+    @DisplayName("a whole project group deleted (a recheck_all entry, none for the member): the key of a member is refused "
+            + "after one round")
     void projectGroupDeleted() throws Exception {
         String project = "recheck-" + UUID.randomUUID().toString().substring(0, 8);
         GroupRepresentation group = new GroupRepresentation();
@@ -101,17 +114,61 @@ class GatewayRecheckIT {
         gateway.oneRevocationRound();
 
         assertThat(feedSubjects(cursor)).as("the feed names nothing for the member").doesNotContain(user.getId());
+        assertThat(feedTypes(cursor)).contains("recheck_all");
         assertThat(gateway.status(key)).isEqualTo(401);
     }
 
     @Test
+    @DisplayName("the required role taken from the group that alone granted it (recheck_all): the member's key is refused "
+            + "after one round")
+    void roleTakenFromGroup() throws Exception {
+        GroupRepresentation group = new GroupRepresentation();
+        group.setName("granting-" + UUID.randomUUID().toString().substring(0, 8));
+        String groupId;
+        try (Response response = realm().groups().add(group)) {
+            groupId = CreatedResponseUtil.getCreatedId(response);
+        }
+        var inferenceUser = realm().roles().get("inference-user").toRepresentation();
+        realm().groups().group(groupId).roles().realmLevel().add(List.of(inferenceUser));
+        UserRepresentation user = TestUsers.create(realm(), "grouped");
+        realm().users().get(user.getId()).joinGroup(groupId);
+        String key = mint(login(user), "personal");
+        realm().users().get(user.getId()).roles().realmLevel()
+                .remove(List.of(realm().roles().get("default-roles-" + TestRealm.REALM).toRepresentation()));
+        assertThat(gateway.status(key)).as("served and cached: the group grants the role").isEqualTo(200);
+
+        realm().groups().group(groupId).roles().realmLevel().remove(List.of(inferenceUser));
+        gateway.oneRevocationRound();
+
+        assertThat(gateway.status(key)).isEqualTo(401);
+    }
+
+    @Test
+    @DisplayName("the required role taken out of the realm's default roles (recheck_all): a key is refused after one round "
+            + "(the role is put back at once)")
+    void roleTakenFromDefaultRoles() throws Exception {
+        UserRepresentation user = TestUsers.create(realm(), "defaulted");
+        String key = mint(login(user), "personal");
+        assertThat(gateway.status(key)).as("served and cached").isEqualTo(200);
+        var defaults = realm().roles().get("default-roles-" + TestRealm.REALM);
+        var inferenceUser = realm().roles().get("inference-user").toRepresentation();
+        try {
+            defaults.deleteComposites(List.of(inferenceUser));
+            gateway.oneRevocationRound();
+            assertThat(gateway.status(key)).isEqualTo(401);
+        } finally {
+            defaults.addComposites(List.of(inferenceUser));
+        }
+    }
+
+    @Test
     @DisplayName("a key revoked behind Keycloak's back (its credential row deleted in the database: no feed entry is "
-            + "ever written) is refused by the timer's rounds (bound: documented ~2 s, asserted generously, measured)")
+            + "ever written) is refused after the periodic full re-check (here every 1 s; asserted generously)")
     void feedEntryMissed() throws Exception {
         UserRepresentation user = TestUsers.create(realm(), "missed");
         String key = mint(login(user), "personal");
         String keyId = key.substring(3, 15);
-        assertThat(gateway.status(key)).as("served and cached").isEqualTo(200);
+        assertThat(fullRecheckEverySecond.status(key)).as("served and cached").isEqualTo(200);
         String cursor = cursor();
 
         try (KeycloakDb db = KeycloakDb.open(keycloak)) {
@@ -119,8 +176,8 @@ class GatewayRecheckIT {
             db.execute("DELETE FROM CREDENTIAL WHERE ID = ?", keyId); // the index row goes with it (cascade)
         }
 
-        until("a key revoked without a feed entry refused by the timer's rounds", () -> gateway.status(key) == 401,
-                UNATTENDED_LIMIT);
+        until("a key revoked without a feed entry refused by the periodic full re-check",
+                () -> fullRecheckEverySecond.status(key) == 401, UNATTENDED_LIMIT);
         assertThat(feedSubjects(cursor)).as("the feed never named it").doesNotContain(user.getId());
     }
 }

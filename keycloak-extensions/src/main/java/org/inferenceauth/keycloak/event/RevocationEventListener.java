@@ -23,8 +23,11 @@ import org.keycloak.models.UserModel;
  * or the admin console (admin {@code ACTION} on {@code users/{id}/credentials/{id}}), a user
  * disabled (admin {@code UPDATE}), and a user losing access to some keys: leaving a project group
  * or a group that granted the required role (admin {@code DELETE} of a group membership), or losing
- * the role itself (admin {@code DELETE} of realm role mappings). Keys that lose access this way
- * stop validating, so they are announced as revoked. An operator removing one of a user's
+ * the role itself or a role that contained it (admin {@code DELETE} of realm or client role
+ * mappings). Keys that lose access this way stop validating, so they are announced as revoked.
+ * Changes that may affect many users' keys at once (a group's roles, a role's composites, a
+ * deleted group, role or client, the realm's settings: {@link RealmWideChange}) are announced as
+ * one {@code recheck_all}: gateways then re-check every key they hold. An operator removing one of a user's
  * identity-provider links (admin {@code DELETE} of {@code users/{id}/federated-identity/{alias}})
  * revokes all of the user's keys. User deletion is caught by
  * {@link RevocationEventListenerFactory} from the provider event, which every deletion path
@@ -35,7 +38,7 @@ final class RevocationEventListener implements EventListenerProvider {
     private static final Pattern USER_CREDENTIAL = Pattern.compile("users/([^/]+)/credentials/([^/]+)");
     private static final Pattern USER = Pattern.compile("users/([^/]+)");
     private static final Pattern USER_GROUP = Pattern.compile("users/([^/]+)/groups/([^/]+)");
-    private static final Pattern USER_REALM_ROLES = Pattern.compile("users/([^/]+)/role-mappings/realm");
+    private static final Pattern USER_ROLES = Pattern.compile("users/([^/]+)/role-mappings/(realm|clients/[^/]+)");
     private static final Pattern USER_LINK = Pattern.compile("users/([^/]+)/federated-identity/([^/]+)");
 
     private final KeycloakSession session;
@@ -62,7 +65,14 @@ final class RevocationEventListener implements EventListenerProvider {
 
     @Override
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
-        if (event.getError() != null || event.getResourcePath() == null || !concernsUsers(event.getResourceType())) {
+        if (event.getError() != null) {
+            return;
+        }
+        if (RealmWideChange.announces(event)) { // a realm update may carry no resource path
+            feed().recheckAll(event.getRealmId());
+            return;
+        }
+        if (event.getResourcePath() == null || !concernsUsers(event.getResourceType())) {
             return;
         }
         String path = event.getResourcePath();
@@ -79,7 +89,7 @@ final class RevocationEventListener implements EventListenerProvider {
             announceKeysWithoutAccess(event.getRealmId(), membership.group(1));
             return;
         }
-        Matcher roles = USER_REALM_ROLES.matcher(path);
+        Matcher roles = USER_ROLES.matcher(path);
         if (event.getOperationType() == OperationType.DELETE && roles.matches()) {
             announceKeysWithoutAccess(event.getRealmId(), roles.group(1));
             return;
@@ -100,7 +110,7 @@ final class RevocationEventListener implements EventListenerProvider {
 
     private static boolean concernsUsers(ResourceType type) {
         return type == ResourceType.USER || type == ResourceType.GROUP_MEMBERSHIP
-                || type == ResourceType.REALM_ROLE_MAPPING;
+                || type == ResourceType.REALM_ROLE_MAPPING || type == ResourceType.CLIENT_ROLE_MAPPING;
     }
 
     /** Keys whose owner lost their project or the required role stop working: gateways must hear of it. */

@@ -29,7 +29,10 @@ public final class RevocationFeed {
     private static final ConcurrentMap<String, Long> LAST_PURGE = new ConcurrentHashMap<>();
     private static final String ANNOUNCED = RevocationFeed.class.getName() + ".announced";
 
-    /** One entry: {@code type} is {@code key_revoked}, {@code user_disabled} or {@code user_deleted}. */
+    /**
+     * One entry: {@code type} is {@code key_revoked}, {@code user_disabled}, {@code user_deleted}, or
+     * {@code recheck_all} (no key, no user: re-check every key).
+     */
     public record Entry(String type, String keyId, String userId) {}
 
     /**
@@ -51,6 +54,16 @@ public final class RevocationFeed {
     public void keyRevoked(String realmId, String keyId, String userId) {
         if (firstInTransaction(realmId + "/" + keyId)) {
             store.append(realmId, RevocationEventEntity.KEY_REVOKED, keyId, userId);
+        }
+    }
+
+    /**
+     * Something changed that may make keys of any user stop validating (see the event listener's
+     * {@code RealmWideChange}): gateways re-check every key they hold. Once per transaction.
+     */
+    public void recheckAll(String realmId) {
+        if (firstInTransaction(realmId + "/" + RevocationEventEntity.RECHECK_ALL)) {
+            store.append(realmId, RevocationEventEntity.RECHECK_ALL, null, null);
         }
     }
 

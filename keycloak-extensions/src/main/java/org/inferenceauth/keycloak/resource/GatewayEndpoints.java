@@ -66,7 +66,9 @@ final class GatewayEndpoints {
             if (e.keyId() != null) {
                 entry.put("key_id", e.keyId());
             }
-            entry.put("sub", e.userId());
+            if (e.userId() != null) {
+                entry.put("sub", e.userId());
+            }
             entries.add(entry);
         }
         Map<String, Object> json = new LinkedHashMap<>();

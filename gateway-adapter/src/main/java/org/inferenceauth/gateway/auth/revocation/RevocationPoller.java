@@ -14,22 +14,56 @@ import org.inferenceauth.gateway.auth.apikey.KeycloakApiKeyClient;
 import org.inferenceauth.gateway.auth.apikey.RevocationBatch;
 import org.inferenceauth.gateway.auth.cache.ApiKeyCache;
 import org.inferenceauth.gateway.auth.jwt.JwtAuthenticator;
+import org.inferenceauth.gateway.config.GatewayConfig;
 import org.inferenceauth.gateway.metrics.GatewayMetrics;
 
 /**
- * Keeps the caches honest. Every interval it (1) reads the realm's revocation feed and evicts what
- * it names, and (2) asks Keycloak which of the cached keys, and of the keys that cached tokens were
- * obtained with, are no longer active and evicts those. The second step catches what the feed
- * cannot see (an expiry, a role taken away from a group or from the default roles), so any
- * revocation reaches the gateway within about one interval plus a round trip. Revoked keys and
- * users are also remembered ({@link RevokedIdentities}), so that tokens naming them are refused.
- * Rounds never overlap: the next one is scheduled when the previous ends.
+ * Keeps the caches honest; Keycloak's load from it grows with the number of revocations, not with
+ * the number of cached keys times gateways. Every poll interval (1 s) a round
+ * <ol>
+ *   <li>reads the realm's revocation feed and evicts what it names: a key revoked, a user disabled
+ *       or deleted. Keycloak also announces changes whose effect on keys it does not work out key by
+ *       key (a role taken from a group or from the default roles, a group or role deleted, realm
+ *       settings) as a {@code recheck_all} entry: that starts an urgent full re-check;</li>
+ *   <li>re-checks a share of the cached key ids, and of the ids of keys that cached tokens were
+ *       obtained with, with Keycloak ({@code revocations/check}), evicting those no longer active
+ *       ({@link FullRecheck}). Periodically the sweep covers every id once per full re-check interval
+ *       (default 5 min), spread evenly over its rounds: the safety net for a revocation no feed entry
+ *       named (a database edited behind Keycloak's back). After a feed gap (the feed answered
+ *       {@code reset}, a round failed, Keycloak was unreachable) or a {@code recheck_all} a new sweep
+ *       starts at once, up to {@code urgentIdsPerRound} ids a round, so nothing the gap hid
+ *       outlives a few rounds. A round starts no re-check call after one interval (but always
+ *       one), so a long re-check never holds back the next feed read.</li>
+ * </ol>
+ * So a revocation reaches the gateway within about one interval plus a round trip; a key's expiry
+ * needs neither step (the caches honour {@code exp}). Revoked keys and users are also remembered
+ * ({@link RevokedIdentities}), so that tokens naming them are refused. Rounds never overlap: the next
+ * one is scheduled when the previous ends.
  */
 public final class RevocationPoller {
+
+    /**
+     * How often rounds run and how the full re-check is paced.
+     *
+     * @param interval            between rounds (the feed's latency)
+     * @param fullRecheckInterval a periodic full re-check covers every cached key once this often;
+     *                            equal to {@code interval}, every round re-checks everything (the
+     *                            behaviour before the feed drove eviction, kept for comparisons)
+     * @param urgentIdsPerRound   ids a round re-checks after a feed gap or a {@code recheck_all}, as far as
+     *                            one interval allows
+     * @param keycloakTimeout     of each call, for the readiness window
+     */
+    public record Pace(Duration interval, Duration fullRecheckInterval, int urgentIdsPerRound, Duration keycloakTimeout) {
+        public static Pace of(GatewayConfig.Keycloak keycloak) {
+            return new Pace(keycloak.revocationPollInterval(), keycloak.revocationFullRecheckInterval(),
+                    keycloak.revocationUrgentRecheckIds(), keycloak.timeout());
+        }
+    }
 
     private static final Logger LOG = System.getLogger(RevocationPoller.class.getName());
     private static final int CHECK_BATCH = 500;
     private static final int MAX_PAGES_PER_ROUND = 20;
+    static final String RECHECK_ALL = "recheck_all";
 
     private final Vertx vertx;
     private final KeycloakApiKeyClient keycloak;
@@ -39,6 +73,9 @@ public final class RevocationPoller {
     private final GatewayMetrics metrics;
     private final Duration interval;
     private final Duration reachableWindow;
+    private final FullRecheck fullRecheck;
+    /** Re-check calls a round starts after this long are left to the next round; 0: no limit. */
+    private final long recheckBudgetNanos;
     private final AtomicLong lastSuccessNanos = new AtomicLong();
     private volatile String cursor;
     private volatile boolean running;
@@ -46,17 +83,22 @@ public final class RevocationPoller {
     private long timerId = -1;
 
     public RevocationPoller(Vertx vertx, KeycloakApiKeyClient keycloak, ApiKeyCache keys, JwtAuthenticator jwts,
-                            RevokedIdentities revoked, GatewayMetrics metrics, Duration interval,
-                            Duration keycloakTimeout) {
+                            RevokedIdentities revoked, GatewayMetrics metrics, Pace pace) {
         this.vertx = vertx;
         this.keycloak = keycloak;
         this.keys = keys;
         this.jwts = jwts;
         this.revoked = revoked;
         this.metrics = metrics;
-        this.interval = interval;
+        this.interval = pace.interval();
         // Three missed rounds (each may take up to a timeout per call) mean Keycloak is not reachable.
-        this.reachableWindow = interval.plus(keycloakTimeout).multipliedBy(3);
+        this.reachableWindow = interval.plus(pace.keycloakTimeout()).multipliedBy(3);
+        this.fullRecheck = new FullRecheck(pace.fullRecheckInterval(), interval, CHECK_BATCH, pace.urgentIdsPerRound(),
+                System::nanoTime);
+        // A long re-check would hold back the next feed read: a round stops starting calls after one
+        // interval (one call at least), so a revocation still reaches the gateway within about two.
+        // Not when every round re-checks everything (the old behaviour, kept as it was for comparisons).
+        this.recheckBudgetNanos = pace.fullRecheckInterval().compareTo(interval) <= 0 ? 0 : interval.toNanos();
     }
 
     /** Runs the first round now and returns when it ended (successfully or not); then one round every interval. */
@@ -83,20 +125,30 @@ public final class RevocationPoller {
     }
 
     /**
-     * One round: feed, then batch re-check. Public for tests that drive rounds by hand; such a round
-     * schedules nothing (else every call would start one more chain of timer rounds).
+     * One round: feed, then this round's share of the full re-check. Public for tests that drive
+     * rounds by hand; such a round schedules nothing (else every call would start one more chain of
+     * timer rounds). Rounds started by hand must not overlap the timer's: tests call it between them.
      */
     public Future<Void> round() {
+        long started = System.nanoTime();
         // Both steps run even if one fails: a broken feed must not stop the re-check, or vice versa.
         return readFeed()
-                .transform(feed -> recheckCachedKeys().transform(recheck ->
-                        feed.failed() ? Future.<Void>failedFuture(feed.cause()) : recheck.failed()
-                                ? Future.<Void>failedFuture(recheck.cause()) : Future.<Void>succeededFuture()))
+                .transform(feed -> {
+                    if (feed.failed()) {
+                        // Entries may be missed while the feed fails (or lost if it stays down past
+                        // its retention): the re-check is the only way to learn until it is back.
+                        fullRecheck.requestUrgent("the revocation feed failed");
+                    }
+                    return recheckShare(started).transform(recheck ->
+                            feed.failed() ? Future.<Void>failedFuture(feed.cause()) : recheck.failed()
+                                    ? Future.<Void>failedFuture(recheck.cause()) : Future.<Void>succeededFuture());
+                })
                 .onSuccess(v -> {
                     lastSuccessNanos.set(System.nanoTime());
                     if (failing) {
-                        LOG.log(Level.INFO, "Revocation feed reachable again");
+                        LOG.log(Level.INFO, "Revocation feed reachable again; re-checking every cached key");
                         failing = false;
+                        fullRecheck.requestUrgent("Keycloak reachable again"); // what the outage hid
                     }
                 })
                 .recover(failure -> {
@@ -124,8 +176,10 @@ public final class RevocationPoller {
         return keycloak.revocations(sent).compose(batch -> {
             if (batch.reset()) {
                 // Entries between the table's re-creation and now are in this page and the next ones;
-                // the re-check that ends this round covers the cached keys whatever the feed lost.
-                LOG.log(Level.WARNING, "Keycloak's revocation feed was re-created; reading it again from its start");
+                // what the feed lost before its re-creation only a full re-check can find.
+                LOG.log(Level.WARNING, "Keycloak's revocation feed was re-created; reading it again from its start"
+                        + " and re-checking every cached key");
+                fullRecheck.requestUrgent("the revocation feed was re-created");
             }
             apply(batch.events());
             cursor = batch.cursor();
@@ -148,6 +202,9 @@ public final class RevocationPoller {
                 revoked.revokeSubject(event.subject());
                 jwts.evictSubject(event.subject());
                 metrics.revocationsApplied("user", keys.invalidateSubject(event.subject()));
+            } else if (RECHECK_ALL.equals(event.type())) {
+                // Replayed entries (at-least-once) request it again: harmless, a sweep restarts.
+                fullRecheck.requestUrgent("Keycloak announced a realm-wide change");
             }
         }
         if (!keyIds.isEmpty()) {
@@ -156,16 +213,33 @@ public final class RevocationPoller {
         }
     }
 
-    private Future<Void> recheckCachedKeys() {
+    /** This round's batches of the full re-check, one call at a time; unchecked ones wait for the next round. */
+    private Future<Void> recheckShare(long roundStarted) {
+        List<List<String>> batches = fullRecheck.batchesForRound(this::keyIdsInUse);
+        return checkBatches(batches, 0, roundStarted);
+    }
+
+    private Future<Void> checkBatches(List<List<String>> batches, int next, long roundStarted) {
+        if (next >= batches.size()) {
+            return Future.succeededFuture();
+        }
+        if (next > 0 && recheckBudgetNanos > 0 && System.nanoTime() - roundStarted > recheckBudgetNanos) {
+            fullRecheck.retry(batches.subList(next, batches.size()));
+            return Future.succeededFuture();
+        }
+        return keycloak.inactiveKeyIds(batches.get(next))
+                .map(this::evictInactive)
+                .compose(v -> checkBatches(batches, next + 1, roundStarted),
+                        failure -> {
+                            fullRecheck.retry(batches.subList(next, batches.size()));
+                            return Future.failedFuture(failure);
+                        });
+    }
+
+    private Set<String> keyIdsInUse() {
         Set<String> inUse = new HashSet<>(keys.activeKeyIds());
         inUse.addAll(jwts.keyIdsInUse());
-        List<String> cached = List.copyOf(inUse);
-        Future<Void> chain = Future.succeededFuture();
-        for (int from = 0; from < cached.size(); from += CHECK_BATCH) {
-            List<String> batch = cached.subList(from, Math.min(cached.size(), from + CHECK_BATCH));
-            chain = chain.compose(v -> keycloak.inactiveKeyIds(batch)).map(this::evictInactive);
-        }
-        return chain;
+        return inUse;
     }
 
     private Void evictInactive(Set<String> inactive) {

@@ -106,7 +106,8 @@ class JwtRulesTest {
         }
 
         @Test
-        @DisplayName("is refused after the round whose batch re-check reports the key inactive (nothing in the feed)")
+        @DisplayName("is refused after the round whose re-check (after a recheck_all entry) reports the key inactive "
+                + "(no entry names the key): the re-check covers the keys behind cached tokens")
         void refusedWhenTheRecheckReportsTheKey() throws Exception {
             start(Map.of());
             keycloak.setFeedSilent(true);
@@ -115,6 +116,7 @@ class JwtRulesTest {
             assertThat(models(token)).isEqualTo(200);
 
             keycloak.revokeKey(key);
+            keycloak.announceRecheckAll();
             oneRevocationRound();
 
             assertThat(models(token)).isEqualTo(401);

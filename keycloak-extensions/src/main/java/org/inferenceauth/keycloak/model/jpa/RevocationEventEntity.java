@@ -9,7 +9,7 @@ import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 
-/** One entry of the revocation feed gateways poll: a key revoked, or a user disabled or deleted. */
+/** One entry of the revocation feed gateways poll: a key revoked, a user disabled or deleted, or "re-check all". */
 @Entity
 @Table(name = "PROJECT_API_KEY_REVOCATION")
 @NamedQueries({
@@ -28,6 +28,8 @@ public class RevocationEventEntity {
     public static final String KEY_REVOKED = "key_revoked";
     public static final String USER_DISABLED = "user_disabled";
     public static final String USER_DELETED = "user_deleted";
+    /** A realm-wide change: gateways re-check every key they hold (no key, no user). */
+    public static final String RECHECK_ALL = "recheck_all";
 
     /** Monotonic, so it doubles as the feed's cursor. */
     @Id
@@ -44,7 +46,7 @@ public class RevocationEventEntity {
     @Column(name = "KEY_ID", length = 36)
     private String keyId;
 
-    @Column(name = "USER_ID", length = 36, nullable = false)
+    @Column(name = "USER_ID", length = 36)
     private String userId;
 
     @Column(name = "CREATED_AT", nullable = false)
