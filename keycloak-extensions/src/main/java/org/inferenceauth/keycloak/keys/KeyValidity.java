@@ -52,9 +52,10 @@ final class KeyValidity {
     }
 
     /**
-     * The same, for introspection of a presented key: a key this node found before is found again
-     * without the database ({@link KeyLocations}), its owner and credential from Keycloak's user
-     * cache. If either is gone, the location is forgotten and the database asked.
+     * The same, where a key is presented (introspection, the key-for-token grant): a key this node
+     * found before is found again without the database ({@link KeyLocations}), its owner and
+     * credential from Keycloak's user cache. If either is gone, the location is forgotten and the
+     * database asked.
      */
     Optional<StoredKey> findRemembered(String keyId) {
         Optional<KeyLocations.Location> known = keyId == null ? Optional.empty() : locations.get(keyId);
