@@ -44,18 +44,21 @@ public final class ApiKeyDirectory {
             }
             userId = owner.get().getId();
         }
-        List<StoredKey> keys = store.search(realm.getId(), new ApiKeyStore.SearchCriteria(userId, query.project(),
+        List<Indexed> keys = store.search(realm.getId(), new ApiKeyStore.SearchCriteria(userId, query.project(),
                         query.keyId(), query.name()), first, max).stream()
-                .flatMap(index -> validity.load(index).stream())
+                .flatMap(index -> validity.load(index).map(key -> new Indexed(index, key)).stream())
                 .toList();
         Map<String, KeyUsage> usage = KeyUsage.lastDays(session, realm,
                 keys.stream().map(key -> key.index().getKeyId()).toList());
         return keys.stream().map(key -> owned(key, usage.getOrDefault(key.index().getKeyId(), KeyUsage.NONE))).toList();
     }
 
+    /** From the database, not {@link KeyValidity#find}'s cache: an administrator sees the row's last use. */
     public Optional<OwnedKey> find(String keyId) {
-        return validity.find(keyId).map(key -> owned(key,
-                KeyUsage.lastDays(session, realm, List.of(keyId)).getOrDefault(keyId, KeyUsage.NONE)));
+        return store.find(keyId).filter(index -> realm.getId().equals(index.getRealmId()))
+                .flatMap(index -> validity.load(index).map(key -> new Indexed(index, key)))
+                .map(key -> owned(key,
+                        KeyUsage.lastDays(session, realm, List.of(keyId)).getOrDefault(keyId, KeyUsage.NONE)));
     }
 
     /**
@@ -96,8 +99,12 @@ public final class ApiKeyDirectory {
         return Optional.ofNullable(user != null ? user : session.users().getUserByUsername(realm, idOrUsername));
     }
 
-    private OwnedKey owned(StoredKey key, KeyUsage usage30d) {
-        return new OwnedKey(ApiKeyService.view(key.credential(), key.index(), usage30d), key.owner(),
+    /** A key with the index row it was found by (which holds its last use). */
+    private record Indexed(ApiKeyEntity index, StoredKey key) {}
+
+    private OwnedKey owned(Indexed found, KeyUsage usage30d) {
+        StoredKey key = found.key();
+        return new OwnedKey(ApiKeyService.view(key.credential(), found.index(), usage30d), key.owner(),
                 key.credential().data().createdBy(), validity.status(key));
     }
 }

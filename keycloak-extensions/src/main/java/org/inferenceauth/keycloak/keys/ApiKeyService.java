@@ -136,9 +136,10 @@ public final class ApiKeyService {
      * The key's owner and metadata if the key is valid now: well-formed, issued in this realm, its
      * credential present with a matching digest, and {@link KeyValidity active}. Writes nothing: last use comes
      * from the gateways' usage batches (gateways cache introspection, so it would undercount anyway).
+     * Reads nothing from the database for a key this node validated before ({@link KeyValidity#findRemembered}).
      */
     public Optional<ValidatedKey> validate(String token) {
-        Optional<StoredKey> found = settings.format().parse(token).flatMap(parsed -> validity.find(parsed.keyId()));
+        Optional<StoredKey> found = settings.format().parse(token).flatMap(parsed -> validity.findRemembered(parsed.keyId()));
         if (found.isEmpty() || !ApiKeyHasher.matches(token, found.get().credential().secret())
                 || !validity.status(found.get()).isActive()) {
             return Optional.empty();

@@ -24,6 +24,7 @@ final class KeyValidity {
     private final ApiKeySettings settings;
     private final ApiKeyStore store;
     private final Projects projects;
+    private final KeyLocations locations;
 
     KeyValidity(KeycloakSession session, RealmModel realm, ApiKeySettings settings) {
         this.session = session;
@@ -31,12 +32,44 @@ final class KeyValidity {
         this.settings = settings;
         this.store = new ApiKeyStore(session);
         this.projects = new Projects(session, realm, settings);
+        this.locations = KeyLocations.NODE;
     }
 
-    /** The stored key with this id in this realm; empty if there is none or only debris of one. */
+    /**
+     * The stored key with this id in this realm, from the database; empty if there is none or only
+     * debris of one. The re-check and tokens obtained with a key ask here: it also catches a key
+     * deleted behind Keycloak's back, which its user cache cannot see, and then forgets its location.
+     */
     Optional<StoredKey> find(String keyId) {
-        return keyId == null ? Optional.empty()
-                : store.find(keyId).filter(e -> realm.getId().equals(e.getRealmId())).flatMap(this::load);
+        if (keyId == null) {
+            return Optional.empty();
+        }
+        Optional<StoredKey> found = store.find(keyId).filter(e -> realm.getId().equals(e.getRealmId())).flatMap(this::load);
+        if (found.isEmpty()) {
+            locations.forget(keyId);
+        }
+        return found;
+    }
+
+    /**
+     * The same, where a key is presented (introspection, the key-for-token grant): a key this node
+     * found before is found again without the database ({@link KeyLocations}), its owner and
+     * credential from Keycloak's user cache. If either is gone, the location is forgotten and the
+     * database asked.
+     */
+    Optional<StoredKey> findRemembered(String keyId) {
+        Optional<KeyLocations.Location> known = keyId == null ? Optional.empty() : locations.get(keyId);
+        if (known.isPresent()) {
+            if (!realm.getId().equals(known.get().realmId())) {
+                return Optional.empty(); // a location never changes: another realm's key stays another realm's
+            }
+            Optional<StoredKey> found = resolve(keyId, known.get());
+            if (found.isPresent()) {
+                return found;
+            }
+            locations.forget(keyId);
+        }
+        return find(keyId);
     }
 
     /**
@@ -44,16 +77,33 @@ final class KeyValidity {
      * credential is gone (possible only without the database's cascade) is debris and removed.
      */
     Optional<StoredKey> load(ApiKeyEntity index) {
+        KeyLocations.Location location = new KeyLocations.Location(index.getRealmId(), index.getUserId(),
+                index.getCredentialId());
         UserModel owner = session.users().getUserById(realm, index.getUserId());
         if (owner == null) {
             return Optional.empty();
         }
-        CredentialModel stored = owner.credentialManager().getStoredCredentialById(index.getCredentialId());
-        if (stored == null || !ApiKeyCredentialModel.TYPE.equals(stored.getType())) {
+        Optional<StoredKey> found = resolve(index.getKeyId(), location, owner);
+        if (found.isEmpty()) {
             store.forget(index);
             return Optional.empty();
         }
-        return Optional.of(new StoredKey(index, owner, ApiKeyCredentialModel.from(stored)));
+        locations.put(index.getKeyId(), location);
+        return found;
+    }
+
+    private Optional<StoredKey> resolve(String keyId, KeyLocations.Location location) {
+        UserModel owner = session.users().getUserById(realm, location.userId());
+        return owner == null ? Optional.empty() : resolve(keyId, location, owner);
+    }
+
+    /** The owner's credential at {@code location}, if it still exists (from Keycloak's user cache). */
+    private static Optional<StoredKey> resolve(String keyId, KeyLocations.Location location, UserModel owner) {
+        CredentialModel stored = owner.credentialManager().getStoredCredentialById(location.credentialId());
+        if (stored == null || !ApiKeyCredentialModel.TYPE.equals(stored.getType())) {
+            return Optional.empty();
+        }
+        return Optional.of(new StoredKey(keyId, owner, ApiKeyCredentialModel.from(stored)));
     }
 
     KeyStatus status(StoredKey key) {

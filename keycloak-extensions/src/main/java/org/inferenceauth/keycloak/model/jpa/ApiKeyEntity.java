@@ -10,7 +10,8 @@ import jakarta.persistence.Table;
 /**
  * The lookup index of project API keys: key id → realm, user, credential. The credential stays the
  * truth (its digest, expiry and label); this row exists so that a key is found with one primary-key
- * read, admins can search keys across users, and last-used times (from the gateways' usage batches)
+ * read (introspection remembers the immutable columns per node and then needs none:
+ * {@code keys.KeyLocations}), admins can search keys across users, and last-used times (from the gateways' usage batches)
  * are written here, never into Keycloak's {@code CREDENTIAL} table (whose writes invalidate the user
  * cache cluster-wide).
  *
