@@ -49,6 +49,8 @@ public final class BenchStack {
         if (limits.equals("redis")) {
             overrides.put("GATEWAY_REDIS_URL", System.getenv().getOrDefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379"));
             overrides.put("GATEWAY_REDIS_KEY_PREFIX", "bench:" + java.util.UUID.randomUUID() + ":");
+            // The default 500 ms let the first connection time out on a loaded 2-core machine.
+            overrides.put("GATEWAY_REDIS_TIMEOUT", "2s");
         }
         Map<String, String> env = new java.util.HashMap<>(GatewayFixture.env(keycloak.issuer(), upstream.baseUrl(),
                 overrides));
