@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.inferenceauth.gateway.auth.cache.KeyHash;
 import org.inferenceauth.gateway.limit.policy.Calendar;
 import org.inferenceauth.gateway.limit.policy.Scope;
@@ -67,12 +66,13 @@ public final class Limiter {
         if (ops.isEmpty()) { // only per-request caps, checked before: nothing to count
             return Future.succeededFuture(FREE);
         }
-        CompletionStage<LimitDecision> decided = store.admit(ops)
-                .thenApply(outcomes -> decide(planned, steps, outcomes, model, method, now));
-        CompletableFuture<LimitDecision> done = decided.toCompletableFuture();
-        // An in-memory store has answered already: no hop through the event loop.
-        return done.isDone() && !done.isCompletedExceptionally()
-                ? Future.succeededFuture(done.join()) : Future.fromCompletionStage(decided, context);
+        CompletableFuture<Outcome[]> answered = store.admit(ops).toCompletableFuture();
+        if (answered.isDone() && !answered.isCompletedExceptionally()) {
+            // An in-memory store has answered already: no stage, no hop through the event loop.
+            return Future.succeededFuture(decide(planned, steps, answered.join(), model, method, now));
+        }
+        return Future.fromCompletionStage(answered.thenApply(outcomes -> decide(planned, steps, outcomes, model, method,
+                now)), context);
     }
 
     private PayerPlan plan(Scope payer) {

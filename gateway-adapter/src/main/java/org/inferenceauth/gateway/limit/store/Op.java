@@ -1,5 +1,6 @@
 package org.inferenceauth.gateway.limit.store;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -41,7 +42,7 @@ public final class Op {
     private final long ttlMillis;
     /** The Redis script's arguments for this operation (kind and numbers), shared by every call. */
     private final String[] scriptArgs;
-    private volatile Prefixed prefixed;
+    private volatile Encoded encoded;
 
     private Op(Kind kind, String key, Window window, long limit, long ttlMillis) {
         if (key == null || key.isEmpty()) {
@@ -121,17 +122,25 @@ public final class Op {
         return scriptArgs;
     }
 
-    /** The key under a store's prefix, remembered for the one prefix a process uses. */
-    String key(String prefix) {
-        Prefixed last = prefixed;
+    /**
+     * The key under a store's prefix and the script's arguments, as the bytes Redis gets: encoded
+     * once for the one prefix a process uses, so a call only copies them.
+     */
+    Encoded encoded(String prefix) {
+        Encoded last = encoded;
         if (last == null || !last.prefix.equals(prefix)) {
-            last = new Prefixed(prefix, prefix + key);
-            prefixed = last;
+            byte[][] args = new byte[scriptArgs.length][];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = scriptArgs[i].getBytes(StandardCharsets.UTF_8);
+            }
+            String prefixed = prefix + key;
+            last = new Encoded(prefix, prefixed, prefixed.getBytes(StandardCharsets.UTF_8), args);
+            encoded = last;
         }
-        return last.key;
+        return last;
     }
 
-    private record Prefixed(String prefix, String key) {}
+    record Encoded(String prefix, String name, byte[] key, byte[][] args) {}
 
     @Override
     public String toString() {

@@ -5,7 +5,9 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,15 +43,21 @@ import java.util.function.Supplier;
 public final class RedisLimitStore implements LimitStore {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final byte[] RELEASE = {'Z'};
+    private static final byte[] NOTHING = {};
 
     private final String prefix;
     private final Duration leaseTtl;
     private final String leaseTtlMillis;
+    private final byte[] leaseTtlBytes;
     private final LocalLimitStore fallback;
     private final StoreHealth health;
     private final RedisClient client;
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> redis;
+    /** The two scripts' connection: keys and arguments go as bytes encoded once per operation ({@link Op#encoded}). */
+    private final StatefulRedisConnection<byte[], byte[]> scriptConnection;
+    private final RedisAsyncCommands<byte[], byte[]> scripts;
     /** Lease ids: this replica's random name and a counter (unique without a random number per call). */
     private final String replica = UUID.randomUUID().toString();
     private final AtomicLong leaseCount = new AtomicLong();
@@ -71,6 +79,7 @@ public final class RedisLimitStore implements LimitStore {
         this.prefix = prefix;
         this.leaseTtl = leaseTtl;
         this.leaseTtlMillis = Long.toString(leaseTtl.toMillis());
+        this.leaseTtlBytes = bytes(leaseTtlMillis);
         this.fallback = fallback;
         this.health = health;
         RedisURI uri = RedisURI.create(url);
@@ -80,32 +89,41 @@ public final class RedisLimitStore implements LimitStore {
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
         this.connection = client.connect(StringCodec.UTF8);
         this.redis = connection.async();
+        this.scriptConnection = client.connect(ByteArrayCodec.INSTANCE);
+        this.scripts = scriptConnection.async();
         long every = Math.max(100, leaseTtl.toMillis() / 3);
         renewer.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public CompletionStage<Outcome[]> admit(List<Op> ops) {
         int n = ops.size();
-        String[] keys = new String[n];
-        String[] args = new String[4 * n];
+        byte[][] keys = new byte[n][];
+        byte[][] args = new byte[4 * n][];
+        String[] names = new String[n];
         String[] leaseIds = null;
         for (int i = 0; i < n; i++) {
             Op op = ops.get(i);
-            keys[i] = op.key(prefix);
-            System.arraycopy(op.scriptArgs(), 0, args, 4 * i, 4);
+            Op.Encoded encoded = op.encoded(prefix);
+            keys[i] = encoded.key();
+            names[i] = encoded.name();
+            System.arraycopy(encoded.args(), 0, args, 4 * i, 4);
             if (op.kind() == Op.Kind.SLOT) {
                 if (leaseIds == null) {
                     leaseIds = new String[n];
                 }
                 leaseIds[i] = replica + ":" + leaseCount.incrementAndGet();
-                args[4 * i + 2] = leaseTtlMillis;
-                args[4 * i + 3] = leaseIds[i];
+                args[4 * i + 2] = leaseTtlBytes;
+                args[4 * i + 3] = bytes(leaseIds[i]);
             }
         }
         String[] leaseOf = leaseIds;
-        return guarded(() -> RedisScripts.ADMIT.<List<Long>>run(redis, keys, args),
-                answer -> outcomes(ops, keys, leaseOf, answer), () -> fallback(ops));
+        return guarded(() -> RedisScripts.ADMIT.<byte[], byte[], List<Long>>run(scripts, keys, args),
+                answer -> outcomes(ops, names, leaseOf, answer), () -> fallback(ops));
     }
 
     private Outcome[] outcomes(List<Op> ops, String[] keys, String[] leaseIds, List<Long> answer) {
@@ -212,24 +230,24 @@ public final class RedisLimitStore implements LimitStore {
         if (leaseCount + chargeCount == 0) {
             return DONE;
         }
-        String[] keys = new String[leaseCount + chargeCount];
-        String[] args = new String[1 + 4 * keys.length];
-        args[0] = Long.toString(units);
+        byte[][] keys = new byte[leaseCount + chargeCount][];
+        byte[][] args = new byte[1 + 4 * keys.length][];
+        args[0] = bytes(Long.toString(units));
         for (int i = 0; i < chargeCount; i++) {
-            Op op = charges.get(i);
-            keys[i] = op.key(prefix);
-            System.arraycopy(op.scriptArgs(), 0, args, 1 + 4 * i, 4);
+            Op.Encoded encoded = charges.get(i).encoded(prefix);
+            keys[i] = encoded.key();
+            System.arraycopy(encoded.args(), 0, args, 1 + 4 * i, 4);
         }
         for (int j = 0; j < leaseCount; j++) {
             int i = chargeCount + j;
-            keys[i] = ours.get(j).redisKey;
-            args[1 + 4 * i] = "Z";
-            args[2 + 4 * i] = ours.get(j).id;
-            args[3 + 4 * i] = "";
-            args[4 + 4 * i] = "";
+            keys[i] = bytes(ours.get(j).redisKey);
+            args[1 + 4 * i] = RELEASE;
+            args[2 + 4 * i] = bytes(ours.get(j).id);
+            args[3 + 4 * i] = NOTHING;
+            args[4 + 4 * i] = NOTHING;
         }
         // While Redis is down the tokens are not charged (fail open) and the leases expire on their own.
-        return guarded(() -> RedisScripts.SETTLE.<Long>run(redis, keys, args), done -> null, () -> null);
+        return guarded(() -> RedisScripts.SETTLE.<byte[], byte[], Long>run(scripts, keys, args), done -> null, () -> null);
     }
 
     @Override
@@ -244,7 +262,7 @@ public final class RedisLimitStore implements LimitStore {
 
     @Override
     public CompletionStage<Long> inUse(String key) {
-        return guarded(() -> RedisScripts.IN_USE.<Long>run(redis, new String[] {prefix + key}), n -> n, () -> -1L)
+        return guarded(() -> RedisScripts.IN_USE.<String, String, Long>run(redis, new String[] {prefix + key}, new String[0]), n -> n, () -> -1L)
                 .thenCompose(n -> n >= 0 ? CompletableFuture.completedFuture(n) : fallback.inUse(key));
     }
 
@@ -260,7 +278,7 @@ public final class RedisLimitStore implements LimitStore {
                 args[i++] = lease;
             }
             String[] leasesNow = i == args.length ? args : java.util.Arrays.copyOf(args, i);
-            guarded(() -> RedisScripts.RENEW.<Long>run(redis, new String[] {redisKey}, leasesNow), done -> null, () -> null);
+            guarded(() -> RedisScripts.RENEW.<String, String, Long>run(redis, new String[] {redisKey}, leasesNow), done -> null, () -> null);
         });
     }
 
@@ -290,6 +308,7 @@ public final class RedisLimitStore implements LimitStore {
         if (closed.compareAndSet(false, true)) {
             renewer.shutdownNow();
             connection.close();
+            scriptConnection.close();
             client.shutdown();
         }
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 /** A Lua script run by its SHA-1 (EVALSHA), sent whole only when Redis does not know it (after a restart). */
 final class RedisScript {
 
+
     /** Redis's own clock in milliseconds: the same for every replica, whatever their clocks say. */
     static final String NOW = """
             local t = redis.call('TIME')
@@ -33,7 +34,7 @@ final class RedisScript {
         }
     }
 
-    <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
+    <K, V, T> CompletionStage<T> run(RedisAsyncCommands<K, V> redis, K[] keys, V[] args) {
         CompletableFuture<T> first = redis.<T>evalsha(sha, output, keys, args).toCompletableFuture();
         return first.exceptionallyCompose(error -> unwrap(error) instanceof RedisNoScriptException
                 ? redis.<T>eval(source, output, keys, args).toCompletableFuture()
