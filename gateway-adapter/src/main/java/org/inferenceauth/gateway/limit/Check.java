@@ -1,26 +1,21 @@
 package org.inferenceauth.gateway.limit;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.inferenceauth.gateway.limit.policy.Calendar;
 import org.inferenceauth.gateway.limit.policy.LimitSet;
 import org.inferenceauth.gateway.limit.policy.Scope;
 
 /**
- * The outcome of one limit of one payer for one request, and how to undo what it spent if another
- * limit refuses the request.
+ * The outcome of one limit of one payer for one request (the store gives back what it spent when
+ * another limit refuses the request).
  *
  * @param limit     the limit's number (for a per-minute window: its capacity)
  * @param remaining what is left after this request (never below zero here)
  * @param reset     time until the window is full again (allowed) or the next unit comes (refused);
  *                  for calendar windows, until the window ends
  * @param known     false when the store could not answer (the check then allows and reports nothing)
- * @param undo      gives back what this check spent; runs when the request is refused elsewhere
  */
-record Check(Scope scope, Kind kind, boolean allowed, long limit, long remaining, Duration reset, boolean known,
-             Supplier<CompletionStage<?>> undo) {
+record Check(Scope scope, Kind kind, boolean allowed, long limit, long remaining, Duration reset, boolean known) {
 
     /** The kinds of limit, in the order a refusal is chosen within one payer. */
     enum Kind {
@@ -54,6 +49,4 @@ record Check(Scope scope, Kind kind, boolean allowed, long limit, long remaining
             return this == TOKENS_PER_MINUTE || this == TOKENS_PER_DAY || this == TOKENS_PER_MONTH;
         }
     }
-
-    static final Supplier<CompletionStage<?>> NOTHING = () -> CompletableFuture.completedFuture(null);
 }

@@ -15,14 +15,52 @@ final class LimitHeaders {
 
     private LimitHeaders() {}
 
+    /** The header groups, in the order answers list them; each kind of check belongs to one. */
+    private static final String[] SUFFIXES = {"requests", "tokens", "requests-day", "tokens-day", "requests-month",
+            "tokens-month"};
+    private static final String[][] NAMES = new String[SUFFIXES.length][];
+
+    static {
+        for (int i = 0; i < SUFFIXES.length; i++) {
+            NAMES[i] = new String[] {"x-ratelimit-limit-" + SUFFIXES[i], "x-ratelimit-remaining-" + SUFFIXES[i],
+                    "x-ratelimit-reset-" + SUFFIXES[i]};
+        }
+    }
+
+    private static int group(Check.Kind kind) {
+        return switch (kind) {
+            case REQUESTS_PER_MINUTE, REQUESTS_PER_HOUR -> 0;
+            case TOKENS_PER_MINUTE -> 1;
+            case REQUESTS_PER_DAY -> 2;
+            case TOKENS_PER_DAY -> 3;
+            case REQUESTS_PER_MONTH -> 4;
+            case TOKENS_PER_MONTH -> 5;
+            case CONCURRENCY -> -1;
+        };
+    }
+
     static Map<String, String> of(List<Check> checks) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        put(headers, "requests", tightest(checks, Check.Kind.REQUESTS_PER_MINUTE, Check.Kind.REQUESTS_PER_HOUR));
-        put(headers, "tokens", tightest(checks, Check.Kind.TOKENS_PER_MINUTE));
-        put(headers, "requests-day", tightest(checks, Check.Kind.REQUESTS_PER_DAY));
-        put(headers, "tokens-day", tightest(checks, Check.Kind.TOKENS_PER_DAY));
-        put(headers, "requests-month", tightest(checks, Check.Kind.REQUESTS_PER_MONTH));
-        put(headers, "tokens-month", tightest(checks, Check.Kind.TOKENS_PER_MONTH));
+        Check[] tightest = new Check[SUFFIXES.length];
+        for (Check check : checks) { // one pass: per group the check with the least left
+            int group = group(check.kind());
+            if (group < 0 || !check.known()) {
+                continue;
+            }
+            Check now = tightest[group];
+            if (now == null || check.remaining() < now.remaining()
+                    || (check.remaining() == now.remaining() && check.reset().compareTo(now.reset()) > 0)) {
+                tightest[group] = check;
+            }
+        }
+        Map<String, String> headers = new LinkedHashMap<>(32);
+        for (int group = 0; group < tightest.length; group++) {
+            Check check = tightest[group];
+            if (check != null) {
+                headers.put(NAMES[group][0], Long.toString(check.limit()));
+                headers.put(NAMES[group][1], Long.toString(Math.max(0, check.remaining())));
+                headers.put(NAMES[group][2], formatReset(check.reset()));
+            }
+        }
         return headers;
     }
 
@@ -33,29 +71,6 @@ final class LimitHeaders {
         headers.put("retry-after", Long.toString(Math.max(1, (millis + 999) / 1000)));
         headers.put("retry-after-ms", Long.toString(millis));
         return headers;
-    }
-
-    private static Check tightest(List<Check> checks, Check.Kind... kinds) {
-        Check tightest = null;
-        for (Check check : checks) {
-            if (!check.known() || !List.of(kinds).contains(check.kind())) {
-                continue;
-            }
-            if (tightest == null || check.remaining() < tightest.remaining()
-                    || (check.remaining() == tightest.remaining() && check.reset().compareTo(tightest.reset()) > 0)) {
-                tightest = check;
-            }
-        }
-        return tightest;
-    }
-
-    private static void put(Map<String, String> headers, String suffix, Check check) {
-        if (check == null) {
-            return;
-        }
-        headers.put("x-ratelimit-limit-" + suffix, Long.toString(check.limit()));
-        headers.put("x-ratelimit-remaining-" + suffix, Long.toString(Math.max(0, check.remaining())));
-        headers.put("x-ratelimit-reset-" + suffix, formatReset(check.reset()));
     }
 
     /** OpenAI's reset format: {@code 20ms}, {@code 1s}, {@code 6m0s}, {@code 1h2m3s}. */

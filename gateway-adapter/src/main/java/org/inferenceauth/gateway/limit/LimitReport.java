@@ -12,6 +12,7 @@ import org.inferenceauth.gateway.limit.policy.Calendar;
 import org.inferenceauth.gateway.limit.policy.LimitSet;
 import org.inferenceauth.gateway.limit.policy.Scope;
 import org.inferenceauth.gateway.limit.store.LimitStore;
+import org.inferenceauth.gateway.limit.store.Op;
 import org.inferenceauth.gateway.limit.store.Window;
 
 /**
@@ -77,7 +78,7 @@ final class LimitReport {
     private void window(List<CompletableFuture<Void>> pending, LimitSet limits, LimitSet.Field field, String key,
                         JsonObject remaining, JsonObject resets, Instant now,
                         java.util.function.LongFunction<Window> window) {
-        limits.get(field).ifPresent(limit -> pending.add(store.peek(key, window.apply(limit)).toCompletableFuture()
+        limits.get(field).ifPresent(limit -> pending.add(store.peek(Op.peek(key, window.apply(limit))).toCompletableFuture()
                 .thenAccept(state -> {
                     if (state.known()) {
                         put(remaining, field.json(), Math.max(0, state.remaining()));

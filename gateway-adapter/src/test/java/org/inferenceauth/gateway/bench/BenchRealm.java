@@ -42,7 +42,9 @@ public final class BenchRealm {
         if (limits.equals("redis")) {
             env.append("export GATEWAY_REDIS_URL=")
                     .append(System.getenv().getOrDefault("BENCH_REDIS_URL", "redis://127.0.0.1:6379")).append('\n')
-                    .append("export GATEWAY_REDIS_KEY_PREFIX=bench:").append(UUID.randomUUID()).append(":\n");
+                    .append("export GATEWAY_REDIS_KEY_PREFIX=bench:").append(UUID.randomUUID()).append(":\n")
+                    // The 500 ms default timed out the first Redis connection on a loaded machine.
+                    .append("export GATEWAY_REDIS_TIMEOUT=2s\n");
         }
         env.append("export BENCH_KEY=").append(keycloak.mintKey("bench").token()).append('\n');
         Files.writeString(Path.of(args[0]), env);

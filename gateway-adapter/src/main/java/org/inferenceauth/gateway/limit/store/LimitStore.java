@@ -1,43 +1,37 @@
 package org.inferenceauth.gateway.limit.store;
 
-import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Where limits are counted: in this process ({@link LocalLimitStore}) or in Redis, shared by every
  * replica ({@link RedisLimitStore}). Three kinds of state, each under a key the caller chose (no
  * secrets): rolling windows (token buckets), calendar counters that expire on their own, and
- * concurrency slots. Operations never block the event loop. A store that fails answers "unknown"
- * (requests go ahead) rather than failing, except where a fallback is documented.
+ * concurrency slots. A request's admission is one call with all its operations, and so is its
+ * settlement (one Redis round trip each). Operations never block the event loop. A store that fails
+ * answers "unknown" (requests go ahead) rather than failing, except where a fallback is documented.
  */
 public interface LimitStore extends AutoCloseable {
 
-    /** Spends one unit of a rolling window if one is left. */
-    CompletionStage<WindowState> take(String key, Window window);
-
-    /** What a rolling window holds now, spending nothing: {@code allowed} when at least one unit is left. */
-    CompletionStage<WindowState> peek(String key, Window window);
-
-    /** Puts units back (a request refused by another payer after this one was spent). */
-    CompletionStage<Void> giveBack(String key, Window window, long units);
-
-    /** Spends units whether or not they are there (tokens known only after the call; may go below zero). */
-    CompletionStage<Void> charge(String key, Window window, long units);
+    /**
+     * Runs a request's admission operations (TAKE, PEEK, COUNT, BELOW, SLOT) together: if every one
+     * allows, what they take is taken; if any refuses, nothing is (or what was taken is given back
+     * before the answer completes). The outcomes are in the order of {@code ops}; a refused request's
+     * outcomes still say what each allowing operation would have left.
+     */
+    CompletionStage<Outcome[]> admit(List<Op> ops);
 
     /**
-     * Adds one to a counter if it is below {@code limit}; a counter first touched here lives for
-     * {@code ttl} (its calendar window plus a margin).
+     * Ends a request: releases its slots and spends {@code units} on each CHARGE and ADD operation.
+     * Nobody needs to wait for the answer; tests do, to read the counts after.
      */
-    CompletionStage<CounterState> takeIfBelow(String key, long limit, Duration ttl);
+    CompletionStage<Void> settle(List<Slot> slots, List<Op> charges, long units);
+
+    /** What a rolling window holds now, spending nothing: {@code allowed} when at least one unit is left. */
+    CompletionStage<WindowState> peek(Op window);
 
     /** A counter's value (0 if it never counted; -1 when the store cannot tell). */
     CompletionStage<Long> read(String key);
-
-    /** Adds {@code amount} (negative to give back) to a counter living for {@code ttl}. */
-    CompletionStage<Void> add(String key, long amount, Duration ttl);
-
-    /** One of {@code limit} slots under {@code key}, or {@code null} when all are taken. */
-    CompletionStage<Slot> acquire(String key, long limit);
 
     /** Slots currently held under {@code key}. */
     CompletionStage<Long> inUse(String key);

@@ -2,12 +2,9 @@ package org.inferenceauth.gateway.limit.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.EstimationProbe;
-import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,88 +13,126 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Limits counted in this process: right for a single gateway, and where Redis-backed concurrency
- * falls back to while Redis is down. Buckets (Bucket4j) and counters live in bounded Caffeine
- * caches, so memory follows the number of active payers; an idle bucket is dropped once it would be
- * full again anyway, a counter once its calendar window is long over.
+ * falls back to while Redis is down. Buckets ({@link TokenBucket}) and counters live in bounded
+ * Caffeine caches, so memory follows the number of active payers; an idle bucket is dropped after the
+ * longest window (it would be full again anyway), a counter once its calendar window is long over.
+ * Every answer is complete when returned: the limiter goes on without a hop through the event loop.
  */
 public final class LocalLimitStore implements LimitStore {
 
     private static final Duration LONGEST_WINDOW = Duration.ofHours(2);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    private final TimeMeter time;
-    private final Cache<String, Bucket> buckets;
+    private final Clock clock;
+    private final Cache<String, TokenBucket> buckets;
     private final Cache<String, AtomicLong> counters;
     private final ConcurrentHashMap<String, Long> slots = new ConcurrentHashMap<>();
 
     /** @param clock the time buckets refill by (tests move it) */
     public LocalLimitStore(long maxEntries, Clock clock) {
-        this.time = new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                return clock.millis() * 1_000_000L;
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return true;
-            }
-        };
+        this.clock = clock;
         this.buckets = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterAccess(LONGEST_WINDOW).build();
         // Counter keys name their day or month, so an old window is never touched again and ages out.
         this.counters = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterAccess(Duration.ofDays(32)).build();
     }
 
-    private Bucket bucket(String key, Window window) {
-        return buckets.get(key + "@" + window.name(), k -> Bucket.builder()
-                .withCustomTimePrecision(time).addLimit(window.configuration().getBandwidths()[0]).build());
+    private TokenBucket bucket(Op op, long now) {
+        return buckets.get(op.key(), k -> new TokenBucket(op.window(), now));
+    }
+
+    private AtomicLong counter(String key) {
+        return counters.get(key, k -> new AtomicLong());
     }
 
     @Override
-    public CompletionStage<WindowState> take(String key, Window window) {
-        ConsumptionProbe probe = bucket(key, window).tryConsumeAndReturnRemaining(1);
-        return CompletableFuture.completedFuture(probe.isConsumed()
-                ? new WindowState(true, probe.getRemainingTokens(), window.untilFull(probe.getRemainingTokens()), true)
-                : new WindowState(false, 0, Duration.ofNanos(probe.getNanosToWaitForRefill()), true));
+    public CompletionStage<Outcome[]> admit(List<Op> ops) {
+        return CompletableFuture.completedFuture(admitNow(ops));
     }
 
-    @Override
-    public CompletionStage<WindowState> peek(String key, Window window) {
-        return CompletableFuture.completedFuture(peekNow(bucket(key, window), window));
+    /** Takes in order; if one refuses, gives back what the others took. */
+    Outcome[] admitNow(List<Op> ops) {
+        long now = clock.millis();
+        Outcome[] outcomes = new Outcome[ops.size()];
+        boolean refused = false;
+        for (int i = 0; i < outcomes.length; i++) {
+            Op op = ops.get(i);
+            Outcome outcome = switch (op.kind()) {
+                case TAKE -> bucket(op, now).take(now);
+                case PEEK -> bucket(op, now).peek(now);
+                case COUNT -> takeIfBelow(counter(op.key()), op.limit());
+                case BELOW -> below(op);
+                case SLOT -> {
+                    Slot slot = acquireNow(op.key(), op.limit());
+                    yield slot == null ? Outcome.FULL : Outcome.granted(slot);
+                }
+                default -> throw new IllegalArgumentException("not an admission operation: " + op);
+            };
+            outcomes[i] = outcome;
+            refused |= !outcome.allowed();
+        }
+        if (refused) {
+            giveBack(ops, outcomes, now);
+        }
+        return outcomes;
     }
 
-    static WindowState fromEstimate(EstimationProbe probe, Window window) {
-        return probe.canBeConsumed()
-                ? new WindowState(true, probe.getRemainingTokens(), window.untilFull(probe.getRemainingTokens()), true)
-                : new WindowState(false, probe.getRemainingTokens(), Duration.ofNanos(probe.getNanosToWaitForRefill()), true);
+    private void giveBack(List<Op> ops, Outcome[] outcomes, long now) {
+        for (int i = 0; i < outcomes.length; i++) {
+            if (!outcomes[i].allowed() || !outcomes[i].known()) {
+                continue;
+            }
+            Op op = ops.get(i);
+            switch (op.kind()) {
+                case TAKE -> bucket(op, now).giveBack(1, now);
+                case COUNT -> counter(op.key()).decrementAndGet();
+                case SLOT -> outcomes[i].slot().release();
+                default -> { } // spent nothing
+            }
+        }
     }
 
-    private static WindowState peekNow(Bucket bucket, Window window) {
-        return fromEstimate(bucket.estimateAbilityToConsume(1), window);
-    }
-
-    @Override
-    public CompletionStage<Void> giveBack(String key, Window window, long units) {
-        bucket(key, window).addTokens(units);
-        return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Void> charge(String key, Window window, long units) {
-        bucket(key, window).consumeIgnoringRateLimits(units);
-        return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<CounterState> takeIfBelow(String key, long limit, Duration ttl) {
-        AtomicLong counter = counters.get(key, k -> new AtomicLong());
+    private static Outcome takeIfBelow(AtomicLong counter, long limit) {
         long before;
         do {
             before = counter.get();
             if (before >= limit) {
-                return CompletableFuture.completedFuture(new CounterState(false, before, true));
+                return Outcome.refused(before, 0);
             }
         } while (!counter.compareAndSet(before, before + 1));
-        return CompletableFuture.completedFuture(new CounterState(true, before + 1, true));
+        return Outcome.allowed(before + 1);
+    }
+
+    private Outcome below(Op op) {
+        AtomicLong counter = counters.getIfPresent(op.key());
+        long used = counter == null ? 0 : counter.get();
+        return used < op.limit() ? Outcome.allowed(used) : Outcome.refused(used, 0);
+    }
+
+    @Override
+    public CompletionStage<Void> settle(List<Slot> held, List<Op> charges, long units) {
+        held.forEach(Slot::release);
+        settleNow(charges, units);
+        return DONE;
+    }
+
+    void settleNow(List<Op> charges, long units) {
+        if (units <= 0) {
+            return;
+        }
+        long now = clock.millis();
+        for (Op op : charges) {
+            switch (op.kind()) {
+                case CHARGE -> bucket(op, now).charge(units, now);
+                case ADD -> counter(op.key()).addAndGet(units);
+                default -> throw new IllegalArgumentException("not a settlement operation: " + op);
+            }
+        }
+    }
+
+    @Override
+    public CompletionStage<WindowState> peek(Op window) {
+        long now = clock.millis();
+        return CompletableFuture.completedFuture(WindowState.of(bucket(window, now).peek(now), window.window()));
     }
 
     @Override
@@ -106,29 +141,18 @@ public final class LocalLimitStore implements LimitStore {
         return CompletableFuture.completedFuture(counter == null ? 0L : counter.get());
     }
 
-    @Override
-    public CompletionStage<Void> add(String key, long amount, Duration ttl) {
-        counters.get(key, k -> new AtomicLong()).addAndGet(amount);
-        return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<Slot> acquire(String key, long limit) {
-        return CompletableFuture.completedFuture(acquireNow(key, limit));
-    }
-
     /** A slot now, or {@code null}: the Redis store's fallback calls this directly. */
     Slot acquireNow(String key, long limit) {
-        AtomicBoolean granted = new AtomicBoolean();
+        boolean[] granted = new boolean[1];
         slots.compute(key, (k, held) -> {
             long now = held == null ? 0 : held;
             if (now >= limit) {
                 return held;
             }
-            granted.set(true);
+            granted[0] = true;
             return now + 1;
         });
-        if (!granted.get()) {
+        if (!granted[0]) {
             return null;
         }
         AtomicBoolean released = new AtomicBoolean();

@@ -1,0 +1,216 @@
+package org.inferenceauth.gateway.limit.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.inferenceauth.gateway.metrics.GatewayMetrics;
+import org.inferenceauth.gateway.testing.MutableClock;
+import org.inferenceauth.gateway.testing.TcpRelay;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Redis store's two scripts (admission, settlement) against the shared test Redis
+ * (127.0.0.1:6379), each test under a key prefix of its own; "replicas" are stores on one Redis.
+ */
+@DisplayName("Redis limit store: one script per admission and per settlement")
+class RedisLimitStoreTest {
+
+    private static Vertx vertx;
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-30T12:00:00Z"));
+    private final String prefix = "test:" + UUID.randomUUID() + ":";
+    private final List<LimitStore> stores = new ArrayList<>();
+
+    @BeforeAll
+    static void startVertx() {
+        vertx = Vertx.vertx();
+    }
+
+    @AfterAll
+    static void stopVertx() {
+        vertx.close().await();
+    }
+
+    @AfterEach
+    void close() {
+        stores.forEach(LimitStore::close);
+    }
+
+    private RedisLimitStore replica(String url) {
+        RedisLimitStore store = new RedisLimitStore(url, Duration.ofSeconds(2), prefix, Duration.ofSeconds(30),
+                new LocalLimitStore(1000, clock), new StoreHealth(metrics));
+        stores.add(store);
+        return store;
+    }
+
+    private RedisLimitStore replica() {
+        return replica("redis://127.0.0.1:6379");
+    }
+
+    private static Outcome[] admit(LimitStore store, List<Op> ops) {
+        return store.admit(ops).toCompletableFuture().join();
+    }
+
+    private static boolean allAllowed(Outcome[] outcomes) {
+        for (Outcome outcome : outcomes) {
+            if (!outcome.allowed()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    @DisplayName("many parallel calls on one bucket from two replicas never admit more than the tightest limit")
+    void parallelCallsNeverOverAdmit() throws Exception {
+        RedisLimitStore one = replica();
+        RedisLimitStore two = replica();
+        Op minute = Op.take("u:rpm", new Window(60, 1, Duration.ofHours(1))); // refills one an hour: none during the test
+        Op day = Op.count("u:req:d20261130", 45, Duration.ofDays(2));
+        Op slots = Op.slot("u:slots:m", 1000);
+        List<Op> ops = List.of(minute, day, slots);
+        AtomicInteger admitted = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            LimitStore store = i % 2 == 0 ? one : two;
+            calls.add(CompletableFuture.runAsync(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (allAllowed(admit(store, ops))) {
+                    admitted.incrementAndGet();
+                }
+            }, threads));
+        }
+        start.countDown();
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        threads.shutdown();
+
+        assertThat(admitted.get()).isEqualTo(45);
+        assertThat(one.read("u:req:d20261130").toCompletableFuture().join()).isEqualTo(45L);
+        assertThat(two.peek(Op.peek("u:rpm", minute.window())).toCompletableFuture().join().remaining())
+                .as("refused calls took nothing from the window").isEqualTo(15L);
+        assertThat(one.inUse("u:slots:m").toCompletableFuture().join()).isEqualTo(45L);
+    }
+
+    @Test
+    @DisplayName("parallel slot requests get exactly the limit; the settlement's script frees them")
+    void parallelSlots() throws Exception {
+        RedisLimitStore one = replica();
+        RedisLimitStore two = replica();
+        Op slot = Op.slot("v:slots:m", 5);
+        List<CompletableFuture<Outcome[]>> calls = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            calls.add((i % 2 == 0 ? one : two).admit(List.of(slot)).toCompletableFuture());
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        List<Slot> held = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            Outcome outcome = calls.get(i).join()[0];
+            if (outcome.allowed()) {
+                assertThat(outcome.slot()).isNotNull();
+                (i % 2 == 0 ? one : two).settle(List.of(outcome.slot()), List.of(), 0).toCompletableFuture().join();
+                held.add(outcome.slot());
+            }
+        }
+
+        assertThat(held).hasSize(5);
+        assertThat(one.inUse("v:slots:m").toCompletableFuture().join()).isZero();
+        held.forEach(Slot::release); // already released: nothing more happens
+        assertThat(allAllowed(admit(one, List.of(slot)))).isTrue();
+    }
+
+    @Test
+    @DisplayName("a refused admission takes nothing: windows, counters and slots stay as they were")
+    void allOrNothing() {
+        RedisLimitStore store = replica();
+        Op window = Op.take("w:rpm", new Window(5, 5, Duration.ofMinutes(1)));
+        Op counter = Op.count("w:req:d", 1, Duration.ofDays(2));
+        Op slot = Op.slot("w:slots:m", 3);
+        List<Op> ops = List.of(window, counter, slot);
+
+        Outcome[] first = admit(store, ops);
+        Outcome[] second = admit(store, ops);
+
+        assertThat(allAllowed(first)).isTrue();
+        assertThat(first[0].value()).isEqualTo(4L);
+        assertThat(first[1].value()).isEqualTo(1L);
+        assertThat(second[1].allowed()).isFalse();
+        assertThat(second[0].allowed()).as("the window would have allowed").isTrue();
+        assertThat(second[2].allowed()).isTrue();
+        assertThat(second[2].slot()).as("no slot was taken").isNull();
+        assertThat(store.peek(Op.peek("w:rpm", window.window())).toCompletableFuture().join().remaining()).isEqualTo(4L);
+        assertThat(store.read("w:req:d").toCompletableFuture().join()).isEqualTo(1L);
+        assertThat(store.inUse("w:slots:m").toCompletableFuture().join()).isEqualTo(1L);
+    }
+
+    @Test
+    @DisplayName("settlement: tokens charged to the window (below zero) and the budget, and the slot freed, in one call")
+    void settlement() {
+        RedisLimitStore store = replica();
+        Window tpm = new Window(1000, 1000, Duration.ofMinutes(1));
+        Op peek = Op.peek("x:tpm", tpm);
+        Op budget = Op.below("x:tok:d", 500);
+        Op slot = Op.slot("x:slots:m", 1);
+        Outcome[] admitted = admit(store, List.of(peek, budget, slot));
+        assertThat(allAllowed(admitted)).isTrue();
+
+        store.settle(List.of(admitted[2].slot()), List.of(Op.charge("x:tpm", tpm), Op.add("x:tok:d", Duration.ofDays(2))),
+                1200).toCompletableFuture().join();
+
+        Outcome[] after = admit(store, List.of(peek, budget, slot));
+        assertThat(after[0].allowed()).isFalse();
+        assertThat(after[0].value()).isBetween(-200L, -199L);
+        // 200 below zero, refilling 1000 a minute: one unit in about 12 s
+        assertThat(after[0].waitMillis()).isBetween(11_000L, 12_100L);
+        assertThat(after[1].allowed()).isFalse();
+        assertThat(after[1].value()).isEqualTo(1200L);
+        assertThat(after[2].allowed()).as("the slot was released").isTrue();
+        assertThat(store.inUse("x:slots:m").toCompletableFuture().join()).isZero();
+    }
+
+    @Test
+    @DisplayName("Redis cut: windows and counters unknown (the call goes ahead), slots from the replica's own store")
+    void outageFallsBack() {
+        TcpRelay relay = new TcpRelay(vertx, "127.0.0.1", 6379).start();
+        try {
+            RedisLimitStore store = replica("redis://127.0.0.1:" + relay.port());
+            Op window = Op.take("y:rpm", new Window(1, 1, Duration.ofMinutes(1)));
+            Op slot = Op.slot("y:slots:m", 1);
+            assertThat(allAllowed(admit(store, List.of(window, slot)))).isTrue();
+
+            relay.cut();
+
+            Outcome[] during = admit(store, List.of(window, slot));
+            assertThat(during[0]).isEqualTo(Outcome.UNKNOWN);
+            assertThat(during[1].allowed()).isTrue();
+            assertThat(during[1].slot()).as("a slot of this replica").isNotNull();
+            Outcome[] full = admit(store, List.of(window, slot));
+            assertThat(full[1].allowed()).as("the replica's own limit holds").isFalse();
+            store.settle(List.of(during[1].slot()), List.of(), 0).toCompletableFuture().join();
+            assertThat(admit(store, List.of(window, slot))[1].allowed()).as("released locally").isTrue();
+            assertThat(metrics.scrape()).contains("gateway_rate_limit_store_down 1.0");
+        } finally {
+            relay.close();
+        }
+    }
+}
