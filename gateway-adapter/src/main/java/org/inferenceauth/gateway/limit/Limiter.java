@@ -36,7 +36,7 @@ public final class Limiter {
     private final Calendar calendar;
     private final GatewayMetrics metrics;
     /** Each payer's operations, built once per payer and limit set (a changed set is another key). */
-    private final Cache<Scope, PayerPlan> plans = Caffeine.newBuilder()
+    private final Cache<Scope, PayerPlan> plans = Caffeine.newBuilder().executor(Runnable::run)
             .maximumSize(20_000).expireAfterAccess(Duration.ofMinutes(30)).build();
 
     public Limiter(LimitStore store, Calendar calendar, GatewayMetrics metrics) {

@@ -111,7 +111,7 @@ public final class JwtAuthenticator {
                 null);
         claims.setMaxClockSkew((int) config.clockSkew().toSeconds());
         processor.setJWTClaimsSetVerifier(claims);
-        this.verified = Caffeine.newBuilder()
+        this.verified = Caffeine.newBuilder().executor(Runnable::run)
                 .maximumSize(100_000)
                 .expireAfter(Expiry.<String, Identity>creating((hash, identity) ->
                         Duration.between(clock.instant(), identity.expiresAt().plus(clockSkew))))

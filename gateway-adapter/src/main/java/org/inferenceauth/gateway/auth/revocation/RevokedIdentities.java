@@ -23,7 +23,7 @@ public final class RevokedIdentities {
     private final Clock clock;
 
     public RevokedIdentities(Duration retention, Duration clockSkew, Clock clock) {
-        this.revokedAt = Caffeine.newBuilder().expireAfterWrite(retention).maximumSize(1_000_000).build();
+        this.revokedAt = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(retention).maximumSize(1_000_000).build();
         this.clockSkew = clockSkew;
         this.clock = clock;
     }

@@ -31,9 +31,10 @@ public final class LocalLimitStore implements LimitStore {
     /** @param clock the time buckets refill by (tests move it) */
     public LocalLimitStore(long maxEntries, Clock clock) {
         this.clock = clock;
-        this.buckets = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterAccess(LONGEST_WINDOW).build();
+        // Caffeine's upkeep on the calling event loop: handed to the common pool, it woke a thread every few calls.
+        this.buckets = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxEntries).expireAfterAccess(LONGEST_WINDOW).build();
         // Counter keys name their day or month, so an old window is never touched again and ages out.
-        this.counters = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterAccess(Duration.ofDays(32)).build();
+        this.counters = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxEntries).expireAfterAccess(Duration.ofDays(32)).build();
     }
 
     private TokenBucket bucket(Op op, long now) {
