@@ -45,5 +45,6 @@ echo "cached: $CACHED identities; RSS $(rss)"
 LIVE=$(live target/footprint-histogram.txt)
 sleep 2
 echo "after a full GC: RSS $(rss); live heap $((LIVE / 1024)) KB, $(( (LIVE - LIVE0) / (CACHED > 0 ? CACHED : 1) )) bytes per cached identity"
+echo "metaspace: $(jcmd "$GW" GC.heap_info | awk '/Metaspace/{sub(/^ *Metaspace */, ""); print; exit}')"
 echo "largest classes (target/footprint-histogram.txt):"
 sed -n '4,13p' target/footprint-histogram.txt
