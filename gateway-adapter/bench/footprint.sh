@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
-JAR=target/inference-gateway.jar
+JAR=${FOOTPRINT_JAR:-target/inference-gateway.jar}  # FOOTPRINT_JAR: another build, to compare
 [ -f "$JAR" ] || { echo "build $JAR first"; exit 1; }
 (cd .. && mvn -o -q -pl api-key-format,demo-upstream,gateway-adapter test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null)
@@ -31,12 +31,20 @@ GW=$!
 for _ in $(seq 1 120); do curl -sf http://127.0.0.1:18311/readyz >/dev/null 2>&1 && break; sleep 0.5; done
 rss() { awk '/VmRSS/{printf "%.0f MB", $2/1024}' "/proc/$GW/status"; }
 echo "load $(cut -d' ' -f1 /proc/loadavg), $(nproc) cores; JVM flags: ${GATEWAY_JAVA_OPTS:-(defaults)}"
-echo "gateway started: RSS $(rss)"
+# Live heap = the class histogram's total (it runs a full GC first); at start and with N cached,
+# so their difference over the cache size is the heap each cached identity costs.
+live() { jcmd "$GW" GC.class_histogram | tee "$1" | awk '/^Total/{print $3}'; }
+LIVE0=$(live target/footprint-histogram-start.txt)
+echo "gateway started: RSS $(rss), live heap $((LIVE0 / 1024)) KB"
 echo "http://127.0.0.1:18310" >&3
 until grep -q presented target/footprint-load.log; do sleep 1; done
 cat target/footprint-load.log
 sleep 5  # a few revocation rounds over the full cache
-echo "cached: $(curl -s http://127.0.0.1:18311/metrics | awk '/^gateway_key_cache_size/{print $2}') identities; RSS $(rss)"
-jcmd "$GW" GC.run >/dev/null
+CACHED=$(curl -s http://127.0.0.1:18311/metrics | awk '/^gateway_key_cache_size/{printf "%d", $2}')
+echo "cached: $CACHED identities; RSS $(rss)"
+LIVE=$(live target/footprint-histogram.txt)
 sleep 2
-echo "after a full GC: RSS $(rss); heap $(jcmd "$GW" GC.heap_info | awk '/garbage-first heap|def new|PSYoungGen/{print $0; exit}' | sed 's/^ *//')"
+echo "after a full GC: RSS $(rss); live heap $((LIVE / 1024)) KB, $(( (LIVE - LIVE0) / (CACHED > 0 ? CACHED : 1) )) bytes per cached identity"
+echo "metaspace: $(jcmd "$GW" GC.heap_info | awk '/Metaspace/{sub(/^ *Metaspace */, ""); print; exit}')"
+echo "largest classes (target/footprint-histogram.txt):"
+sed -n '4,13p' target/footprint-histogram.txt

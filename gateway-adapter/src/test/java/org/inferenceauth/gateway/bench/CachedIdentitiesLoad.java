@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import org.inferenceauth.gateway.testing.FakeKeycloak;
 public final class CachedIdentitiesLoad {
 
     private static final int CONCURRENCY = 64;
+    private static final int PEOPLE = 1000;
 
     public static void main(String[] args) throws Exception {
         int count = Integer.parseInt(args[1]);
@@ -34,9 +36,17 @@ public final class CachedIdentitiesLoad {
         FakeKeycloak keycloak = new FakeKeycloak(vertx).start();
         DemoUpstream upstream = new DemoUpstream(vertx, List.of("bench-model"), Duration.ZERO)
                 .start("127.0.0.1", 0).await();
+        // 1,000 people with 100 keys each, every answer carrying what a real one does: model scopes
+        // and delivered limits (a person's set, their project's, the realm's person defaults).
         List<String> keys = new ArrayList<>(count);
+        for (int person = 0; person < Math.min(count, PEOPLE); person++) {
+            keycloak.setLimits("user" + person, new JsonObject()
+                    .put("user", new JsonObject().put("requests_per_minute", 60).put("tokens_per_day", 200_000))
+                    .put("project", new JsonObject().put("tokens_per_month", 5_000_000))
+                    .put("default_user", new JsonObject().put("requests_per_minute", 30)));
+        }
         for (int i = 0; i < count; i++) {
-            keys.add(keycloak.mintKey("user" + (i % 1000)).token());
+            keys.add(keycloak.mintKey("user" + (i % PEOPLE), "model:bench-model", "model:other-model").token());
         }
         Files.writeString(Path.of(args[0]), "ISSUER=" + keycloak.issuer() + "\nUPSTREAM=" + upstream.baseUrl() + "\n");
         String gateway = new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine().trim();

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.inferenceauth.gateway.auth.AuthResult;
 import org.inferenceauth.gateway.auth.cache.ApiKeyCache;
-import org.inferenceauth.gateway.auth.cache.KeyHash;
+import org.inferenceauth.gateway.auth.cache.KeyDigest;
 import org.inferenceauth.gateway.metrics.GatewayMetrics;
 
 /**
@@ -44,7 +44,7 @@ public final class ApiKeyAuthenticator {
         if (!precheck.plausible(apiKey)) {
             return Future.succeededFuture(new AuthResult.Rejected(AuthResult.MALFORMED));
         }
-        String hash = KeyHash.of(apiKey);
+        KeyDigest hash = KeyDigest.of(apiKey);
         Optional<CompletableFuture<ApiKeyCache.Lookup>> known = cache.cached(hash, this::introspect, apiKey);
         if (known.isPresent()) {
             return decide(known.get(), context);

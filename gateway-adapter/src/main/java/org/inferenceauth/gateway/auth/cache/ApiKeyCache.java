@@ -49,13 +49,20 @@ public final class ApiKeyCache {
      */
     public record Lookup(Introspection result, boolean hit, boolean stale, boolean introspected) {}
 
-    /** {@code expiresAtNanos} is on the ticker's scale: compare by subtraction only. */
-    private record Entry(Introspection.Active result, long loadedAtNanos, long expiresAtNanos) {}
+    /**
+     * The identity itself, not its {@code Introspection.Active} (one object fewer per key: a hit
+     * wraps it again). {@code expiresAtNanos} is on the ticker's scale: compare by subtraction only.
+     */
+    private record Entry(Identity identity, long loadedAtNanos, long expiresAtNanos) {}
 
-    private final Cache<String, Entry> valid;
-    private final Cache<String, Boolean> inactive;
-    private final Map<String, CompletableFuture<Introspection>> loading = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<?>> refreshing = new ConcurrentHashMap<>();
+    /** Distinct subjects, usernames, projects, scope and limit sets shared among the cached identities. */
+    private static final int CANONICAL_VALUES = 16_384;
+
+    private final Cache<KeyDigest, Entry> valid;
+    private final Cache<KeyDigest, Boolean> inactive;
+    private final Map<KeyDigest, CompletableFuture<Introspection>> loading = new ConcurrentHashMap<>();
+    private final Map<KeyDigest, CompletableFuture<?>> refreshing = new ConcurrentHashMap<>();
+    private final Canonical canonical = new Canonical(CANONICAL_VALUES);
     private final Ticker ticker;
     private final Clock clock;
     private final long ttlNanos;
@@ -73,19 +80,19 @@ public final class ApiKeyCache {
         this.valid = Caffeine.newBuilder()
                 .maximumSize(config.maxEntries())
                 .ticker(ticker)
-                .expireAfter(new Expiry<String, Entry>() {
+                .expireAfter(new Expiry<KeyDigest, Entry>() {
                     @Override
-                    public long expireAfterCreate(String hash, Entry entry, long now) {
+                    public long expireAfterCreate(KeyDigest hash, Entry entry, long now) {
                         return Math.max(0, entry.expiresAtNanos() - now);
                     }
 
                     @Override
-                    public long expireAfterUpdate(String hash, Entry entry, long now, long remaining) {
+                    public long expireAfterUpdate(KeyDigest hash, Entry entry, long now, long remaining) {
                         return Math.max(0, entry.expiresAtNanos() - now); // a refresh starts the clock again
                     }
 
                     @Override
-                    public long expireAfterRead(String hash, Entry entry, long now, long remaining) {
+                    public long expireAfterRead(KeyDigest hash, Entry entry, long now, long remaining) {
                         return remaining;
                     }
                 })
@@ -112,7 +119,7 @@ public final class ApiKeyCache {
     }
 
     /** The answer for a key, loading it with {@code introspect} on a miss. */
-    public CompletableFuture<Lookup> get(String keyHash, Function<String, CompletableFuture<Introspection>> introspect,
+    public CompletableFuture<Lookup> get(KeyDigest keyHash, Function<String, CompletableFuture<Introspection>> introspect,
                                          String apiKey) {
         return cached(keyHash, introspect, apiKey).orElseGet(() -> load(keyHash, introspect, apiKey));
     }
@@ -121,7 +128,7 @@ public final class ApiKeyCache {
      * What is known without a new introspection: a cached answer (a stale active one also starts a
      * background refresh with {@code refresh}), or the load another request already started.
      */
-    public Optional<CompletableFuture<Lookup>> cached(String keyHash,
+    public Optional<CompletableFuture<Lookup>> cached(KeyDigest keyHash,
                                                       Function<String, CompletableFuture<Introspection>> refresh,
                                                       String apiKey) {
         if (inactive.getIfPresent(keyHash) != null) {
@@ -133,7 +140,8 @@ public final class ApiKeyCache {
             if (stale) {
                 refreshInBackground(keyHash, refresh, apiKey);
             }
-            return Optional.of(CompletableFuture.completedFuture(new Lookup(entry.result(), true, stale, false)));
+            return Optional.of(CompletableFuture.completedFuture(
+                    new Lookup(new Introspection.Active(entry.identity()), true, stale, false)));
         }
         CompletableFuture<Introspection> inFlight = loading.get(keyHash);
         return inFlight == null ? Optional.empty()
@@ -141,7 +149,7 @@ public final class ApiKeyCache {
     }
 
     /** Introspects a key nothing is known about; concurrent loads of the same key share one call. */
-    public CompletableFuture<Lookup> load(String keyHash, Function<String, CompletableFuture<Introspection>> introspect,
+    public CompletableFuture<Lookup> load(KeyDigest keyHash, Function<String, CompletableFuture<Introspection>> introspect,
                                           String apiKey) {
         // Claim the load first, then start it: an introspection that completes at once must not
         // remove its own claim before anyone could see it.
@@ -170,11 +178,12 @@ public final class ApiKeyCache {
         return mine.thenApply(result -> new Lookup(result, false, false, true));
     }
 
-    private void store(String keyHash, Introspection result) {
+    private void store(KeyDigest keyHash, Introspection result) {
         if (result instanceof Introspection.Active active) {
             inactive.invalidate(keyHash);
+            Identity identity = canonical.identity(active.identity());
             long now = ticker.read();
-            valid.put(keyHash, new Entry(active, now, now + lifetimeNanos(active.identity())));
+            valid.put(keyHash, new Entry(identity, now, now + lifetimeNanos(identity)));
         } else if (result instanceof Introspection.Inactive) {
             valid.invalidate(keyHash);
             inactive.put(keyHash, Boolean.TRUE);
@@ -182,7 +191,7 @@ public final class ApiKeyCache {
         // Unavailable: nothing learnt, nothing kept.
     }
 
-    private void refreshInBackground(String keyHash, Function<String, CompletableFuture<Introspection>> introspect,
+    private void refreshInBackground(KeyDigest keyHash, Function<String, CompletableFuture<Introspection>> introspect,
                                      String apiKey) {
         CompletableFuture<Void> claim = new CompletableFuture<>();
         if (refreshing.putIfAbsent(keyHash, claim) != null) {
@@ -228,14 +237,14 @@ public final class ApiKeyCache {
     }
 
     private int invalidate(Predicate<Identity> which) {
-        Set<String> hashes = activeIdentities(which).keySet();
+        Set<KeyDigest> hashes = activeIdentities(which).keySet();
         valid.invalidateAll(hashes);
         return hashes.size();
     }
 
-    private Map<String, Identity> activeIdentities(Predicate<Identity> which) {
+    private Map<KeyDigest, Identity> activeIdentities(Predicate<Identity> which) {
         return valid.asMap().entrySet().stream()
-                .filter(e -> which.test(e.getValue().result().identity()))
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().result().identity()));
+                .filter(e -> which.test(e.getValue().identity()))
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().identity()));
     }
 }

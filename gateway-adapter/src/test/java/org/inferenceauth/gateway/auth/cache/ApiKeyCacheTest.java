@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,8 @@ import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.auth.apikey.Introspection;
 import org.inferenceauth.gateway.auth.apikey.KeycloakUnavailableException;
 import org.inferenceauth.gateway.config.GatewayConfig;
+import org.inferenceauth.gateway.limit.policy.DeliveredLimits;
+import org.inferenceauth.gateway.limit.policy.LimitSet;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -70,7 +73,7 @@ class ApiKeyCacheTest {
 
     /** Bounded: a lookup that never completes is a failure here, not a hung build. */
     ApiKeyCache.Lookup get(String hash, Function<String, CompletableFuture<Introspection>> loader) {
-        return cache.get(hash, loader, "the-key").orTimeout(10, TimeUnit.SECONDS).join();
+        return cache.get(KeyDigest.of(hash), loader, "the-key").orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     @Test
@@ -90,7 +93,7 @@ class ApiKeyCacheTest {
             return pending;
         };
         List<CompletableFuture<ApiKeyCache.Lookup>> lookups = List.of(
-                cache.get("h", slow, "k"), cache.get("h", slow, "k"), cache.get("h", slow, "k"));
+                cache.get(KeyDigest.of("h"), slow, "k"), cache.get(KeyDigest.of("h"), slow, "k"), cache.get(KeyDigest.of("h"), slow, "k"));
         pending.complete(active("k1", "s1"));
 
         lookups.forEach(l -> assertThat(l.join().result()).isInstanceOf(Introspection.Active.class));
@@ -185,6 +188,47 @@ class ApiKeyCacheTest {
         assertThat(cache.invalidateKeyIds(List.of("k3"))).isEqualTo(1);
         assertThat(cache.invalidateSubject("alice")).isEqualTo(2);
         assertThat(cache.activeKeyIds()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("identities of one person share their repeated parts (subject, project, scopes, limits), values unchanged")
+    void repeatedPartsShared() {
+        get("h1", answering(personsKey("k1")));
+        get("h2", answering(personsKey("k2")));
+
+        Identity first = ((Introspection.Active) get("h1", failing()).result()).identity();
+        Identity second = ((Introspection.Active) get("h2", failing()).result()).identity();
+        assertThat(first).isEqualTo(((Introspection.Active) personsKey("k1")).identity());
+        assertThat(second.keyId()).isEqualTo("k2");
+        assertThat(second.subject()).isSameAs(first.subject());
+        assertThat(second.username()).isSameAs(first.username());
+        assertThat(second.project()).isSameAs(first.project());
+        assertThat(second.clientId()).isSameAs(first.clientId());
+        assertThat(second.scopes()).isSameAs(first.scopes());
+        assertThat(second.limits()).isSameAs(first.limits());
+        assertThat(calls).hasValue(2);
+    }
+
+    /** A key of alice as a fresh introspection answer parses it: every string and set a new object. */
+    static Introspection personsKey(String keyId) {
+        LimitSet perMinute = new LimitSet(Map.of(LimitSet.Field.REQUESTS_PER_MINUTE, 60L), 0);
+        return new Introspection.Active(new Identity(Identity.Kind.API_KEY, new String("sub-alice"), new String("alice"),
+                new String("thesis"), keyId, new String("account-console"),
+                Set.of(new String("model:m1"), new String("model:m2")), null, null, Identity.Channel.API,
+                new DeliveredLimits(perMinute, new LimitSet(Map.of(LimitSet.Field.TOKENS_PER_DAY, 1000L), 0), null,
+                        perMinute, null)));
+    }
+
+    @Test
+    @DisplayName("keys are the credential's full SHA-256: equal for the same credential only, never printed")
+    void keyDigest() {
+        assertThat(KeyDigest.of("ik_abc")).isEqualTo(KeyDigest.of(new String("ik_abc")))
+                .hasSameHashCodeAs(KeyDigest.of("ik_abc"))
+                .isNotEqualTo(KeyDigest.of("ik_abd"));
+        KeyDigest digest = KeyDigest.of("ik_abc");
+        assertThat(String.format("%016x%016x%016x%016x", digest.w0(), digest.w1(), digest.w2(), digest.w3()))
+                .isEqualTo(KeyHash.of("ik_abc"));
+        assertThat(digest.toString()).doesNotContain(Long.toHexString(digest.w0()));
     }
 
     @Nested
