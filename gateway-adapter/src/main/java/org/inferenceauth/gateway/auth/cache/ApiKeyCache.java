@@ -77,7 +77,8 @@ public final class ApiKeyCache {
         this.clock = clock;
         this.ttlNanos = config.ttl().toNanos();
         this.lifetime = config.ttl().plus(config.outageGrace());
-        this.valid = Caffeine.newBuilder()
+        // Upkeep on the calling event loop (every request reads here): on the common pool it woke a thread every few calls.
+        this.valid = Caffeine.newBuilder().executor(Runnable::run)
                 .maximumSize(config.maxEntries())
                 .ticker(ticker)
                 .expireAfter(new Expiry<KeyDigest, Entry>() {
@@ -97,7 +98,7 @@ public final class ApiKeyCache {
                     }
                 })
                 .build();
-        this.inactive = Caffeine.newBuilder()
+        this.inactive = Caffeine.newBuilder().executor(Runnable::run)
                 .maximumSize(config.negativeMaxEntries())
                 .ticker(ticker)
                 .expireAfterWrite(config.negativeTtl())
