@@ -18,6 +18,7 @@ import org.inferenceauth.gateway.auth.apikey.Introspection;
 import org.inferenceauth.gateway.auth.apikey.KeycloakApiKeyClient;
 import org.inferenceauth.gateway.auth.apikey.KeycloakHealth;
 import org.inferenceauth.gateway.auth.cache.ApiKeyCache;
+import org.inferenceauth.gateway.auth.cache.KeyDigest;
 import org.inferenceauth.gateway.auth.jwt.JwtAuthenticator;
 import org.inferenceauth.gateway.auth.revocation.RevocationPoller;
 import org.inferenceauth.gateway.auth.revocation.RevokedIdentities;
@@ -86,8 +87,9 @@ final class SimulatedGateway implements AutoCloseable {
         poller.start();
     }
 
-    private static String hash(SeededKeys.Key key) {
-        return "sim:" + key.keyId();
+    /** The cache's key for a seeded key: any distinct digest will do, no key is ever presented. */
+    private static KeyDigest hash(SeededKeys.Key key) {
+        return KeyDigest.of("sim:" + key.keyId());
     }
 
     @Override
