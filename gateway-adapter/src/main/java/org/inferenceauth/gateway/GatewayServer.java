@@ -17,7 +17,10 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.inferenceauth.gateway.accesslog.AccessLog;
 import org.inferenceauth.gateway.accesslog.RequestLogging;
 import org.inferenceauth.gateway.accesslog.RequestRecord;
@@ -83,9 +86,9 @@ public final class GatewayServer {
     private LimitStore limitStore;
     private UsageAccounting usage;
     /** The API port's servers, one per event loop (the first bound the port). */
-    private final List<HttpServer> apiServers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<HttpServer> apiServers = new CopyOnWriteArrayList<>();
     private volatile String apiDeployment;
-    private static final java.util.concurrent.atomic.AtomicInteger EPHEMERAL_PORT_KEYS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger EPHEMERAL_PORT_KEYS = new AtomicInteger();
     private ManagementServer management;
 
     public GatewayServer(Vertx vertx, GatewayConfig config, ApiKeyPrecheck precheck, PrintStream logOut) {
@@ -107,7 +110,7 @@ public final class GatewayServer {
     /** Starts everything; the future completes when both ports listen and the first model refresh and revocation round ran. */
     public Future<GatewayServer> start() {
         GatewayConfig.Upstreams up = config.upstreams();
-        java.util.function.Supplier<HttpClientOptions> upstreamOptions = () -> new HttpClientOptions()
+        Supplier<HttpClientOptions> upstreamOptions = () -> new HttpClientOptions()
                 .setKeepAlive(true).setIdleTimeout(0).setDecompressionSupported(false)
                 // Drop pooled connections before the upstream does (uvicorn, under vLLM, closes idle
                 // keep-alive connections after 5 s): reusing one it just closed would fail a request.
