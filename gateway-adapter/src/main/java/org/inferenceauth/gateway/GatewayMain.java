@@ -3,6 +3,7 @@ package org.inferenceauth.gateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
 import org.inferenceauth.gateway.config.ConfigException;
 import org.inferenceauth.gateway.config.GatewayConfig;
@@ -22,9 +23,18 @@ public final class GatewayMain {
             System.exit(2);
             return;
         }
+        Transport transport;
+        try {
+            transport = GatewayTransport.choose(config.transport());
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         // Enough event loops for the API port's servers (Vert.x's default is two per core).
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
-                Math.max(config.eventLoops(), VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)));
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(
+                Math.max(config.eventLoops(), VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)))
+                .withTransport(transport).build();
         GatewayServer gateway = new GatewayServer(vertx, config,
                 new ApiKeyFormatPrecheck(config.keyCache().allowedPrefixes()), System.out);
         Future<GatewayServer> started;
@@ -40,7 +50,7 @@ public final class GatewayMain {
                         + " (management " + config.managementHost() + ":" + g.managementPort() + "), upstreams "
                         // Labels (host:port/path): a URL is never printed whole, in case it carries more than that.
                         + config.upstreams().baseUrls().stream().map(url -> Upstream.of(url).label()).toList()
-                        + ", Keycloak " + config.keycloak().issuer()))
+                        + ", Keycloak " + config.keycloak().issuer() + ", transport " + transport.name()))
                 .onFailure(e -> {
                     System.err.println("Gateway failed to start: " + e.getMessage());
                     vertx.close();

@@ -30,6 +30,7 @@ public record GatewayConfig(
         Optional<ForwardAuthProxy> forwardAuth,
         boolean h2c,
         int eventLoops,
+        Optional<NetworkTransport> transport,
         Duration clientIdleTimeout,
         List<Cidr> trustedProxies,
         boolean accessLogEnabled,
@@ -195,6 +196,7 @@ public record GatewayConfig(
         if (eventLoops > 256) {
             r.problem("GATEWAY_EVENT_LOOPS must be at most 256, got " + eventLoops);
         }
+        Optional<NetworkTransport> transport = r.choice("GATEWAY_TRANSPORT", NetworkTransport.class, "auto");
         List<Cidr> trustedProxies = new ArrayList<>();
         for (String entry : r.list("GATEWAY_TRUSTED_PROXIES")) {
             Cidr.parse(entry).ifPresentOrElse(trustedProxies::add, () -> r.problem(
@@ -235,7 +237,7 @@ public record GatewayConfig(
         if (!r.problems().isEmpty()) {
             throw new ConfigException(r.problems());
         }
-        return new GatewayConfig(host, port, managementHost, managementPort, forwardAuth, h2c, (int) Math.min(eventLoops, 256), clientIdle,
+        return new GatewayConfig(host, port, managementHost, managementPort, forwardAuth, h2c, (int) Math.min(eventLoops, 256), transport, clientIdle,
                 List.copyOf(trustedProxies), accessLog, maxBody, Set.copyOf(extraPaths),
                 upstreams, keycloak, jwt, keyCache, authProtection, rateLimit, usage, migration, serviceCredentials, tls);
     }

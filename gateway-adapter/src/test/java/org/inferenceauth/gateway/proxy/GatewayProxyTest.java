@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.inferenceauth.gateway.testing.ProductionVertx;
 import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
@@ -33,7 +34,7 @@ class GatewayProxyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
+        vertx = ProductionVertx.create();
         keycloak = new FakeKeycloak(vertx).start();
         // Like vLLM started with --api-key: every /v1 call must carry the gateway's upstream key.
         alpha = new DemoUpstream(vertx, List.of("model-a"), Duration.ZERO).requireApiKey("upstream-own-key")

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.inferenceauth.gateway.testing.ProductionVertx;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +34,7 @@ class PrefillDisconnectTest {
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
+        vertx = ProductionVertx.create();
         keycloak = new FakeKeycloak(vertx).start();
         // An upstream that lists one model and never answers a chat completion (an endless prefill).
         prefilling = vertx.createHttpServer().requestHandler(request -> {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.inferenceauth.gateway.testing.ProductionVertx;
 import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
@@ -39,7 +40,7 @@ class StreamFailureSdkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
+        vertx = ProductionVertx.create();
         FakeKeycloak keycloak = new FakeKeycloak(vertx).start();
         DemoUpstream upstream = new DemoUpstream(vertx, List.of("model-a"), Duration.ofMillis(5)).start("127.0.0.1", 0).await();
         gateway = GatewayFixture.start(vertx, GatewayFixture.env(keycloak.issuer(), upstream.baseUrl(), Map.of()));

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.inferenceauth.gateway.testing.ProductionVertx;
 import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
@@ -36,7 +37,7 @@ class StreamingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
+        vertx = ProductionVertx.create();
         FakeKeycloak keycloak = new FakeKeycloak(vertx).start();
         slow = new DemoUpstream(vertx, List.of("model-a"), CHUNK_DELAY).start("127.0.0.1", 0).await();
         gateway = GatewayFixture.start(vertx, GatewayFixture.env(keycloak.issuer(), slow.baseUrl(), Map.of()));

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.inferenceauth.gateway.testing.ProductionVertx;
 import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.gateway.routing.UpstreamAuth;
 import org.inferenceauth.gateway.testing.CapturedLogs;
@@ -35,7 +36,7 @@ class UpstreamAuthTest {
     @BeforeEach
     void start() throws Exception {
         logs = CapturedLogs.errors();
-        vertx = Vertx.vertx();
+        vertx = ProductionVertx.create();
         keycloak = new FakeKeycloak(vertx).start();
         upstream = new DemoUpstream(vertx, List.of("model-a"), Duration.ZERO).requireApiKey("the-right-key")
                 .start("127.0.0.1", 0).await();

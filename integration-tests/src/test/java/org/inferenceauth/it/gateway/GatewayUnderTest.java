@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.inferenceauth.gateway.GatewayServer;
+import org.inferenceauth.gateway.GatewayTransport;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyFormatPrecheck;
 import org.inferenceauth.gateway.config.GatewayConfig;
 import org.inferenceauth.demo.upstream.DemoUpstream;
@@ -34,7 +36,8 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     static final Duration CHUNK_DELAY = Duration.ofMillis(100);
 
-    final Vertx vertx = Vertx.vertx();
+    // The transport the runnable jar picks (io_uring or epoll on Linux), so the end-to-end tests run on what ships.
+    final Vertx vertx = Vertx.builder().withTransport(GatewayTransport.choose(Optional.empty())).build();
     final DemoUpstream alpha;
     final DemoUpstream beta;
     final GatewayServer gateway;
