@@ -1,11 +1,6 @@
 package org.inferenceauth.gateway.proxy;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.buffer.Buffer;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
 
@@ -18,9 +13,9 @@ import java.util.function.UnaryOperator;
  */
 final class SseUsageTap implements UnaryOperator<Buffer> {
 
-    private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LF = {'\n'};
 
     private final boolean removeUsageChunk;
     private final TokenSink sink;
@@ -57,56 +52,27 @@ final class SseUsageTap implements UnaryOperator<Buffer> {
 
     /** Reports the event's usage, if any; whether it is the usage-only chunk. */
     private boolean usageOnly(byte[] bytes, int start, int end) {
-        try (JsonParser parser = JSON.createParser(data(bytes, start, end))) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return false;
-            }
-            boolean noChoices = false;
-            long[] usage = null;
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String key = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (key.equals("choices") && value == JsonToken.START_ARRAY) {
-                    noChoices = parser.nextToken() == JsonToken.END_ARRAY;
-                    if (!noChoices) {
-                        do {
-                            parser.skipChildren();
-                        } while (parser.nextToken() != JsonToken.END_ARRAY);
-                    }
-                } else if (key.equals("usage") && value == JsonToken.START_OBJECT) {
-                    usage = UsageFields.read(parser);
-                } else {
-                    parser.skipChildren();
-                }
-            }
-            if (usage != null) {
-                sink.tokens(usage[0], usage[1]);
-            }
-            return noChoices && usage != null;
-        } catch (IOException | RuntimeException notJson) { // [DONE], comments, an upstream's odd event: passed on
-            return false;
-        }
-    }
-
-    /** The event's data lines' values joined by LF, as an SSE client sees them. */
-    private static byte[] data(byte[] bytes, int start, int end) {
-        ByteArrayOutputStream data = new ByteArrayOutputStream(end - start);
+        UsageScanner event = new UsageScanner(sink);
+        // The data lines' values joined by LF, as an SSE client reads them: scanned in place.
+        boolean first = true;
         int line = start;
-        while (line < end) {
+        while (line < end && !event.done()) {
             int eol = lineEnd(bytes, line, end);
             if (eol - line >= DATA.length && indexOf(bytes, DATA, line, line + DATA.length) == line) {
                 int from = line + DATA.length;
                 if (from < eol && bytes[from] == ' ') {
                     from++;
                 }
-                if (data.size() > 0) {
-                    data.write('\n');
+                if (!first) {
+                    event.scan(LF, 0, 1);
                 }
-                data.write(bytes, from, eol - from);
+                first = false;
+                event.scan(bytes, from, eol);
             }
             line = nextLine(bytes, eol, end);
         }
-        return data.toByteArray();
+        // [DONE], comments, an upstream's odd event: no usage, passed on.
+        return event.usageSeen() && event.choicesEmpty();
     }
 
     /** Just past the blank line ending the event that starts at {@code from}, or -1 if it does not end in these bytes. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("Reading token usage from responses as they pass")
@@ -109,6 +110,45 @@ class UsageTapsTest {
             Buffer garbage = buffer("<html>oops</html>");
             assertThat(new JsonUsageTap(sink).apply(garbage)).isSameAs(garbage);
             assertThat(reported).hasSize(1);
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @DisplayName("counts are what a JSON parser reads: only non-negative integers that fit a long")
+        @CsvSource(delimiter = '|', value = {
+            "{\"usage\":{\"prompt_tokens\":-5,\"completion_tokens\":2.0}}                     | 0 | 0",
+            "{\"usage\":{\"prompt_tokens\":1e3,\"completion_tokens\":99999999999999999999}}    | 0 | 0",
+            "{\"usage\":{\"prompt_tokens\":\"12\",\"completion_tokens\":null}}                 | 0 | 0",
+            "{\"usage\":{\"prompt_tokens\":9223372036854775807,\"completion_tokens\":0}}       | 9223372036854775807 | 0",
+            "{ \"usage\" : { \"prompt_tokens_details\" : {\"prompt_tokens\":5,\"cached_tokens\":1}, \"prompt_tokens\" : 3 , \"completion_tokens\":4 } }  | 3 | 4",
+            "{\"model\":\"m\",\"usage\":{\"completion_tokens\":8,\"total_tokens\":8,\"x\":[1,{\"prompt_tokens\":6}]}} | 0 | 8",
+        })
+        void countsAsJsonReadsThem(String body, long prompt, long completion) {
+            new JsonUsageTap(sink).apply(buffer(body));
+            assertThat(reported).singleElement().satisfies(r -> assertThat(r).containsExactly(prompt, completion));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @DisplayName("no top-level usage object, no report")
+        @ValueSource(strings = {
+            "[{\"usage\":{\"prompt_tokens\":1}}]",
+            "{\"usage\":null,\"data\":{\"usage\":{\"prompt_tokens\":1}}}",
+            "{\"usage\":\"{\\\"prompt_tokens\\\":1}\"}",
+            "{\"choices\":[{\"text\":\"\\\"usage\\\":{\"}],\"note\":\"}\"}",
+            "\"usage\"",
+        })
+        void noTopLevelUsage(String body) {
+            new JsonUsageTap(sink).apply(buffer(body));
+            assertThat(reported).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a count split between two buffers is read whole")
+        void countAcrossBuffers() {
+            JsonUsageTap tap = new JsonUsageTap(sink);
+            tap.apply(buffer("{\"usage\":{\"prompt_to"));
+            tap.apply(buffer("kens\":12"));
+            tap.apply(buffer("34,\"completion_tokens\":5}}"));
+            assertThat(reported).singleElement().satisfies(r -> assertThat(r).containsExactly(1234, 5));
         }
     }
 }
