@@ -232,6 +232,9 @@ public final class GatewayServer {
         HttpServerOptions options = new HttpServerOptions()
                 // gzip would hold back small SSE chunks; curl sends Expect: 100-continue for bodies > 1 KiB.
                 .setCompressionSupported(false).setHandle100ContinueAutomatically(true)
+                // No WebSocket is ever accepted here: with no compression offered, Netty's WebSocket extension
+                // handler stays out of the pipeline, which it would otherwise cross twice per request.
+                .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
                 .setHttp2ClearTextEnabled(config.h2c())
                 // Connections nobody uses are closed; longer than the upstream's, so a slow prefill is not cut.
                 .setIdleTimeout((int) config.clientIdleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
