@@ -31,9 +31,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A MEASUREMENT, not a test of speed: 1,000 sequential introspection calls over one keep-alive
  * connection on loopback (gateway authenticated by client secret, then by its service-account
- * bearer token), then 4 clients in parallel, each after a warm-up. Prints p50/p99 and
+ * bearer token), then 4 clients in parallel, each after a warm-up, then a floor: Keycloak's
+ * discovery document fetched the same way, which does nothing of ours. Prints p50/p99 and
  * throughput and writes them to {@code target/introspection-latency-<db>.txt}, with the machine's
- * load and, on PostgreSQL, Keycloak's database activity per call ({@link DatabaseActivity}). It
+ * load, what each call cost ({@link MachineCosts}: CPU of Keycloak and of the clients, busy cores,
+ * Keycloak's GC pauses) and, on PostgreSQL, Keycloak's database activity per call ({@link DatabaseActivity}). It
  * asserts only that every answer was correct; times vary with the machine and are never asserted.
  * To profile the server meanwhile, run it with
  * {@code JAVA_OPTS_APPEND=-XX:StartFlightRecording=filename=/tmp/kc.jfr,settings=profile} in the
@@ -44,8 +46,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class IntrospectionLatencyProbeIT {
 
     static final int CALLS = 1_000;
-    static final int WARM_UP = 200;
+    /** Calls before each measurement, on its own connection(s). */
+    static final int WARM_UP = 2_000;
+    /**
+     * Calls of each kind (Basic, bearer, discovery) by {@value #PARALLEL_CLIENTS} clients before any
+     * measurement. Why: C2 compiles a method after 5,000 to 15,000 invocations, and a profile with
+     * 200 warm-up calls showed Keycloak's JIT compiling request-path methods (hundreds of ms of one
+     * of the two cores) during the measurements. On PostgreSQL, same code, 2,000 warm-up calls
+     * only: sequential p50 1.24 ms, 4-caller p99 11.1 ms; with these first: 0.65 ms and 7.6 ms.
+     */
+    static final int JIT_WARM_UP = 10_000;
     static final int PARALLEL_CLIENTS = 4;
+    private static final String ACTIVE = "{\"active\":true";
+    private static final String DISCOVERY = "{\"";
 
     @Test
     @DisplayName("1,000 keep-alive introspection calls of a valid key")
@@ -62,64 +75,75 @@ class IntrospectionLatencyProbeIT {
                 .timeout(Duration.ofSeconds(10))
                 .build();
 
-        run(http, request, WARM_UP);
-        String load = loadAverage();
-        Optional<DatabaseActivity> database = DatabaseActivity.of(keycloak);
-        Map<String, Long> beforeSequential = database.isPresent() ? database.get().snapshot() : Map.of();
-        long started = System.nanoTime();
-        long[] sequential = run(http, request, CALLS);
-        double sequentialSeconds = (System.nanoTime() - started) / 1e9;
-        Map<String, Long> afterSequential = database.isPresent() ? database.get().snapshot() : Map.of();
-
         String bearer = IntrospectionIT.clientToken(keycloak, TestRealm.GATEWAY_CLIENT, TestRealm.GATEWAY_SECRET);
         HttpRequest withBearer = HttpRequest.newBuilder(request.uri()).header("Authorization", "Bearer " + bearer)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("token=" + key)).timeout(Duration.ofSeconds(10)).build();
+        // The floor: Keycloak's cheapest realm endpoint, measured as introspection is. What
+        // introspection adds to it is ours; its own tail is the machine's (scheduling, GC, loopback).
+        HttpRequest discovery = HttpRequest.newBuilder(URI.create(keycloak.getIssuer(TestRealm.REALM)
+                + "/.well-known/openid-configuration")).timeout(Duration.ofSeconds(10)).GET().build();
+        for (HttpRequest kind : List.of(request, withBearer, discovery)) {
+            warmUp(kind, kind == discovery ? DISCOVERY : ACTIVE);
+        }
+
+        run(http, request, WARM_UP);
+        String load = loadAverage();
+        Optional<DatabaseActivity> database = DatabaseActivity.of(keycloak);
+        MachineCosts machine = MachineCosts.of(keycloak);
+        Map<String, Long> beforeSequential = snapshot(database);
+        MachineCosts.Sample costs = machine.sample();
+        long started = System.nanoTime();
+        long[] sequential = run(http, request, CALLS);
+        double sequentialSeconds = (System.nanoTime() - started) / 1e9;
+        String sequentialCosts = MachineCosts.perCall(costs, machine.sample(), CALLS);
+        Map<String, Long> afterSequential = snapshot(database);
+
         run(http, withBearer, WARM_UP);
+        Map<String, Long> beforeBearer = snapshot(database);
+        costs = machine.sample();
         long bearerStarted = System.nanoTime();
         long[] sequentialBearer = run(http, withBearer, CALLS);
         double bearerSeconds = (System.nanoTime() - bearerStarted) / 1e9;
+        String bearerCosts = MachineCosts.perCall(costs, machine.sample(), CALLS);
+        Map<String, Long> afterBearer = snapshot(database);
 
-        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CLIENTS);
-        Map<String, Long> beforeParallel = database.isPresent() ? database.get().snapshot() : Map.of();
-        // Each client warms its own connection up, then all start together (the clock with them).
-        CyclicBarrier start = new CyclicBarrier(PARALLEL_CLIENTS + 1);
-        List<Future<long[]>> clients = new ArrayList<>();
-        for (int i = 0; i < PARALLEL_CLIENTS; i++) {
-            HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            clients.add(pool.submit(() -> {
-                run(own, request, WARM_UP / PARALLEL_CLIENTS);
-                start.await();
-                return run(own, request, CALLS / PARALLEL_CLIENTS);
-            }));
-        }
-        start.await();
-        started = System.nanoTime();
-        List<Long> parallel = new ArrayList<>();
-        for (Future<long[]> client : clients) {
-            Arrays.stream(client.get()).forEach(parallel::add);
-        }
-        double parallelSeconds = (System.nanoTime() - started) / 1e9;
-        pool.shutdown();
-        Map<String, Long> afterParallel = database.isPresent() ? database.get().snapshot() : Map.of();
-        long[] parallelNanos = parallel.stream().mapToLong(Long::longValue).toArray();
+        Map<String, Long> beforeParallel = snapshot(database);
+        Parallel parallel = parallel(request, ACTIVE, machine);
+        Map<String, Long> afterParallel = snapshot(database);
+        run(http, discovery, DISCOVERY, WARM_UP);
+        Parallel floor = parallel(discovery, DISCOVERY, machine);
+        long[] parallelNanos = parallel.nanos();
+        long[] floorNanos = floor.nanos();
 
         String report = String.format(
-                "MEASUREMENT introspection on %s, loopback, keep-alive, valid key, %d calls after %d warm-up:%n"
+                "MEASUREMENT introspection on %s, loopback, keep-alive, valid key, %d calls after %d warm-up"
+                        + " (and %,d of each kind by %d clients first, for the JIT):%n"
                         + "  sequential, client secret (Basic): p50 %.2f ms, p99 %.2f ms, max %.2f ms, throughput %.0f req/s%n"
-                        + "  sequential, service-account bearer: p50 %.2f ms, p99 %.2f ms, throughput %.0f req/s%n"
+                        + "    %s%n"
+                        + "  sequential, service-account bearer: p50 %.2f ms, p99 %.2f ms, max %.2f ms, throughput %.0f req/s%n"
+                        + "    %s%n"
                         + "  %d parallel clients (Basic): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms,"
                         + " throughput %.0f req/s%n"
+                        + "    %s%n"
+                        + "  floor, %d parallel clients of GET .well-known/openid-configuration: p50 %.2f ms, p90 %.2f ms,"
+                        + " p99 %.2f ms, max %.2f ms, throughput %.0f req/s%n"
+                        + "    %s%n"
                         + "  load average before: %s%n",
-                keycloak.getDatabase(), CALLS, WARM_UP,
+                keycloak.getDatabase(), CALLS, WARM_UP, JIT_WARM_UP, PARALLEL_CLIENTS,
                 percentile(sequential, 50), percentile(sequential, 99), percentile(sequential, 100),
-                CALLS / sequentialSeconds,
-                percentile(sequentialBearer, 50), percentile(sequentialBearer, 99), CALLS / bearerSeconds,
+                CALLS / sequentialSeconds, sequentialCosts,
+                percentile(sequentialBearer, 50), percentile(sequentialBearer, 99),
+                percentile(sequentialBearer, 100), CALLS / bearerSeconds, bearerCosts,
                 PARALLEL_CLIENTS, percentile(parallelNanos, 50), percentile(parallelNanos, 90),
-                percentile(parallelNanos, 99), percentile(parallelNanos, 100), CALLS / parallelSeconds, load);
+                percentile(parallelNanos, 99), percentile(parallelNanos, 100), CALLS / parallel.seconds(), parallel.costs(),
+                PARALLEL_CLIENTS, percentile(floorNanos, 50), percentile(floorNanos, 90), percentile(floorNanos, 99),
+                percentile(floorNanos, 100), CALLS / floor.seconds(), floor.costs(), load);
         if (database.isPresent()) {
             report += "  PostgreSQL activity of Keycloak's database, sequential (Basic):\n"
                     + DatabaseActivity.perCall(beforeSequential, afterSequential, CALLS)
+                    + "  PostgreSQL activity, sequential (bearer):\n"
+                    + DatabaseActivity.perCall(beforeBearer, afterBearer, CALLS)
                     + "  PostgreSQL activity, " + PARALLEL_CLIENTS + " parallel clients (warm-up included):\n"
                     + DatabaseActivity.perCall(beforeParallel, afterParallel, CALLS + WARM_UP);
         }
@@ -128,15 +152,66 @@ class IntrospectionLatencyProbeIT {
         Files.writeString(Path.of("target", "introspection-latency-" + db + ".txt"), report);
     }
 
-    /** Nanoseconds per call; fails if any answer is not an active introspection. */
+    /** {@link #PARALLEL_CLIENTS} clients, each on its own connection after its own warm-up, started together. */
+    private static Parallel parallel(HttpRequest request, String expectedStart, MachineCosts machine) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CLIENTS);
+        CyclicBarrier start = new CyclicBarrier(PARALLEL_CLIENTS + 1);
+        List<Future<long[]>> clients = new ArrayList<>();
+        for (int i = 0; i < PARALLEL_CLIENTS; i++) {
+            HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            clients.add(pool.submit(() -> {
+                run(own, request, expectedStart, WARM_UP / PARALLEL_CLIENTS);
+                start.await();
+                return run(own, request, expectedStart, CALLS / PARALLEL_CLIENTS);
+            }));
+        }
+        start.await();
+        MachineCosts.Sample costs = machine.sample();
+        long started = System.nanoTime();
+        List<Long> nanos = new ArrayList<>();
+        for (Future<long[]> client : clients) {
+            Arrays.stream(client.get()).forEach(nanos::add);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String spent = MachineCosts.perCall(costs, machine.sample(), CALLS);
+        pool.shutdown();
+        return new Parallel(nanos.stream().mapToLong(Long::longValue).toArray(), seconds, spent);
+    }
+
+    /** {@value #JIT_WARM_UP} calls by {@value #PARALLEL_CLIENTS} clients, untimed. */
+    private static void warmUp(HttpRequest request, String expectedStart) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CLIENTS);
+        List<Future<long[]>> clients = new ArrayList<>();
+        for (int i = 0; i < PARALLEL_CLIENTS; i++) {
+            HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            clients.add(pool.submit(() -> run(own, request, expectedStart, JIT_WARM_UP / PARALLEL_CLIENTS)));
+        }
+        for (Future<long[]> client : clients) {
+            client.get();
+        }
+        pool.shutdown();
+    }
+
+    /** Each call's time in nanoseconds, the wall-clock time of them all, and what they cost ({@link MachineCosts}). */
+    private record Parallel(long[] nanos, double seconds, String costs) {}
+
+    private static Map<String, Long> snapshot(Optional<DatabaseActivity> database) throws Exception {
+        return database.isPresent() ? database.get().snapshot() : Map.of();
+    }
+
     private static long[] run(HttpClient http, HttpRequest request, int calls) throws Exception {
+        return run(http, request, ACTIVE, calls);
+    }
+
+    /** Nanoseconds per call; fails if any answer is not a 200 starting with {@code expectedStart}. */
+    private static long[] run(HttpClient http, HttpRequest request, String expectedStart, int calls) throws Exception {
         long[] nanos = new long[calls];
         for (int i = 0; i < calls; i++) {
             long start = System.nanoTime();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             nanos[i] = System.nanoTime() - start;
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.body()).startsWith("{\"active\":true");
+            assertThat(response.body()).startsWith(expectedStart);
         }
         return nanos;
     }

@@ -1,0 +1,120 @@
+package org.inferenceauth.it.apikeys;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.inferenceauth.testkit.KeycloakServer;
+
+/**
+ * Where a measurement's time went on the machine, read from outside Keycloak: the CPU time of its
+ * process tree and of this test JVM (the clients), how busy all cores were ({@code /proc/stat}),
+ * and Keycloak's garbage-collection pauses (its Micrometer metrics on the management port). Why:
+ * with clients and server on two cores, each call's latency is mostly waiting for a core, so a
+ * percentile means little without what the calls and everything else cost.
+ */
+final class MachineCosts {
+
+    /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+    private static final double TICKS = 100.0;
+
+    /** The counters at one moment; two make a window ({@link #perCall}). */
+    record Sample(long nanos, double keycloakCpu, double clientCpu, double busyCores, double idleCores,
+                  double gcPauses, double gcPauseSeconds) {}
+
+    private final KeycloakServer keycloak;
+    private final long pid;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private MachineCosts(KeycloakServer keycloak, long pid) {
+        this.keycloak = keycloak;
+        this.pid = pid;
+    }
+
+    /** Keycloak runs as the testkit's child process; its pid file is in the distribution. */
+    static MachineCosts of(KeycloakServer keycloak) throws IOException {
+        Path pidFile = Path.of(System.getProperty("keycloak.dist")).resolve("keycloak.pid");
+        return new MachineCosts(keycloak, Long.parseLong(Files.readString(pidFile).trim()));
+    }
+
+    Sample sample() throws Exception {
+        double[] machine = machine();
+        double[] gc = gcPauses();
+        return new Sample(System.nanoTime(), keycloakCpu(),
+                ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime() / 1e9,
+                machine[0], machine[1], gc[0], gc[1]);
+    }
+
+    /** One report line: CPU per call of Keycloak and of the clients, the machine's busy share, GC pauses. */
+    static String perCall(Sample from, Sample to, int calls) {
+        double busy = to.busyCores() - from.busyCores();
+        double idle = to.idleCores() - from.idleCores();
+        double pauses = to.gcPauses() - from.gcPauses();
+        return String.format(Locale.ROOT, "Keycloak CPU %.2f ms/call, clients' CPU %.2f ms/call, all cores %.0f%% busy,"
+                        + " Keycloak GC: %.0f pauses, %.1f ms in all",
+                (to.keycloakCpu() - from.keycloakCpu()) * 1000 / calls, (to.clientCpu() - from.clientCpu()) * 1000 / calls,
+                busy + idle > 0 ? 100 * busy / (busy + idle) : Double.NaN, pauses,
+                (to.gcPauseSeconds() - from.gcPauseSeconds()) * 1000);
+    }
+
+    /** utime + stime of Keycloak's process and its descendants (kc.sh runs java as a child). */
+    private double keycloakCpu() {
+        List<ProcessHandle> tree = new ArrayList<>();
+        ProcessHandle.of(pid).ifPresent(root -> {
+            tree.add(root);
+            root.descendants().forEach(tree::add);
+        });
+        long ticks = 0;
+        for (ProcessHandle process : tree) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            } catch (IOException | RuntimeException e) {
+                // a process that just ended
+            }
+        }
+        return ticks / TICKS;
+    }
+
+    /** Busy and idle core-seconds of the whole machine since boot (first line of /proc/stat). */
+    private static double[] machine() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+            if (i != 4 && i != 5) {
+                busy += Long.parseLong(f[i]);
+            }
+        }
+        return new double[] {busy / TICKS, (Long.parseLong(f[4]) + Long.parseLong(f[5])) / TICKS};
+    }
+
+    /** Count and total seconds of Keycloak's GC pauses ({@code jvm_gc_pause_seconds}); NaN without metrics. */
+    private double[] gcPauses() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(keycloak.getManagementUrl() + "/metrics"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        double count = 0;
+        double seconds = 0;
+        for (String line : response.body().lines().toList()) {
+            double value = line.startsWith("jvm_gc_pause_seconds_") ? Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) : 0;
+            if (line.startsWith("jvm_gc_pause_seconds_count")) {
+                count += value;
+            } else if (line.startsWith("jvm_gc_pause_seconds_sum")) {
+                seconds += value;
+            }
+        }
+        return new double[] {count, seconds};
+    }
+}
