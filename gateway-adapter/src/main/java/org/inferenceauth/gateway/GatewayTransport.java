@@ -11,8 +11,8 @@ public final class GatewayTransport {
 
     /**
      * The transport to run on. Asked for by name, it must load (an operator who chose io_uring wants to
-     * know it is not in use); unset, the native ones are tried in order of measured throughput and NIO
-     * is the fallback (a kernel or seccomp profile without them, another CPU architecture).
+     * know it is not in use); unset, io_uring where it loads, else NIO (a kernel before 5.14, a
+     * container's seccomp profile that forbids io_uring, another operating system).
      */
     public static Transport choose(Optional<NetworkTransport> asked) {
         if (asked.isPresent()) {
@@ -23,17 +23,11 @@ public final class GatewayTransport {
             }
             return transport;
         }
-        for (Transport candidate : new Transport[] {Transport.IO_URING, Transport.EPOLL}) {
-            if (candidate != null && candidate.available()) {
-                return candidate;
-            }
-        }
-        return Transport.NIO;
+        return Transport.IO_URING.available() ? Transport.IO_URING : Transport.NIO;
     }
 
     private static Transport of(NetworkTransport transport) {
         return switch (transport) {
-            case EPOLL -> Transport.EPOLL;
             case IO_URING -> Transport.IO_URING;
             case NIO -> Transport.NIO;
         };
