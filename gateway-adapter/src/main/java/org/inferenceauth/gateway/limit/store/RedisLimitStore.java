@@ -10,6 +10,8 @@ import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,18 +19,22 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Limits in Redis, shared by every gateway replica: a request's admission is one Lua script (every
- * window, counter and slot of every payer looked at, and taken only if all allow) and its settlement
- * another ({@link RedisScripts}). Rolling windows are token buckets in hashes, calendar counters plain
+ * Limits in Redis, shared by every gateway replica: a request's admission (every window, counter and
+ * slot of every payer looked at, and taken only if all allow) and its settlement are parts of a Lua
+ * script run ({@link RedisScripts#BATCH}) that carries every call this replica had waiting while the
+ * previous run was out ({@link Batches}): under load, one run for many calls, each decided exactly as
+ * if alone. Rolling windows are token buckets in hashes, calendar counters plain
  * integers that expire after their window, and concurrency slots leases in a sorted set that the
  * holding replica renews every third of {@code leaseTtl}, so the slots of a replica that died expire
  * instead of leaking. The keys of one admission are used together in one script: on Redis Cluster
@@ -62,6 +68,8 @@ public final class RedisLimitStore implements LimitStore {
     private final String replica = UUID.randomUUID().toString();
     private final AtomicLong leaseCount = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Duration timeout;
+    private final Batches batches = new Batches();
     /** This replica's leases: Redis key → lease ids, renewed until released. */
     private final Map<String, Set<String>> leases = new ConcurrentHashMap<>();
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -77,6 +85,7 @@ public final class RedisLimitStore implements LimitStore {
     public RedisLimitStore(String url, Duration timeout, String prefix, Duration leaseTtl, LocalLimitStore fallback,
                            StoreHealth health) {
         this.prefix = prefix;
+        this.timeout = timeout;
         this.leaseTtl = leaseTtl;
         this.leaseTtlMillis = Long.toString(leaseTtl.toMillis());
         this.leaseTtlBytes = bytes(leaseTtlMillis);
@@ -101,46 +110,29 @@ public final class RedisLimitStore implements LimitStore {
 
     @Override
     public CompletionStage<Outcome[]> admit(List<Op> ops) {
-        int n = ops.size();
-        byte[][] keys = new byte[n][];
-        byte[][] args = new byte[4 * n][];
-        String[] names = new String[n];
-        String[] leaseIds = null;
-        for (int i = 0; i < n; i++) {
-            Op op = ops.get(i);
-            Op.Encoded encoded = op.encoded(prefix);
-            keys[i] = encoded.key();
-            names[i] = encoded.name();
-            System.arraycopy(encoded.args(), 0, args, 4 * i, 4);
-            if (op.kind() == Op.Kind.SLOT) {
-                if (leaseIds == null) {
-                    leaseIds = new String[n];
-                }
-                leaseIds[i] = replica + ":" + leaseCount.incrementAndGet();
-                args[4 * i + 2] = leaseTtlBytes;
-                args[4 * i + 3] = bytes(leaseIds[i]);
-            }
+        Admission admission = new Admission(ops);
+        if (!batches.submit(admission)) {
+            admission.done.complete(fallback(ops));
         }
-        String[] leaseOf = leaseIds;
-        return guarded(() -> RedisScripts.ADMIT.<byte[], byte[], List<Long>>run(scripts, keys, args),
-                answer -> outcomes(ops, names, leaseOf, answer), () -> fallback(ops));
+        return admission.done;
     }
 
-    private Outcome[] outcomes(List<Op> ops, String[] keys, String[] leaseIds, List<Long> answer) {
+    /** A request's outcomes from the batch's answer, its operations' triples starting at {@code at}. */
+    private Outcome[] outcomes(List<Op> ops, String[] keys, String[] leaseIds, List<Long> answer, int at) {
         Outcome[] outcomes = new Outcome[ops.size()];
         boolean admitted = true;
         for (int i = 0; i < outcomes.length; i++) {
-            admitted &= answer.get(3 * i) == 1L;
+            admitted &= answer.get(at + 3 * i) == 1L;
         }
         for (int i = 0; i < outcomes.length; i++) {
-            boolean allowed = answer.get(3 * i) == 1L;
-            long value = answer.get(3 * i + 1);
+            boolean allowed = answer.get(at + 3 * i) == 1L;
+            long value = answer.get(at + 3 * i + 1);
             if (ops.get(i).kind() == Op.Kind.SLOT) {
                 // Taken only when every operation allowed: otherwise nothing was written.
                 outcomes[i] = !allowed ? Outcome.FULL
                         : admitted ? Outcome.granted(lease(keys[i], leaseIds[i])) : Outcome.allowed(0);
             } else {
-                outcomes[i] = allowed ? Outcome.allowed(value) : Outcome.refused(value, answer.get(3 * i + 2));
+                outcomes[i] = allowed ? Outcome.allowed(value) : Outcome.refused(value, answer.get(at + 3 * i + 2));
             }
         }
         return outcomes;
@@ -225,29 +217,15 @@ public final class RedisLimitStore implements LimitStore {
                 slot.release(); // a fallback slot of this replica
             }
         }
-        int leaseCount = ours == null ? 0 : ours.size();
-        int chargeCount = units > 0 ? charges.size() : 0;
-        if (leaseCount + chargeCount == 0) {
+        if (ours == null && (units <= 0 || charges.isEmpty())) {
             return DONE;
         }
-        byte[][] keys = new byte[leaseCount + chargeCount][];
-        byte[][] args = new byte[1 + 4 * keys.length][];
-        args[0] = bytes(Long.toString(units));
-        for (int i = 0; i < chargeCount; i++) {
-            Op.Encoded encoded = charges.get(i).encoded(prefix);
-            keys[i] = encoded.key();
-            System.arraycopy(encoded.args(), 0, args, 1 + 4 * i, 4);
-        }
-        for (int j = 0; j < leaseCount; j++) {
-            int i = chargeCount + j;
-            keys[i] = bytes(ours.get(j).redisKey);
-            args[1 + 4 * i] = RELEASE;
-            args[2 + 4 * i] = bytes(ours.get(j).id);
-            args[3 + 4 * i] = NOTHING;
-            args[4 + 4 * i] = NOTHING;
-        }
         // While Redis is down the tokens are not charged (fail open) and the leases expire on their own.
-        return guarded(() -> RedisScripts.SETTLE.<byte[], byte[], Long>run(scripts, keys, args), done -> null, () -> null);
+        Settlement settlement = new Settlement(units > 0 ? charges : List.of(), units, ours == null ? List.of() : ours);
+        if (!batches.submit(settlement)) {
+            return DONE;
+        }
+        return settlement.done;
     }
 
     @Override
@@ -282,6 +260,206 @@ public final class RedisLimitStore implements LimitStore {
         });
     }
 
+    /** A request's admission waiting for its batch: its operations, and lease ids for its slots. */
+    private final class Admission {
+        final List<Op> ops;
+        final String[] names;
+        final String[] leaseIds;
+        final CompletableFuture<Outcome[]> done = new CompletableFuture<>();
+
+        Admission(List<Op> ops) {
+            this.ops = ops;
+            this.names = new String[ops.size()];
+            String[] ids = null;
+            for (int i = 0; i < names.length; i++) {
+                Op op = ops.get(i);
+                names[i] = op.encoded(prefix).name();
+                if (op.kind() == Op.Kind.SLOT) {
+                    if (ids == null) {
+                        ids = new String[names.length];
+                    }
+                    ids[i] = replica + ":" + leaseCount.incrementAndGet();
+                }
+            }
+            this.leaseIds = ids;
+        }
+    }
+
+    /** A request's settlement waiting for its batch: the units to charge, the leases to release. */
+    private record Settlement(List<Op> charges, long units, List<Lease> leases, CompletableFuture<Void> done) {
+        Settlement(List<Op> charges, long units, List<Lease> leases) {
+            this(charges, units, leases, new CompletableFuture<>());
+        }
+    }
+
+    /**
+     * Sends what waits as one script run ({@link RedisScripts#BATCH}), at most {@link #MAX_RUNS} runs
+     * out at a time: at low load each call goes at once, as alone; under load everything that came
+     * while the runs were out goes in the next one, settlements first (summed per key), then admissions in arrival order. So Redis
+     * reads and writes each key once per run, and both sides pay one command per run, not per call.
+     */
+    private final class Batches {
+        /** Calls per run at most: bounds a run's arguments (Lua's unpack) and time in Redis. */
+        static final int MAX_CALLS = 128;
+        /**
+         * Runs out at once: two, so that a call never waits behind the previous call's settlement at low
+         * load (one connection, in order: Redis runs them as sent).
+         */
+        static final int MAX_RUNS = 2;
+
+        private final ConcurrentLinkedQueue<Object> waiting = new ConcurrentLinkedQueue<>();
+        /** Runs out now: at most {@link #MAX_RUNS}. */
+        private final AtomicInteger running = new AtomicInteger();
+        private final AtomicLong runs = new AtomicLong();
+
+        /** Queues a call; false when the store is closed (the caller answers as if Redis were down). */
+        boolean submit(Object call) {
+            if (closed.get()) {
+                return false;
+            }
+            waiting.add(call);
+            drain();
+            return true;
+        }
+
+        /** Nothing waiting and no run out. */
+        boolean idle() {
+            return waiting.isEmpty() && running.get() == 0;
+        }
+
+        /** Whoever finds a run free sends the next one; a run's end sends what came meanwhile. */
+        private void drain() {
+            while (!waiting.isEmpty()) {
+                int out = running.get();
+                if (out >= MAX_RUNS) {
+                    return; // a run out will drain when it ends
+                }
+                if (!running.compareAndSet(out, out + 1)) {
+                    continue;
+                }
+                List<Admission> admissions = new ArrayList<>();
+                List<Settlement> settlements = new ArrayList<>();
+                Object call;
+                while (admissions.size() + settlements.size() < MAX_CALLS && (call = waiting.poll()) != null) {
+                    if (call instanceof Admission admission) {
+                        admissions.add(admission);
+                    } else {
+                        settlements.add((Settlement) call);
+                    }
+                }
+                if (admissions.isEmpty() && settlements.isEmpty()) {
+                    running.decrementAndGet();
+                    continue;
+                }
+                send(admissions, settlements).whenComplete((ignored, error) -> {
+                    running.decrementAndGet();
+                    drain();
+                });
+            }
+        }
+
+        private CompletionStage<Void> send(List<Admission> admissions, List<Settlement> settlements) {
+            // Settlements summed per key: n requests' tokens on one window are one charge.
+            Map<String, Op> charged = new LinkedHashMap<>();
+            Map<String, long[]> units = new HashMap<>();
+            int releases = 0;
+            for (Settlement settlement : settlements) {
+                for (Op op : settlement.charges) {
+                    String name = op.encoded(prefix).name();
+                    charged.putIfAbsent(name, op);
+                    units.computeIfAbsent(name, k -> new long[1])[0] += settlement.units;
+                }
+                releases += settlement.leases.size();
+            }
+            int settling = charged.size() + releases;
+            int keyCount = settling;
+            for (Admission admission : admissions) {
+                keyCount += admission.ops.size();
+            }
+            int base = 2 + admissions.size();
+            byte[][] keys = new byte[keyCount][];
+            byte[][] args = new byte[base + 5 * keyCount][];
+            args[0] = bytes(Integer.toString(settling));
+            args[1] = bytes(Integer.toString(admissions.size()));
+            int k = 0;
+            for (Map.Entry<String, Op> entry : charged.entrySet()) {
+                Op.Encoded encoded = entry.getValue().encoded(prefix);
+                put(keys, args, base, k++, encoded.key(), encoded.args(), bytes(Long.toString(units.get(entry.getKey())[0])));
+            }
+            for (Settlement settlement : settlements) {
+                for (Lease lease : settlement.leases) {
+                    put(keys, args, base, k++, bytes(lease.redisKey), RELEASE, bytes(lease.id));
+                }
+            }
+            for (int r = 0; r < admissions.size(); r++) {
+                Admission admission = admissions.get(r);
+                args[2 + r] = bytes(Integer.toString(admission.ops.size()));
+                for (int i = 0; i < admission.ops.size(); i++) {
+                    Op.Encoded encoded = admission.ops.get(i).encoded(prefix);
+                    if (admission.leaseIds != null && admission.leaseIds[i] != null) {
+                        put(keys, args, base, k, encoded.key(), encoded.args(), bytes(admission.leaseIds[i]));
+                        args[base + 5 * k + 3] = leaseTtlBytes;
+                    } else {
+                        put(keys, args, base, k, encoded.key(), encoded.args(), NOTHING);
+                    }
+                    k++;
+                }
+            }
+            runs.incrementAndGet();
+            CompletionStage<List<Long>> run;
+            try {
+                run = RedisScripts.BATCH.<byte[], byte[], List<Long>>run(scripts, keys, args);
+            } catch (RuntimeException refusedAtOnce) {
+                run = CompletableFuture.failedFuture(refusedAtOnce);
+            }
+            return run.handle((answer, error) -> {
+                if (error != null) {
+                    health.failed(error);
+                    admissions.forEach(admission -> admission.done.complete(fallback(admission.ops)));
+                } else {
+                    health.answered();
+                    int at = 0;
+                    for (Admission admission : admissions) {
+                        try {
+                            admission.done.complete(outcomes(admission.ops, admission.names, admission.leaseIds, answer, at));
+                        } catch (RuntimeException e) {
+                            admission.done.completeExceptionally(e);
+                        }
+                        at += 3 * admission.ops.size();
+                    }
+                }
+                settlements.forEach(settlement -> settlement.done.complete(null));
+                return null;
+            });
+        }
+
+        /** Key {@code k}'s five arguments: kind, {@code x}, then the operation's three numbers. */
+        private static void put(byte[][] keys, byte[][] args, int base, int k, byte[] key, byte[][] op, byte[] x) {
+            keys[k] = key;
+            int o = base + 5 * k;
+            args[o] = op[0];
+            args[o + 1] = x;
+            args[o + 2] = op[1];
+            args[o + 3] = op[2];
+            args[o + 4] = op[3];
+        }
+
+        private static void put(byte[][] keys, byte[][] args, int base, int k, byte[] key, byte[] kind, byte[] x) {
+            keys[k] = key;
+            int o = base + 5 * k;
+            args[o] = kind;
+            args[o + 1] = x;
+            args[o + 2] = NOTHING;
+            args[o + 3] = NOTHING;
+            args[o + 4] = NOTHING;
+        }
+    }
+
+    /** Script runs sent so far (tests: calls that waited together went in one). */
+    long runs() {
+        return batches.runs.get();
+    }
+
     /** Runs a store call: its answer mapped, or {@code whenDown} when Redis failed (counted, logged once). */
     private <T, R> CompletionStage<R> guarded(Supplier<CompletionStage<T>> call, Function<T, R> map, Supplier<R> whenDown) {
         if (closed.get()) {
@@ -306,6 +484,11 @@ public final class RedisLimitStore implements LimitStore {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            // What is queued still goes (settlements are never dropped while Redis answers); new calls are not queued.
+            long deadline = System.nanoTime() + 2 * timeout.toNanos();
+            while (!batches.idle() && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
             renewer.shutdownNow();
             connection.close();
             scriptConnection.close();

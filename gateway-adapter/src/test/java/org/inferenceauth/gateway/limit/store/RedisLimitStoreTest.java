@@ -188,6 +188,73 @@ class RedisLimitStoreTest {
         assertThat(store.inUse("x:slots:m").toCompletableFuture().join()).isZero();
     }
 
+
+    @Test
+    @DisplayName("calls arriving while a run is out go together in one script run, each decided as if alone, in order")
+    void batchedAdmissionsInOrder() {
+        RedisLimitStore store = replica();
+        Op window = Op.take("b:rpm", new Window(100, 1, Duration.ofHours(1)));
+        Op counter = Op.count("b:req:d", 3, Duration.ofDays(2));
+        List<CompletableFuture<Outcome[]>> calls = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            calls.add(store.admit(List.of(window, counter)).toCompletableFuture());
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+
+        for (int i = 0; i < calls.size(); i++) {
+            assertThat(allAllowed(calls.get(i).join())).as("call %d", i).isEqualTo(i < 3);
+        }
+        assertThat(calls.get(2).join()[0].value()).as("what the third call left in the window").isEqualTo(97L);
+        assertThat(calls.get(39).join()[1].value()).as("a refused call sees the counter at its limit").isEqualTo(3L);
+        assertThat(store.runs()).as("40 calls in a few script runs, not 40").isLessThan(20);
+        assertThat(store.peek(Op.peek("b:rpm", window.window())).toCompletableFuture().join().remaining())
+                .as("refused calls took nothing").isEqualTo(97L);
+        assertThat(store.read("b:req:d").toCompletableFuture().join()).isEqualTo(3L);
+    }
+
+    @Test
+    @DisplayName("batched settlements from two replicas are summed per key and none is lost, also when a replica closes at once")
+    void batchedSettlementsAddUp() throws Exception {
+        RedisLimitStore one = replica();
+        RedisLimitStore two = replica();
+        Window tpm = new Window(1_000_000, 1, Duration.ofHours(1));
+        List<Op> charges = List.of(Op.charge("s:tpm", tpm), Op.add("s:tok:d", Duration.ofDays(2)));
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            RedisLimitStore store = i % 2 == 0 ? one : two;
+            calls.add(CompletableFuture.runAsync(() -> store.settle(List.of(), charges, 7), threads));
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        threads.shutdown();
+        one.close(); // queued settlements still go before the connection closes
+        two.close();
+
+        RedisLimitStore reader = replica();
+        assertThat(reader.read("s:tok:d").toCompletableFuture().join()).isEqualTo(2100L);
+        assertThat(reader.peek(Op.peek("s:tpm", tpm)).toCompletableFuture().join().remaining()).isEqualTo(1_000_000L - 2100);
+        assertThat(one.runs() + two.runs()).as("300 settlements in fewer runs").isLessThan(300);
+    }
+
+    @Test
+    @DisplayName("a released slot is free for the next call even when both wait for the same run")
+    void releaseBeforeAdmissionInOneRun() {
+        RedisLimitStore store = replica();
+        Op slot = Op.slot("r:slots:m", 1);
+        Outcome[] first = admit(store, List.of(slot));
+        assertThat(first[0].slot()).isNotNull();
+
+        CompletableFuture<Void> released = store.settle(List.of(first[0].slot()), List.of(), 0).toCompletableFuture();
+        CompletableFuture<Outcome[]> next = store.admit(List.of(slot)).toCompletableFuture();
+        CompletableFuture<Outcome[]> full = store.admit(List.of(slot)).toCompletableFuture();
+
+        released.join();
+        assertThat(next.join()[0].allowed()).isTrue();
+        assertThat(full.join()[0].allowed()).as("one slot: the call after is refused").isFalse();
+        assertThat(store.inUse("r:slots:m").toCompletableFuture().join()).isEqualTo(1L);
+    }
+
+
     @Test
     @DisplayName("Redis cut: windows and counters unknown (the call goes ahead), slots from the replica's own store")
     void outageFallsBack() {
