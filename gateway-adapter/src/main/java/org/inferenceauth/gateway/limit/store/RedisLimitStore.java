@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -293,23 +294,24 @@ public final class RedisLimitStore implements LimitStore {
     }
 
     /**
-     * Sends what waits as one script run ({@link RedisScripts#BATCH}), at most {@link #MAX_RUNS} runs
-     * out at a time: at low load each call goes at once, as alone; under load everything that came
-     * while the runs were out goes in the next one, settlements first (summed per key), then admissions in arrival order. So Redis
-     * reads and writes each key once per run, and both sides pay one command per run, not per call.
+     * Sends what waits as one script run ({@link RedisScripts#BATCH}), one run out at a time: at low
+     * load each admission goes at once, as alone; under load everything that came while a run was out
+     * goes in the next one, settlements first (summed per key), then admissions in arrival order. So
+     * Redis reads and writes each key once per run, and both sides pay one command per run, not per
+     * call. A settlement is nobody's wait: it goes with the next admission's run, or on its own after
+     * {@link #SETTLE_DELAY_MICROS} when no admission comes, or when the store closes.
      */
     private final class Batches {
         /** Calls per run at most: bounds a run's arguments (Lua's unpack) and time in Redis. */
         static final int MAX_CALLS = 128;
-        /**
-         * Runs out at once: two, so that a call never waits behind the previous call's settlement at low
-         * load (one connection, in order: Redis runs them as sent).
-         */
-        static final int MAX_RUNS = 2;
+        static final int MAX_RUNS = Integer.getInteger("gateway.limits.maxRuns", 1);
+        static final long SETTLE_DELAY_MICROS = Long.getLong("gateway.limits.settleDelayMicros", 2000);
 
         private final ConcurrentLinkedQueue<Object> waiting = new ConcurrentLinkedQueue<>();
-        /** Runs out now: at most {@link #MAX_RUNS}. */
+        /** Admissions among {@link #waiting}: without one, only the delay or a close sends settlements. */
+        private final AtomicInteger admissionsWaiting = new AtomicInteger();
         private final AtomicInteger running = new AtomicInteger();
+        private final AtomicBoolean flushPlanned = new AtomicBoolean();
         private final AtomicLong runs = new AtomicLong();
 
         /** Queues a call; false when the store is closed (the caller answers as if Redis were down). */
@@ -317,9 +319,30 @@ public final class RedisLimitStore implements LimitStore {
             if (closed.get()) {
                 return false;
             }
-            waiting.add(call);
-            drain();
+            if (call instanceof Admission) {
+                admissionsWaiting.incrementAndGet();
+                waiting.add(call);
+                drain(false);
+            } else {
+                waiting.add(call);
+                planFlush();
+            }
             return true;
+        }
+
+        /** Sends waiting settlements after the delay, unless an admission's run takes them first. */
+        private void planFlush() {
+            if (flushPlanned.compareAndSet(false, true)) {
+                try {
+                    renewer.schedule(() -> {
+                        flushPlanned.set(false);
+                        drain(true);
+                    }, SETTLE_DELAY_MICROS, TimeUnit.MICROSECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    flushPlanned.set(false);
+                    drain(true);
+                }
+            }
         }
 
         /** Nothing waiting and no run out. */
@@ -327,12 +350,15 @@ public final class RedisLimitStore implements LimitStore {
             return waiting.isEmpty() && running.get() == 0;
         }
 
-        /** Whoever finds a run free sends the next one; a run's end sends what came meanwhile. */
-        private void drain() {
-            while (!waiting.isEmpty()) {
+        /**
+         * Whoever finds no run out sends the next one; a run's end sends what came meanwhile.
+         * Settlements alone wait ({@code force} false) for an admission, the delay or the close.
+         */
+        void drain(boolean force) {
+            while (!waiting.isEmpty() && (force || admissionsWaiting.get() > 0)) {
                 int out = running.get();
                 if (out >= MAX_RUNS) {
-                    return; // a run out will drain when it ends
+                    return; // the run out drains when it ends
                 }
                 if (!running.compareAndSet(out, out + 1)) {
                     continue;
@@ -342,6 +368,7 @@ public final class RedisLimitStore implements LimitStore {
                 Object call;
                 while (admissions.size() + settlements.size() < MAX_CALLS && (call = waiting.poll()) != null) {
                     if (call instanceof Admission admission) {
+                        admissionsWaiting.decrementAndGet();
                         admissions.add(admission);
                     } else {
                         settlements.add((Settlement) call);
@@ -353,66 +380,82 @@ public final class RedisLimitStore implements LimitStore {
                 }
                 send(admissions, settlements).whenComplete((ignored, error) -> {
                     running.decrementAndGet();
-                    drain();
+                    drain(false);
+                    if (!waiting.isEmpty()) {
+                        planFlush(); // settlements that found this run out still go after the delay
+                    }
                 });
             }
         }
 
         private CompletionStage<Void> send(List<Admission> admissions, List<Settlement> settlements) {
-            // Settlements summed per key: n requests' tokens on one window are one charge.
-            Map<String, Op> charged = new LinkedHashMap<>();
-            Map<String, long[]> units = new HashMap<>();
-            int releases = 0;
+            Run run = new Run();
+            // Settlements summed per operation: n requests' tokens on one window are one charge.
+            Map<Op, long[]> charged = new LinkedHashMap<>();
+            Map<String, List<String>> released = new LinkedHashMap<>();
             for (Settlement settlement : settlements) {
                 for (Op op : settlement.charges) {
-                    String name = op.encoded(prefix).name();
-                    charged.putIfAbsent(name, op);
-                    units.computeIfAbsent(name, k -> new long[1])[0] += settlement.units;
+                    charged.computeIfAbsent(op, k -> new long[1])[0] += settlement.units;
                 }
-                releases += settlement.leases.size();
-            }
-            int settling = charged.size() + releases;
-            int keyCount = settling;
-            for (Admission admission : admissions) {
-                keyCount += admission.ops.size();
-            }
-            int base = 2 + admissions.size();
-            byte[][] keys = new byte[keyCount][];
-            byte[][] args = new byte[base + 5 * keyCount][];
-            args[0] = bytes(Integer.toString(settling));
-            args[1] = bytes(Integer.toString(admissions.size()));
-            int k = 0;
-            for (Map.Entry<String, Op> entry : charged.entrySet()) {
-                Op.Encoded encoded = entry.getValue().encoded(prefix);
-                put(keys, args, base, k++, encoded.key(), encoded.args(), bytes(Long.toString(units.get(entry.getKey())[0])));
-            }
-            for (Settlement settlement : settlements) {
                 for (Lease lease : settlement.leases) {
-                    put(keys, args, base, k++, bytes(lease.redisKey), RELEASE, bytes(lease.id));
+                    released.computeIfAbsent(lease.redisKey, k -> new ArrayList<>(4)).add(lease.id);
                 }
             }
-            for (int r = 0; r < admissions.size(); r++) {
-                Admission admission = admissions.get(r);
-                args[2 + r] = bytes(Integer.toString(admission.ops.size()));
-                for (int i = 0; i < admission.ops.size(); i++) {
-                    Op.Encoded encoded = admission.ops.get(i).encoded(prefix);
-                    if (admission.leaseIds != null && admission.leaseIds[i] != null) {
-                        put(keys, args, base, k, encoded.key(), encoded.args(), bytes(admission.leaseIds[i]));
-                        args[base + 5 * k + 3] = leaseTtlBytes;
-                    } else {
-                        put(keys, args, base, k, encoded.key(), encoded.args(), NOTHING);
+            List<byte[]> body = new ArrayList<>(16 + 2 * admissions.size());
+            int settling = 0;
+            for (Map.Entry<Op, long[]> charge : charged.entrySet()) {
+                body.add(run.index(charge.getKey()));
+                body.add(bytes(Long.toString(charge.getValue()[0])));
+                settling++;
+            }
+            for (Map.Entry<String, List<String>> release : released.entrySet()) {
+                body.add(run.release(release.getKey()));
+                body.add(bytes(Integer.toString(release.getValue().size())));
+                release.getValue().forEach(id -> body.add(bytes(id)));
+                settling++;
+            }
+            // Admissions in groups of consecutive calls with the same operations (a payer's calls):
+            // the operations go once per group, each call adds only its lease ids.
+            int groups = 0;
+            for (int first = 0; first < admissions.size(); ) {
+                List<Op> ops = admissions.get(first).ops;
+                int end = first + 1;
+                while (end < admissions.size() && sameOps(ops, admissions.get(end).ops)) {
+                    end++;
+                }
+                body.add(bytes(Integer.toString(ops.size())));
+                body.add(bytes(Integer.toString(end - first)));
+                for (Op op : ops) {
+                    body.add(run.index(op));
+                }
+                for (int r = first; r < end; r++) {
+                    String[] ids = admissions.get(r).leaseIds;
+                    if (ids != null) {
+                        for (String id : ids) {
+                            if (id != null) {
+                                body.add(bytes(id));
+                            }
+                        }
                     }
-                    k++;
                 }
+                groups++;
+                first = end;
             }
+            byte[][] keys = run.keys.toArray(byte[][]::new);
+            List<byte[]> args = new ArrayList<>(3 + run.args.size() + body.size());
+            args.add(bytes(Integer.toString(keys.length)));
+            args.add(bytes(Integer.toString(settling)));
+            args.add(bytes(Integer.toString(groups)));
+            args.addAll(run.args);
+            args.addAll(body);
             runs.incrementAndGet();
-            CompletionStage<List<Long>> run;
+            CompletionStage<List<Long>> answered;
             try {
-                run = RedisScripts.BATCH.<byte[], byte[], List<Long>>run(scripts, keys, args);
+                answered = RedisScripts.BATCH.<byte[], byte[], List<Long>>run(scripts, keys, args.toArray(byte[][]::new));
             } catch (RuntimeException refusedAtOnce) {
-                run = CompletableFuture.failedFuture(refusedAtOnce);
+                answered = CompletableFuture.failedFuture(refusedAtOnce);
             }
-            return run.handle((answer, error) -> {
+            return answered.handle((answer, error) -> {
                 if (error != null) {
                     health.failed(error);
                     admissions.forEach(admission -> admission.done.complete(fallback(admission.ops)));
@@ -433,25 +476,52 @@ public final class RedisLimitStore implements LimitStore {
             });
         }
 
-        /** Key {@code k}'s five arguments: kind, {@code x}, then the operation's three numbers. */
-        private static void put(byte[][] keys, byte[][] args, int base, int k, byte[] key, byte[][] op, byte[] x) {
-            keys[k] = key;
-            int o = base + 5 * k;
-            args[o] = op[0];
-            args[o + 1] = x;
-            args[o + 2] = op[1];
-            args[o + 3] = op[2];
-            args[o + 4] = op[3];
+        private static boolean sameOps(List<Op> one, List<Op> other) {
+            if (one.size() != other.size()) {
+                return false;
+            }
+            for (int i = 0; i < one.size(); i++) {
+                if (one.get(i) != other.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * A run's operations, each once: its key (KEYS[i]) and four arguments (kind, then its numbers);
+     * calls refer to them by number.
+     */
+    private final class Run {
+        final List<byte[]> keys = new ArrayList<>(16);
+        final List<byte[]> args = new ArrayList<>(64);
+        private final Map<Op, byte[]> ops = new IdentityHashMap<>();
+        private final Map<String, byte[]> releases = new HashMap<>();
+
+        byte[] index(Op op) {
+            byte[] index = ops.get(op);
+            if (index == null) {
+                Op.Encoded encoded = op.encoded(prefix);
+                byte[][] numbers = encoded.args();
+                index = add(encoded.key(), numbers[0], numbers[1], op.kind() == Op.Kind.SLOT ? leaseTtlBytes : numbers[2],
+                        numbers[3]);
+                ops.put(op, index);
+            }
+            return index;
         }
 
-        private static void put(byte[][] keys, byte[][] args, int base, int k, byte[] key, byte[] kind, byte[] x) {
-            keys[k] = key;
-            int o = base + 5 * k;
-            args[o] = kind;
-            args[o + 1] = x;
-            args[o + 2] = NOTHING;
-            args[o + 3] = NOTHING;
-            args[o + 4] = NOTHING;
+        byte[] release(String redisKey) {
+            return releases.computeIfAbsent(redisKey, k -> add(bytes(k), RELEASE, NOTHING, NOTHING, NOTHING));
+        }
+
+        private byte[] add(byte[] key, byte[] kind, byte[] a, byte[] b, byte[] c) {
+            keys.add(key);
+            args.add(kind);
+            args.add(a);
+            args.add(b);
+            args.add(c);
+            return bytes(Integer.toString(keys.size()));
         }
     }
 
@@ -487,6 +557,7 @@ public final class RedisLimitStore implements LimitStore {
             // What is queued still goes (settlements are never dropped while Redis answers); new calls are not queued.
             long deadline = System.nanoTime() + 2 * timeout.toNanos();
             while (!batches.idle() && System.nanoTime() < deadline) {
+                batches.drain(true);
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000);
             }
             renewer.shutdownNow();

@@ -13,34 +13,42 @@ final class RedisScripts {
     private RedisScripts() {}
 
     /**
-     * One run for a batch of settlements and admissions (every request this replica had waiting
-     * while the previous run was out): each key is read at most once and written at most once per run,
-     * whatever number of requests touch it, so a run costs a few {@code redis.call}s per key instead
-     * of per request and key.
+     * One run for a batch of settlements and admissions (every call this replica had waiting while
+     * the previous run was out): each key is read at most once and written at most once per run,
+     * whatever number of calls touch it, and each operation is sent once per run, so a run costs a few
+     * {@code redis.call}s and arguments per key instead of per call and key.
      *
-     * <p>ARGV[1] settlement operations S, ARGV[2] requests R, ARGV[2 + r] the number of operations of
-     * request r; then five arguments per key, in KEYS' order (settlements first, then each request's):
-     * kind, x, a, b, c. Settlement: W charge a window x units (it may go below zero; a, b, c capacity,
-     * refill, period), A add x units to a counter (b its time to live when it has none), Z release the
-     * slot lease x. Admission, in order, each request all or nothing as if run alone: T take a window's
-     * unit, P peek at a window (a, b, c as W), C count below a (b time to live), B read a counter below
-     * a, S take one of a slots (x the lease id, b its time to live; expired leases go first). Returns per
-     * admission operation {allowed 1|0, value, ms to wait}.
+     * <p>ARGV[1] operations D, ARGV[2] settlement entries, ARGV[3] groups of calls; then per operation d
+     * (its key KEYS[d]) four arguments: kind, a, b, c. Then, read in order, the settlement entries,
+     * each an operation's number and x: W charge a window x units (it may go below zero; a, b, c
+     * capacity, refill, period), A add x units to a counter (b its time to live when it has none), Z
+     * release x slot leases (their ids follow). Then the groups: n operations, m calls, the n operation
+     * numbers, then per call one lease id per S operation. Each call, in order, is decided all or
+     * nothing as if run alone: T take a window's unit, P peek at a window (a, b, c as W), C count below
+     * a (b time to live), B read a counter below a, S take one of a slots (b the lease's time to live;
+     * expired leases go first). Returns per call and operation {allowed 1|0, value, ms to wait}.
      *
      * <p>Windows are hashes {@code {t = units (fractions kept), at = ms of the last refill}}, refilled
      * continuously as {@link TokenBucket} does, a bucket expiring once it would be full again plus 10 s;
      * counters are integers (INCRBY, so their time to live stays); slots are leases in a sorted set.
      */
     static final RedisScript BATCH = new RedisScript(RedisScript.NOW + """
-            local nsettle, nreq = tonumber(ARGV[1]), tonumber(ARGV[2])
-            local base = 2 + nreq
+            local nd, nsettle, ngroups = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+            local pos = 3
+            local function nxt()
+              pos = pos + 1
+              return ARGV[pos]
+            end
+            local kind, a, b, c = {}, {}, {}, {}
+            for d = 1, nd do
+              kind[d], a[d], b[d], c[d] = nxt(), tonumber(nxt()), tonumber(nxt()), tonumber(nxt())
+            end
             local win, cnt, sets = {}, {}, {}
-            local function window(i)
-              local key = KEYS[i]
+            local function window(d)
+              local key = KEYS[d]
               local w = win[key]
               if w == nil then
-                local o = base + 5 * (i - 1)
-                local cap, refill, period = tonumber(ARGV[o + 3]), tonumber(ARGV[o + 4]), tonumber(ARGV[o + 5])
+                local cap, refill, period = a[d], b[d], c[d]
                 local h = redis.call('HMGET', key, 't', 'at')
                 local v, at = tonumber(h[1]), tonumber(h[2])
                 if v == nil or at == nil then
@@ -53,18 +61,18 @@ final class RedisScripts {
               end
               return w
             end
-            local function counter(i)
-              local key = KEYS[i]
-              local c = cnt[key]
-              if c == nil then
+            local function counter(d)
+              local key = KEYS[d]
+              local e = cnt[key]
+              if e == nil then
                 local raw = redis.call('GET', key)
-                c = {v = tonumber(raw or '0'), add = 0, fresh = not raw, ttl = 0}
-                cnt[key] = c
+                e = {v = tonumber(raw or '0'), add = 0, fresh = not raw, ttl = 0}
+                cnt[key] = e
               end
-              return c
+              return e
             end
-            local function slots(i)
-              local key = KEYS[i]
+            local function slots(d)
+              local key = KEYS[d]
               local s = sets[key]
               if s == nil then
                 redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
@@ -73,75 +81,77 @@ final class RedisScripts {
               end
               return s
             end
-            local released = {}
             for i = 1, nsettle do
-              local o = base + 5 * (i - 1)
-              local kind = ARGV[o + 1]
-              if kind == 'W' then
-                local w = window(i)
-                w.v, w.dirty = w.v - tonumber(ARGV[o + 2]), true
-              elseif kind == 'A' then
-                local c, units = counter(i), tonumber(ARGV[o + 2])
-                c.v, c.add, c.ttl = c.v + units, c.add + units, ARGV[o + 4]
-              elseif kind == 'Z' then
-                local ids = released[KEYS[i]]
-                if ids == nil then ids = {}; released[KEYS[i]] = ids end
-                ids[#ids + 1] = ARGV[o + 2]
+              local d, x = tonumber(nxt()), tonumber(nxt())
+              local k = kind[d]
+              if k == 'W' then
+                local w = window(d)
+                w.v, w.dirty = w.v - x, true
+              elseif k == 'A' then
+                local e = counter(d)
+                e.v, e.add, e.ttl = e.v + x, e.add + x, b[d]
+              elseif k == 'Z' then
+                local ids = {}
+                for j = 1, x do ids[j] = nxt() end
+                redis.call('ZREM', KEYS[d], unpack(ids))
               else
-                return redis.error_reply('unknown operation ' .. tostring(kind))
+                return redis.error_reply('unknown operation ' .. tostring(k))
               end
             end
-            for key, ids in pairs(released) do redis.call('ZREM', key, unpack(ids)) end
-            local out, k, first = {}, 0, nsettle + 1
-            for r = 1, nreq do
-              local last = first + tonumber(ARGV[2 + r]) - 1
-              local ok = true
-              for j = first, last do
-                local o = base + 5 * (j - 1)
-                local kind, a = ARGV[o + 1], tonumber(ARGV[o + 3])
-                local allowed, value, wait = 1, 0, 0
-                if kind == 'T' or kind == 'P' then
-                  local w = window(j)
-                  local v = w.v
-                  if v >= 1 then
-                    if kind == 'T' then v = v - 1 end
-                    value = math.floor(v)
+            local out, o = {}, 0
+            for g = 1, ngroups do
+              local n, m = tonumber(nxt()), tonumber(nxt())
+              local ops = {}
+              for j = 1, n do ops[j] = tonumber(nxt()) end
+              for r = 1, m do
+                local ok = true
+                for j = 1, n do
+                  local d = ops[j]
+                  local k = kind[d]
+                  local allowed, value, wait = 1, 0, 0
+                  if k == 'T' or k == 'P' then
+                    local w = window(d)
+                    local v = w.v
+                    if v >= 1 then
+                      if k == 'T' then v = v - 1 end
+                      value = math.floor(v)
+                    else
+                      allowed, wait = 0, math.max(1, math.ceil((1 - v) * w.period / w.refill))
+                      if k == 'P' then value = math.floor(v) end
+                    end
+                  elseif k == 'C' or k == 'B' then
+                    local e = counter(d)
+                    value = e.v
+                    if e.v >= a[d] then allowed = 0 elseif k == 'C' then value = e.v + 1 end
+                  elseif k == 'S' then
+                    if slots(d).n >= a[d] then allowed = 0 end
                   else
-                    allowed, wait = 0, math.max(1, math.ceil((1 - v) * w.period / w.refill))
-                    if kind == 'P' then value = math.floor(v) end
+                    return redis.error_reply('unknown operation ' .. tostring(k))
                   end
-                elseif kind == 'C' or kind == 'B' then
-                  local c = counter(j)
-                  value = c.v
-                  if c.v >= a then allowed = 0 elseif kind == 'C' then value = c.v + 1 end
-                elseif kind == 'S' then
-                  if slots(j).n >= a then allowed = 0 end
-                else
-                  return redis.error_reply('unknown operation ' .. tostring(kind))
+                  if allowed == 0 then ok = false end
+                  out[o + 1], out[o + 2], out[o + 3] = allowed, value, wait
+                  o = o + 3
                 end
-                if allowed == 0 then ok = false end
-                out[k + 1], out[k + 2], out[k + 3] = allowed, value, wait
-                k = k + 3
-              end
-              if ok then
-                for j = first, last do
-                  local o = base + 5 * (j - 1)
-                  local kind = ARGV[o + 1]
-                  if kind == 'T' then
-                    local w = win[KEYS[j]]
+                for j = 1, n do
+                  local d = ops[j]
+                  local k = kind[d]
+                  if k == 'S' then
+                    local id = nxt()
+                    if ok then
+                      local s = sets[KEYS[d]]
+                      s.n, s.ttl = s.n + 1, b[d]
+                      s.add[#s.add + 1] = now + b[d]
+                      s.add[#s.add + 1] = id
+                    end
+                  elseif ok and k == 'T' then
+                    local w = win[KEYS[d]]
                     w.v, w.dirty = w.v - 1, true
-                  elseif kind == 'C' then
-                    local c = cnt[KEYS[j]]
-                    c.v, c.add, c.ttl = c.v + 1, c.add + 1, ARGV[o + 4]
-                  elseif kind == 'S' then
-                    local s = sets[KEYS[j]]
-                    s.n, s.ttl = s.n + 1, ARGV[o + 4]
-                    s.add[#s.add + 1] = now + tonumber(ARGV[o + 4])
-                    s.add[#s.add + 1] = ARGV[o + 2]
+                  elseif ok and k == 'C' then
+                    local e = cnt[KEYS[d]]
+                    e.v, e.add, e.ttl = e.v + 1, e.add + 1, b[d]
                   end
                 end
               end
-              first = last + 1
             end
             for key, w in pairs(win) do
               if w.dirty then
@@ -149,10 +159,10 @@ final class RedisScripts {
                 redis.call('PEXPIRE', key, math.max(1, math.ceil((w.cap - w.v) * w.period / w.refill)) + 10000)
               end
             end
-            for key, c in pairs(cnt) do
-              if c.add ~= 0 then
-                redis.call('INCRBY', key, c.add)
-                if c.fresh then redis.call('PEXPIRE', key, c.ttl) end
+            for key, e in pairs(cnt) do
+              if e.add ~= 0 then
+                redis.call('INCRBY', key, e.add)
+                if e.fresh then redis.call('PEXPIRE', key, e.ttl) end
               end
             end
             for key, s in pairs(sets) do
