@@ -139,6 +139,25 @@ public final class RedisLimitStore implements LimitStore {
         return outcomes;
     }
 
+    /**
+     * The outcomes of the {@code r}th call (from 1) of a group admitted whole: the answer holds per
+     * operation its value before the group, from {@code at}. Each call took one unit of a window (so
+     * {@code r} units were gone after it) and counted one on a counter, as if run alone.
+     */
+    private Outcome[] wholeOutcomes(List<Op> ops, String[] keys, String[] leaseIds, List<Long> answer, int at, int r) {
+        Outcome[] outcomes = new Outcome[ops.size()];
+        for (int i = 0; i < outcomes.length; i++) {
+            long before = answer.get(at + i);
+            outcomes[i] = switch (ops.get(i).kind()) {
+                case TAKE -> Outcome.allowed(before - r);
+                case COUNT -> Outcome.allowed(before + r);
+                case SLOT -> Outcome.granted(lease(keys[i], leaseIds[i]));
+                default -> Outcome.allowed(before); // PEEK, BELOW: nothing taken
+            };
+        }
+        return outcomes;
+    }
+
     /** Redis failed: windows and counters unknown, slots from this replica (all or none). */
     private Outcome[] fallback(List<Op> ops) {
         List<Op> slots = new ArrayList<>(2);
@@ -304,8 +323,10 @@ public final class RedisLimitStore implements LimitStore {
     private final class Batches {
         /** Calls per run at most: bounds a run's arguments (Lua's unpack) and time in Redis. */
         static final int MAX_CALLS = 128;
-        static final int MAX_RUNS = Integer.getInteger("gateway.limits.maxRuns", 1);
-        static final long SETTLE_DELAY_MICROS = Long.getLong("gateway.limits.settleDelayMicros", 2000);
+        /** One run out at a time: the deepest batches, so the fewest runs (each costs Redis ≈ 40 µs of Lua whatever its size). */
+        static final int MAX_RUNS = 1;
+        /** How long a settlement waits for an admission's run to go with. */
+        static final long SETTLE_DELAY_MICROS = 2000;
 
         private final ConcurrentLinkedQueue<Object> waiting = new ConcurrentLinkedQueue<>();
         /** Admissions among {@link #waiting}: without one, only the delay or a close sends settlements. */
@@ -416,7 +437,7 @@ public final class RedisLimitStore implements LimitStore {
             }
             // Admissions in groups of consecutive calls with the same operations (a payer's calls):
             // the operations go once per group, each call adds only its lease ids.
-            int groups = 0;
+            List<int[]> groups = new ArrayList<>();
             for (int first = 0; first < admissions.size(); ) {
                 List<Op> ops = admissions.get(first).ops;
                 int end = first + 1;
@@ -438,14 +459,14 @@ public final class RedisLimitStore implements LimitStore {
                         }
                     }
                 }
-                groups++;
+                groups.add(new int[] {first, end});
                 first = end;
             }
             byte[][] keys = run.keys.toArray(byte[][]::new);
             List<byte[]> args = new ArrayList<>(3 + run.args.size() + body.size());
             args.add(bytes(Integer.toString(keys.length)));
             args.add(bytes(Integer.toString(settling)));
-            args.add(bytes(Integer.toString(groups)));
+            args.add(bytes(Integer.toString(groups.size())));
             args.addAll(run.args);
             args.addAll(body);
             runs.incrementAndGet();
@@ -462,13 +483,20 @@ public final class RedisLimitStore implements LimitStore {
                 } else {
                     health.answered();
                     int at = 0;
-                    for (Admission admission : admissions) {
-                        try {
-                            admission.done.complete(outcomes(admission.ops, admission.names, admission.leaseIds, answer, at));
-                        } catch (RuntimeException e) {
-                            admission.done.completeExceptionally(e);
+                    for (int[] group : groups) {
+                        int n = admissions.get(group[0]).ops.size();
+                        boolean whole = answer.get(at) == -1L;
+                        for (int r = group[0]; r < group[1]; r++) {
+                            Admission admission = admissions.get(r);
+                            try {
+                                admission.done.complete(whole
+                                        ? wholeOutcomes(admission.ops, admission.names, admission.leaseIds, answer, at + 1, r - group[0] + 1)
+                                        : outcomes(admission.ops, admission.names, admission.leaseIds, answer, at + 3 * n * (r - group[0])));
+                            } catch (RuntimeException e) {
+                                admission.done.completeExceptionally(e);
+                            }
                         }
-                        at += 3 * admission.ops.size();
+                        at += whole ? 1 + n : 3 * n * (group[1] - group[0]);
                     }
                 }
                 settlements.forEach(settlement -> settlement.done.complete(null));

@@ -24,9 +24,11 @@ final class RedisScripts {
      * capacity, refill, period), A add x units to a counter (b its time to live when it has none), Z
      * release x slot leases (their ids follow). Then the groups: n operations, m calls, the n operation
      * numbers, then per call one lease id per S operation. Each call, in order, is decided all or
-     * nothing as if run alone: T take a window's unit, P peek at a window (a, b, c as W), C count below
+     * nothing as if run alone (a group whose calls all fit is answered as a whole): T take a window's unit, P peek at a window (a, b, c as W), C count below
      * a (b time to live), B read a counter below a, S take one of a slots (b the lease's time to live;
-     * expired leases go first). Returns per call and operation {allowed 1|0, value, ms to wait}.
+     * expired leases go first). Returns per group either -1 and per operation the value before the group
+     * (all its calls allowed: the window's whole units, the counter's count), or per call and operation
+     * {allowed 1|0, value, ms to wait}.
      *
      * <p>Windows are hashes {@code {t = units (fractions kept), at = ms of the last refill}}, refilled
      * continuously as {@link TokenBucket} does, a bucket expiring once it would be full again plus 10 s;
@@ -103,6 +105,57 @@ final class RedisScripts {
               local n, m = tonumber(nxt()), tonumber(nxt())
               local ops = {}
               for j = 1, n do ops[j] = tonumber(nxt()) end
+              -- Whole: every call of the group allowed; then one value per operation, not three per call.
+              local whole = m > 1
+              local slotOps = 0
+              for j = 1, n do
+                local d = ops[j]
+                local k = kind[d]
+                if k == 'S' then slotOps = slotOps + 1 end
+                if whole then
+                  if k == 'T' then whole = window(d).v >= m
+                  elseif k == 'P' then whole = window(d).v >= 1
+                  elseif k == 'C' then whole = counter(d).v + m <= a[d]
+                  elseif k == 'B' then whole = counter(d).v < a[d]
+                  elseif k == 'S' then whole = slots(d).n + m <= a[d]
+                  else return redis.error_reply('unknown operation ' .. tostring(k)) end
+                end
+              end
+              if whole then
+                out[o + 1] = -1
+                o = o + 1
+                local ids, seen = pos, 0
+                for j = 1, n do
+                  local d = ops[j]
+                  local k = kind[d]
+                  local value = 0
+                  if k == 'T' then
+                    local w = window(d)
+                    value = math.floor(w.v)
+                    w.v, w.dirty = w.v - m, true
+                  elseif k == 'P' then
+                    value = math.floor(window(d).v)
+                  elseif k == 'C' then
+                    local e = counter(d)
+                    value = e.v
+                    e.v, e.add, e.ttl = e.v + m, e.add + m, b[d]
+                  elseif k == 'B' then
+                    value = counter(d).v
+                  else
+                    local s = slots(d)
+                    s.n, s.ttl = s.n + m, b[d]
+                    seen = seen + 1
+                    for r = 1, m do
+                      s.add[#s.add + 1] = now + b[d]
+                      s.add[#s.add + 1] = ARGV[ids + (r - 1) * slotOps + seen]
+                    end
+                  end
+                  out[o + 1] = value
+                  o = o + 1
+                end
+                pos = ids + m * slotOps
+                m = 0
+              end
               for r = 1, m do
                 local ok = true
                 for j = 1, n do

@@ -213,6 +213,41 @@ class RedisLimitStoreTest {
     }
 
     @Test
+    @DisplayName("a group of calls that all fit is answered whole: each call still sees what it left, and gets its slot")
+    void wholeGroup() {
+        RedisLimitStore store = replica();
+        Op window = Op.take("g:rpm", new Window(100, 1, Duration.ofHours(1)));
+        Op tokens = Op.peek("g:tpm", new Window(500, 1, Duration.ofHours(1)));
+        Op counter = Op.count("g:req:d", 1000, Duration.ofDays(2));
+        Op budget = Op.below("g:tok:d", 1000);
+        Op slot = Op.slot("g:slots:m", 50);
+        List<Op> ops = List.of(window, tokens, counter, budget, slot);
+        List<CompletableFuture<Outcome[]>> calls = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            calls.add(store.admit(ops).toCompletableFuture());
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+
+        for (int i = 0; i < calls.size(); i++) {
+            Outcome[] outcomes = calls.get(i).join();
+            assertThat(allAllowed(outcomes)).as("call %d", i).isTrue();
+            assertThat(outcomes[0].value()).as("window left after call %d", i).isEqualTo(99L - i);
+            assertThat(outcomes[1].value()).isEqualTo(500L);
+            assertThat(outcomes[2].value()).as("count after call %d", i).isEqualTo(i + 1L);
+            assertThat(outcomes[3].value()).isZero();
+            assertThat(outcomes[4].slot()).isNotNull();
+        }
+        assertThat(store.runs()).as("29 calls waited for the first one's run").isLessThan(10);
+        assertThat(store.inUse("g:slots:m").toCompletableFuture().join()).isEqualTo(30L);
+        assertThat(store.read("g:req:d").toCompletableFuture().join()).isEqualTo(30L);
+        calls.forEach(call -> store.settle(List.of(call.join()[4].slot()), List.of(), 0));
+        assertThat(store.settle(List.of(), List.of(Op.add("g:tok:d", Duration.ofDays(2))), 5).toCompletableFuture().join())
+                .isNull();
+        assertThat(store.inUse("g:slots:m").toCompletableFuture().join()).as("every lease released").isZero();
+        assertThat(store.read("g:tok:d").toCompletableFuture().join()).isEqualTo(5L);
+    }
+
+    @Test
     @DisplayName("batched settlements from two replicas are summed per key and none is lost, also when a replica closes at once")
     void batchedSettlementsAddUp() throws Exception {
         RedisLimitStore one = replica();
