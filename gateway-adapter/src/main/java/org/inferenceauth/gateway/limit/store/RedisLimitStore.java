@@ -315,7 +315,7 @@ public final class RedisLimitStore implements LimitStore {
     /**
      * Sends what waits as one script run ({@link RedisScripts#BATCH}), one run out at a time: at low
      * load each admission goes at once, as alone; under load everything that came while a run was out
-     * goes in the next one, settlements first (summed per key), then admissions in arrival order. So
+     * (and {@link #COLLECT_MICROS} after it) goes in the next one, settlements first (summed per key), then admissions in arrival order. So
      * Redis reads and writes each key once per run, and both sides pay one command per run, not per
      * call. A settlement is nobody's wait: it goes with the next admission's run, or on its own after
      * {@link #SETTLE_DELAY_MICROS} when no admission comes, or when the store closes.
@@ -325,6 +325,11 @@ public final class RedisLimitStore implements LimitStore {
         static final int MAX_CALLS = 128;
         /** One run out at a time: the deepest batches, so the fewest runs (each costs Redis ≈ 40 µs of Lua whatever its size). */
         static final int MAX_RUNS = 1;
+        /**
+         * After a run that carried several calls (the replica is busy), how long the next run waits for
+         * more: deeper runs, so less Redis time per call, for at most this much more latency under load.
+         */
+        static final long COLLECT_MICROS = 200;
         /** How long a settlement waits for an admission's run to go with. */
         static final long SETTLE_DELAY_MICROS = 2000;
 
@@ -349,6 +354,14 @@ public final class RedisLimitStore implements LimitStore {
                 planFlush();
             }
             return true;
+        }
+
+        private void endRun() {
+            running.decrementAndGet();
+            drain(false);
+            if (!waiting.isEmpty()) {
+                planFlush(); // settlements that found this run out still go after the delay
+            }
         }
 
         /** Sends waiting settlements after the delay, unless an admission's run takes them first. */
@@ -399,12 +412,18 @@ public final class RedisLimitStore implements LimitStore {
                     running.decrementAndGet();
                     continue;
                 }
+                boolean busy = admissions.size() + settlements.size() > 1;
                 send(admissions, settlements).whenComplete((ignored, error) -> {
-                    running.decrementAndGet();
-                    drain(false);
-                    if (!waiting.isEmpty()) {
-                        planFlush(); // settlements that found this run out still go after the delay
+                    if (busy && !closed.get()) {
+                        // Under load, calls keep coming: the next run waits a little for more of them.
+                        try {
+                            renewer.schedule(this::endRun, COLLECT_MICROS, TimeUnit.MICROSECONDS);
+                            return;
+                        } catch (java.util.concurrent.RejectedExecutionException closing) {
+                            // closing: end the run now
+                        }
                     }
+                    endRun();
                 });
             }
         }
