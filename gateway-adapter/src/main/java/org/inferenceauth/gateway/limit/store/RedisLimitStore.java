@@ -326,7 +326,7 @@ public final class RedisLimitStore implements LimitStore {
         /** One run out at a time: the deepest batches, so the fewest runs (each costs Redis ≈ 40 µs of Lua whatever its size). */
         static final int MAX_RUNS = 1;
         /**
-         * After a run that carried several calls (the replica is busy), how long the next run waits for
+         * After a run that carried several admissions (the replica is busy), how long the next run waits for
          * more: deeper runs, so less Redis time per call, for at most this much more latency under load.
          */
         static final long COLLECT_MICROS = 200;
@@ -412,7 +412,8 @@ public final class RedisLimitStore implements LimitStore {
                     running.decrementAndGet();
                     continue;
                 }
-                boolean busy = admissions.size() + settlements.size() > 1;
+                // Several admissions at once: busy (one admission with the last call's settlement is not).
+                boolean busy = admissions.size() > 1;
                 send(admissions, settlements).whenComplete((ignored, error) -> {
                     if (busy && !closed.get()) {
                         // Under load, calls keep coming: the next run waits a little for more of them.
