@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionStage;
  * replica ({@link RedisLimitStore}). Three kinds of state, each under a key the caller chose (no
  * secrets): rolling windows (token buckets), calendar counters that expire on their own, and
  * concurrency slots. A request's admission is one call with all its operations, and so is its
- * settlement (one Redis round trip each). Operations never block the event loop. A store that fails
+ * settlement (in Redis, each part of a script run that carries every call waiting then). Operations never block the event loop. A store that fails
  * answers "unknown" (requests go ahead) rather than failing, except where a fallback is documented.
  */
 public interface LimitStore extends AutoCloseable {

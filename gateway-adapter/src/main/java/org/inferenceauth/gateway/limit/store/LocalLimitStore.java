@@ -37,12 +37,32 @@ public final class LocalLimitStore implements LimitStore {
         this.counters = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxEntries).expireAfterAccess(Duration.ofDays(32)).build();
     }
 
+    /**
+     * A bucket or counter an {@link Op} found in this store's cache, used without a lookup until
+     * {@code until}; then looked up again, which also tells the cache it is in use. Only an entry
+     * evicted for size (more payers than {@code maxEntries}) can be missed meanwhile, for at most
+     * {@link #RECHECK_MILLIS}: counts are then lost as with any eviction.
+     */
+    private record Held(LocalLimitStore store, Object state, long until) {}
+
+    static final long RECHECK_MILLIS = 1000;
+
     private TokenBucket bucket(Op op, long now) {
-        return buckets.get(op.key(), k -> new TokenBucket(op.window(), now));
+        if (op.local instanceof Held held && held.store == this && now < held.until) {
+            return (TokenBucket) held.state;
+        }
+        TokenBucket bucket = buckets.get(op.key(), k -> new TokenBucket(op.window(), now));
+        op.local = new Held(this, bucket, now + RECHECK_MILLIS);
+        return bucket;
     }
 
-    private AtomicLong counter(String key) {
-        return counters.get(key, k -> new AtomicLong());
+    private AtomicLong counter(Op op, long now) {
+        if (op.local instanceof Held held && held.store == this && now < held.until) {
+            return (AtomicLong) held.state;
+        }
+        AtomicLong counter = counters.get(op.key(), k -> new AtomicLong());
+        op.local = new Held(this, counter, now + RECHECK_MILLIS);
+        return counter;
     }
 
     @Override
@@ -60,8 +80,8 @@ public final class LocalLimitStore implements LimitStore {
             Outcome outcome = switch (op.kind()) {
                 case TAKE -> bucket(op, now).take(now);
                 case PEEK -> bucket(op, now).peek(now);
-                case COUNT -> takeIfBelow(counter(op.key()), op.limit());
-                case BELOW -> below(op);
+                case COUNT -> takeIfBelow(counter(op, now), op.limit());
+                case BELOW -> below(op, now);
                 case SLOT -> {
                     Slot slot = acquireNow(op.key(), op.limit());
                     yield slot == null ? Outcome.FULL : Outcome.granted(slot);
@@ -85,7 +105,7 @@ public final class LocalLimitStore implements LimitStore {
             Op op = ops.get(i);
             switch (op.kind()) {
                 case TAKE -> bucket(op, now).giveBack(1, now);
-                case COUNT -> counter(op.key()).decrementAndGet();
+                case COUNT -> counter(op, now).decrementAndGet();
                 case SLOT -> outcomes[i].slot().release();
                 default -> { } // spent nothing
             }
@@ -103,8 +123,9 @@ public final class LocalLimitStore implements LimitStore {
         return Outcome.allowed(before + 1);
     }
 
-    private Outcome below(Op op) {
-        AtomicLong counter = counters.getIfPresent(op.key());
+    private Outcome below(Op op, long now) {
+        AtomicLong counter = op.local instanceof Held held && held.store == this && now < held.until
+                ? (AtomicLong) held.state : counters.getIfPresent(op.key());
         long used = counter == null ? 0 : counter.get();
         return used < op.limit() ? Outcome.allowed(used) : Outcome.refused(used, 0);
     }
@@ -124,7 +145,7 @@ public final class LocalLimitStore implements LimitStore {
         for (Op op : charges) {
             switch (op.kind()) {
                 case CHARGE -> bucket(op, now).charge(units, now);
-                case ADD -> counter(op.key()).addAndGet(units);
+                case ADD -> counter(op, now).addAndGet(units);
                 default -> throw new IllegalArgumentException("not a settlement operation: " + op);
             }
         }

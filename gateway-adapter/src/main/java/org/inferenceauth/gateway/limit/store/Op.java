@@ -43,6 +43,8 @@ public final class Op {
     /** The Redis script's arguments for this operation (kind and numbers), shared by every call. */
     private final String[] scriptArgs;
     private volatile Encoded encoded;
+    /** {@link LocalLimitStore}'s state for this key (bucket or counter), so a call skips the cache lookup. */
+    volatile Object local;
 
     private Op(Kind kind, String key, Window window, long limit, long ttlMillis) {
         if (key == null || key.isEmpty()) {

@@ -10,6 +10,9 @@ import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,18 +20,22 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Limits in Redis, shared by every gateway replica: a request's admission is one Lua script (every
- * window, counter and slot of every payer looked at, and taken only if all allow) and its settlement
- * another ({@link RedisScripts}). Rolling windows are token buckets in hashes, calendar counters plain
+ * Limits in Redis, shared by every gateway replica: a request's admission (every window, counter and
+ * slot of every payer looked at, and taken only if all allow) and its settlement are parts of a Lua
+ * script run ({@link RedisScripts#BATCH}) that carries every call this replica had waiting while the
+ * previous run was out ({@link Batches}): under load, one run for many calls, each decided exactly as
+ * if alone. Rolling windows are token buckets in hashes, calendar counters plain
  * integers that expire after their window, and concurrency slots leases in a sorted set that the
  * holding replica renews every third of {@code leaseTtl}, so the slots of a replica that died expire
  * instead of leaking. The keys of one admission are used together in one script: on Redis Cluster
@@ -62,6 +69,8 @@ public final class RedisLimitStore implements LimitStore {
     private final String replica = UUID.randomUUID().toString();
     private final AtomicLong leaseCount = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Duration timeout;
+    private final Batches batches = new Batches();
     /** This replica's leases: Redis key → lease ids, renewed until released. */
     private final Map<String, Set<String>> leases = new ConcurrentHashMap<>();
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -77,6 +86,7 @@ public final class RedisLimitStore implements LimitStore {
     public RedisLimitStore(String url, Duration timeout, String prefix, Duration leaseTtl, LocalLimitStore fallback,
                            StoreHealth health) {
         this.prefix = prefix;
+        this.timeout = timeout;
         this.leaseTtl = leaseTtl;
         this.leaseTtlMillis = Long.toString(leaseTtl.toMillis());
         this.leaseTtlBytes = bytes(leaseTtlMillis);
@@ -101,47 +111,49 @@ public final class RedisLimitStore implements LimitStore {
 
     @Override
     public CompletionStage<Outcome[]> admit(List<Op> ops) {
-        int n = ops.size();
-        byte[][] keys = new byte[n][];
-        byte[][] args = new byte[4 * n][];
-        String[] names = new String[n];
-        String[] leaseIds = null;
-        for (int i = 0; i < n; i++) {
-            Op op = ops.get(i);
-            Op.Encoded encoded = op.encoded(prefix);
-            keys[i] = encoded.key();
-            names[i] = encoded.name();
-            System.arraycopy(encoded.args(), 0, args, 4 * i, 4);
-            if (op.kind() == Op.Kind.SLOT) {
-                if (leaseIds == null) {
-                    leaseIds = new String[n];
-                }
-                leaseIds[i] = replica + ":" + leaseCount.incrementAndGet();
-                args[4 * i + 2] = leaseTtlBytes;
-                args[4 * i + 3] = bytes(leaseIds[i]);
-            }
+        Admission admission = new Admission(ops);
+        if (!batches.submit(admission)) {
+            admission.done.complete(fallback(ops));
         }
-        String[] leaseOf = leaseIds;
-        return guarded(() -> RedisScripts.ADMIT.<byte[], byte[], List<Long>>run(scripts, keys, args),
-                answer -> outcomes(ops, names, leaseOf, answer), () -> fallback(ops));
+        return admission.done;
     }
 
-    private Outcome[] outcomes(List<Op> ops, String[] keys, String[] leaseIds, List<Long> answer) {
+    /** A request's outcomes from the batch's answer, its operations' triples starting at {@code at}. */
+    private Outcome[] outcomes(List<Op> ops, String[] keys, String[] leaseIds, List<Long> answer, int at) {
         Outcome[] outcomes = new Outcome[ops.size()];
         boolean admitted = true;
         for (int i = 0; i < outcomes.length; i++) {
-            admitted &= answer.get(3 * i) == 1L;
+            admitted &= answer.get(at + 3 * i) == 1L;
         }
         for (int i = 0; i < outcomes.length; i++) {
-            boolean allowed = answer.get(3 * i) == 1L;
-            long value = answer.get(3 * i + 1);
+            boolean allowed = answer.get(at + 3 * i) == 1L;
+            long value = answer.get(at + 3 * i + 1);
             if (ops.get(i).kind() == Op.Kind.SLOT) {
                 // Taken only when every operation allowed: otherwise nothing was written.
                 outcomes[i] = !allowed ? Outcome.FULL
                         : admitted ? Outcome.granted(lease(keys[i], leaseIds[i])) : Outcome.allowed(0);
             } else {
-                outcomes[i] = allowed ? Outcome.allowed(value) : Outcome.refused(value, answer.get(3 * i + 2));
+                outcomes[i] = allowed ? Outcome.allowed(value) : Outcome.refused(value, answer.get(at + 3 * i + 2));
             }
+        }
+        return outcomes;
+    }
+
+    /**
+     * The outcomes of the {@code r}th call (from 1) of a group admitted whole: the answer holds per
+     * operation its value before the group, from {@code at}. Each call took one unit of a window (so
+     * {@code r} units were gone after it) and counted one on a counter, as if run alone.
+     */
+    private Outcome[] wholeOutcomes(List<Op> ops, String[] keys, String[] leaseIds, List<Long> answer, int at, int r) {
+        Outcome[] outcomes = new Outcome[ops.size()];
+        for (int i = 0; i < outcomes.length; i++) {
+            long before = answer.get(at + i);
+            outcomes[i] = switch (ops.get(i).kind()) {
+                case TAKE -> Outcome.allowed(before - r);
+                case COUNT -> Outcome.allowed(before + r);
+                case SLOT -> Outcome.granted(lease(keys[i], leaseIds[i]));
+                default -> Outcome.allowed(before); // PEEK, BELOW: nothing taken
+            };
         }
         return outcomes;
     }
@@ -225,29 +237,15 @@ public final class RedisLimitStore implements LimitStore {
                 slot.release(); // a fallback slot of this replica
             }
         }
-        int leaseCount = ours == null ? 0 : ours.size();
-        int chargeCount = units > 0 ? charges.size() : 0;
-        if (leaseCount + chargeCount == 0) {
+        if (ours == null && (units <= 0 || charges.isEmpty())) {
             return DONE;
         }
-        byte[][] keys = new byte[leaseCount + chargeCount][];
-        byte[][] args = new byte[1 + 4 * keys.length][];
-        args[0] = bytes(Long.toString(units));
-        for (int i = 0; i < chargeCount; i++) {
-            Op.Encoded encoded = charges.get(i).encoded(prefix);
-            keys[i] = encoded.key();
-            System.arraycopy(encoded.args(), 0, args, 1 + 4 * i, 4);
-        }
-        for (int j = 0; j < leaseCount; j++) {
-            int i = chargeCount + j;
-            keys[i] = bytes(ours.get(j).redisKey);
-            args[1 + 4 * i] = RELEASE;
-            args[2 + 4 * i] = bytes(ours.get(j).id);
-            args[3 + 4 * i] = NOTHING;
-            args[4 + 4 * i] = NOTHING;
-        }
         // While Redis is down the tokens are not charged (fail open) and the leases expire on their own.
-        return guarded(() -> RedisScripts.SETTLE.<byte[], byte[], Long>run(scripts, keys, args), done -> null, () -> null);
+        Settlement settlement = new Settlement(units > 0 ? charges : List.of(), units, ours == null ? List.of() : ours);
+        if (!batches.submit(settlement)) {
+            return DONE;
+        }
+        return settlement.done;
     }
 
     @Override
@@ -282,6 +280,304 @@ public final class RedisLimitStore implements LimitStore {
         });
     }
 
+    /** A request's admission waiting for its batch: its operations, and lease ids for its slots. */
+    private final class Admission {
+        final List<Op> ops;
+        final String[] names;
+        final String[] leaseIds;
+        final CompletableFuture<Outcome[]> done = new CompletableFuture<>();
+
+        Admission(List<Op> ops) {
+            this.ops = ops;
+            this.names = new String[ops.size()];
+            String[] ids = null;
+            for (int i = 0; i < names.length; i++) {
+                Op op = ops.get(i);
+                names[i] = op.encoded(prefix).name();
+                if (op.kind() == Op.Kind.SLOT) {
+                    if (ids == null) {
+                        ids = new String[names.length];
+                    }
+                    ids[i] = replica + ":" + leaseCount.incrementAndGet();
+                }
+            }
+            this.leaseIds = ids;
+        }
+    }
+
+    /** A request's settlement waiting for its batch: the units to charge, the leases to release. */
+    private record Settlement(List<Op> charges, long units, List<Lease> leases, CompletableFuture<Void> done) {
+        Settlement(List<Op> charges, long units, List<Lease> leases) {
+            this(charges, units, leases, new CompletableFuture<>());
+        }
+    }
+
+    /**
+     * Sends what waits as one script run ({@link RedisScripts#BATCH}), one run out at a time: at low
+     * load each admission goes at once, as alone; under load everything that came while a run was out
+     * (and {@link #COLLECT_MICROS} after it) goes in the next one, settlements first (summed per key), then admissions in arrival order. So
+     * Redis reads and writes each key once per run, and both sides pay one command per run, not per
+     * call. A settlement is nobody's wait: it goes with the next admission's run, or on its own after
+     * {@link #SETTLE_DELAY_MICROS} when no admission comes, or when the store closes.
+     */
+    private final class Batches {
+        /** Calls per run at most: bounds a run's arguments (Lua's unpack) and time in Redis. */
+        static final int MAX_CALLS = 128;
+        /** One run out at a time: the deepest batches, so the fewest runs (each costs Redis ≈ 40 µs of Lua whatever its size). */
+        static final int MAX_RUNS = 1;
+        /**
+         * After a run that carried several admissions (the replica is busy), how long the next run waits for
+         * more: deeper runs, so less Redis time per call, for at most this much more latency under load.
+         */
+        static final long COLLECT_MICROS = 200;
+        /** How long a settlement waits for an admission's run to go with. */
+        static final long SETTLE_DELAY_MICROS = 2000;
+
+        private final ConcurrentLinkedQueue<Object> waiting = new ConcurrentLinkedQueue<>();
+        /** Admissions among {@link #waiting}: without one, only the delay or a close sends settlements. */
+        private final AtomicInteger admissionsWaiting = new AtomicInteger();
+        private final AtomicInteger running = new AtomicInteger();
+        private final AtomicBoolean flushPlanned = new AtomicBoolean();
+        private final AtomicLong runs = new AtomicLong();
+
+        /** Queues a call; false when the store is closed (the caller answers as if Redis were down). */
+        boolean submit(Object call) {
+            if (closed.get()) {
+                return false;
+            }
+            if (call instanceof Admission) {
+                admissionsWaiting.incrementAndGet();
+                waiting.add(call);
+                drain(false);
+            } else {
+                waiting.add(call);
+                planFlush();
+            }
+            return true;
+        }
+
+        private void endRun() {
+            running.decrementAndGet();
+            drain(false);
+            if (!waiting.isEmpty()) {
+                planFlush(); // settlements that found this run out still go after the delay
+            }
+        }
+
+        /** Sends waiting settlements after the delay, unless an admission's run takes them first. */
+        private void planFlush() {
+            if (flushPlanned.compareAndSet(false, true)) {
+                try {
+                    renewer.schedule(() -> {
+                        flushPlanned.set(false);
+                        drain(true);
+                    }, SETTLE_DELAY_MICROS, TimeUnit.MICROSECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    flushPlanned.set(false);
+                    drain(true);
+                }
+            }
+        }
+
+        /** Nothing waiting and no run out. */
+        boolean idle() {
+            return waiting.isEmpty() && running.get() == 0;
+        }
+
+        /**
+         * Whoever finds no run out sends the next one; a run's end sends what came meanwhile.
+         * Settlements alone wait ({@code force} false) for an admission, the delay or the close.
+         */
+        void drain(boolean force) {
+            while (!waiting.isEmpty() && (force || admissionsWaiting.get() > 0)) {
+                int out = running.get();
+                if (out >= MAX_RUNS) {
+                    return; // the run out drains when it ends
+                }
+                if (!running.compareAndSet(out, out + 1)) {
+                    continue;
+                }
+                List<Admission> admissions = new ArrayList<>();
+                List<Settlement> settlements = new ArrayList<>();
+                Object call;
+                while (admissions.size() + settlements.size() < MAX_CALLS && (call = waiting.poll()) != null) {
+                    if (call instanceof Admission admission) {
+                        admissionsWaiting.decrementAndGet();
+                        admissions.add(admission);
+                    } else {
+                        settlements.add((Settlement) call);
+                    }
+                }
+                if (admissions.isEmpty() && settlements.isEmpty()) {
+                    running.decrementAndGet();
+                    continue;
+                }
+                // Several admissions at once: busy (one admission with the last call's settlement is not).
+                boolean busy = admissions.size() > 1;
+                send(admissions, settlements).whenComplete((ignored, error) -> {
+                    if (busy && !closed.get()) {
+                        // Under load, calls keep coming: the next run waits a little for more of them.
+                        try {
+                            renewer.schedule(this::endRun, COLLECT_MICROS, TimeUnit.MICROSECONDS);
+                            return;
+                        } catch (java.util.concurrent.RejectedExecutionException closing) {
+                            // closing: end the run now
+                        }
+                    }
+                    endRun();
+                });
+            }
+        }
+
+        private CompletionStage<Void> send(List<Admission> admissions, List<Settlement> settlements) {
+            Run run = new Run();
+            // Settlements summed per operation: n requests' tokens on one window are one charge.
+            Map<Op, long[]> charged = new LinkedHashMap<>();
+            Map<String, List<String>> released = new LinkedHashMap<>();
+            for (Settlement settlement : settlements) {
+                for (Op op : settlement.charges) {
+                    charged.computeIfAbsent(op, k -> new long[1])[0] += settlement.units;
+                }
+                for (Lease lease : settlement.leases) {
+                    released.computeIfAbsent(lease.redisKey, k -> new ArrayList<>(4)).add(lease.id);
+                }
+            }
+            List<byte[]> body = new ArrayList<>(16 + 2 * admissions.size());
+            int settling = 0;
+            for (Map.Entry<Op, long[]> charge : charged.entrySet()) {
+                body.add(run.index(charge.getKey()));
+                body.add(bytes(Long.toString(charge.getValue()[0])));
+                settling++;
+            }
+            for (Map.Entry<String, List<String>> release : released.entrySet()) {
+                body.add(run.release(release.getKey()));
+                body.add(bytes(Integer.toString(release.getValue().size())));
+                release.getValue().forEach(id -> body.add(bytes(id)));
+                settling++;
+            }
+            // Admissions in groups of consecutive calls with the same operations (a payer's calls):
+            // the operations go once per group, each call adds only its lease ids.
+            List<int[]> groups = new ArrayList<>();
+            for (int first = 0; first < admissions.size(); ) {
+                List<Op> ops = admissions.get(first).ops;
+                int end = first + 1;
+                while (end < admissions.size() && sameOps(ops, admissions.get(end).ops)) {
+                    end++;
+                }
+                body.add(bytes(Integer.toString(ops.size())));
+                body.add(bytes(Integer.toString(end - first)));
+                for (Op op : ops) {
+                    body.add(run.index(op));
+                }
+                for (int r = first; r < end; r++) {
+                    String[] ids = admissions.get(r).leaseIds;
+                    if (ids != null) {
+                        for (String id : ids) {
+                            if (id != null) {
+                                body.add(bytes(id));
+                            }
+                        }
+                    }
+                }
+                groups.add(new int[] {first, end});
+                first = end;
+            }
+            byte[][] keys = run.keys.toArray(byte[][]::new);
+            List<byte[]> args = new ArrayList<>(3 + run.args.size() + body.size());
+            args.add(bytes(Integer.toString(keys.length)));
+            args.add(bytes(Integer.toString(settling)));
+            args.add(bytes(Integer.toString(groups.size())));
+            args.addAll(run.args);
+            args.addAll(body);
+            runs.incrementAndGet();
+            CompletionStage<List<Long>> answered;
+            try {
+                answered = RedisScripts.BATCH.<byte[], byte[], List<Long>>run(scripts, keys, args.toArray(byte[][]::new));
+            } catch (RuntimeException refusedAtOnce) {
+                answered = CompletableFuture.failedFuture(refusedAtOnce);
+            }
+            return answered.handle((answer, error) -> {
+                if (error != null) {
+                    health.failed(error);
+                    admissions.forEach(admission -> admission.done.complete(fallback(admission.ops)));
+                } else {
+                    health.answered();
+                    int at = 0;
+                    for (int[] group : groups) {
+                        int n = admissions.get(group[0]).ops.size();
+                        boolean whole = answer.get(at) == -1L;
+                        for (int r = group[0]; r < group[1]; r++) {
+                            Admission admission = admissions.get(r);
+                            try {
+                                admission.done.complete(whole
+                                        ? wholeOutcomes(admission.ops, admission.names, admission.leaseIds, answer, at + 1, r - group[0] + 1)
+                                        : outcomes(admission.ops, admission.names, admission.leaseIds, answer, at + 3 * n * (r - group[0])));
+                            } catch (RuntimeException e) {
+                                admission.done.completeExceptionally(e);
+                            }
+                        }
+                        at += whole ? 1 + n : 3 * n * (group[1] - group[0]);
+                    }
+                }
+                settlements.forEach(settlement -> settlement.done.complete(null));
+                return null;
+            });
+        }
+
+        private static boolean sameOps(List<Op> one, List<Op> other) {
+            if (one.size() != other.size()) {
+                return false;
+            }
+            for (int i = 0; i < one.size(); i++) {
+                if (one.get(i) != other.get(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * A run's operations, each once: its key (KEYS[i]) and four arguments (kind, then its numbers);
+     * calls refer to them by number.
+     */
+    private final class Run {
+        final List<byte[]> keys = new ArrayList<>(16);
+        final List<byte[]> args = new ArrayList<>(64);
+        private final Map<Op, byte[]> ops = new IdentityHashMap<>();
+        private final Map<String, byte[]> releases = new HashMap<>();
+
+        byte[] index(Op op) {
+            byte[] index = ops.get(op);
+            if (index == null) {
+                Op.Encoded encoded = op.encoded(prefix);
+                byte[][] numbers = encoded.args();
+                index = add(encoded.key(), numbers[0], numbers[1], op.kind() == Op.Kind.SLOT ? leaseTtlBytes : numbers[2],
+                        numbers[3]);
+                ops.put(op, index);
+            }
+            return index;
+        }
+
+        byte[] release(String redisKey) {
+            return releases.computeIfAbsent(redisKey, k -> add(bytes(k), RELEASE, NOTHING, NOTHING, NOTHING));
+        }
+
+        private byte[] add(byte[] key, byte[] kind, byte[] a, byte[] b, byte[] c) {
+            keys.add(key);
+            args.add(kind);
+            args.add(a);
+            args.add(b);
+            args.add(c);
+            return bytes(Integer.toString(keys.size()));
+        }
+    }
+
+    /** Script runs sent so far (tests: calls that waited together went in one). */
+    long runs() {
+        return batches.runs.get();
+    }
+
     /** Runs a store call: its answer mapped, or {@code whenDown} when Redis failed (counted, logged once). */
     private <T, R> CompletionStage<R> guarded(Supplier<CompletionStage<T>> call, Function<T, R> map, Supplier<R> whenDown) {
         if (closed.get()) {
@@ -306,6 +602,12 @@ public final class RedisLimitStore implements LimitStore {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            // What is queued still goes (settlements are never dropped while Redis answers); new calls are not queued.
+            long deadline = System.nanoTime() + 2 * timeout.toNanos();
+            while (!batches.idle() && System.nanoTime() < deadline) {
+                batches.drain(true);
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
             renewer.shutdownNow();
             connection.close();
             scriptConnection.close();

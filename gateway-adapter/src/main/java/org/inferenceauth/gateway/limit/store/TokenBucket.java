@@ -4,7 +4,7 @@ package org.inferenceauth.gateway.limit.store;
  * A rolling window in this process: a token bucket holding up to {@code capacity} units that refills
  * {@code refill} per period continuously (greedily, as Bucket4j's greedy refill did). Fractions of a
  * unit are kept, so slow refills are exact; {@code remaining} is the whole units. The same arithmetic
- * runs in Redis ({@link RedisScripts#ADMIT}), in milliseconds of the store's clock.
+ * runs in Redis ({@link RedisScripts#BATCH}), in milliseconds of the store's clock.
  */
 final class TokenBucket {
 

@@ -56,6 +56,27 @@ class LocalLimitStoreTest {
     }
 
     @Test
+    @DisplayName("operations built apart for one key share its bucket and counter (each keeps them without a lookup)")
+    void sharedState() {
+        Window window = new Window(10, 1, Duration.ofHours(1));
+        Op first = Op.take("d:rpm", window);
+        Op again = Op.take("d:rpm", window); // a payer's plan built anew
+        Op count = Op.count("d:req:d", 100, Duration.ofDays(2));
+        Op add = Op.add("d:req:d", Duration.ofDays(2));
+        for (int i = 0; i < 3; i++) {
+            admit(List.of(first, count));
+        }
+        assertThat(admit(List.of(again, count))[0].value()).isEqualTo(6L);
+        store.settle(List.of(), List.of(add), 10);
+        assertThat(admit(List.of(count))[0].value()).isEqualTo(15L);
+
+        clock.advance(Duration.ofSeconds(2)); // past the recheck: looked up again, still the same bucket
+        assertThat(admit(List.of(first))[0].value()).isEqualTo(5L);
+        assertThat(store.peek(Op.peek("d:rpm", window)).toCompletableFuture().join().remaining()).isEqualTo(5L);
+        assertThat(store.read("d:req:d").toCompletableFuture().join()).isEqualTo(15L);
+    }
+
+    @Test
     @DisplayName("parallel calls on one bucket never admit more than it holds")
     void parallel() {
         Op take = Op.take("c:rpm", new Window(100, 1, Duration.ofHours(1)));

@@ -188,6 +188,108 @@ class RedisLimitStoreTest {
         assertThat(store.inUse("x:slots:m").toCompletableFuture().join()).isZero();
     }
 
+
+    @Test
+    @DisplayName("calls arriving while a run is out go together in one script run, each decided as if alone, in order")
+    void batchedAdmissionsInOrder() {
+        RedisLimitStore store = replica();
+        Op window = Op.take("b:rpm", new Window(100, 1, Duration.ofHours(1)));
+        Op counter = Op.count("b:req:d", 3, Duration.ofDays(2));
+        List<CompletableFuture<Outcome[]>> calls = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            calls.add(store.admit(List.of(window, counter)).toCompletableFuture());
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+
+        for (int i = 0; i < calls.size(); i++) {
+            assertThat(allAllowed(calls.get(i).join())).as("call %d", i).isEqualTo(i < 3);
+        }
+        assertThat(calls.get(2).join()[0].value()).as("what the third call left in the window").isEqualTo(97L);
+        assertThat(calls.get(39).join()[1].value()).as("a refused call sees the counter at its limit").isEqualTo(3L);
+        assertThat(store.runs()).as("40 calls in a few script runs, not 40").isLessThan(20);
+        assertThat(store.peek(Op.peek("b:rpm", window.window())).toCompletableFuture().join().remaining())
+                .as("refused calls took nothing").isEqualTo(97L);
+        assertThat(store.read("b:req:d").toCompletableFuture().join()).isEqualTo(3L);
+    }
+
+    @Test
+    @DisplayName("a group of calls that all fit is answered whole: each call still sees what it left, and gets its slot")
+    void wholeGroup() {
+        RedisLimitStore store = replica();
+        Op window = Op.take("g:rpm", new Window(100, 1, Duration.ofHours(1)));
+        Op tokens = Op.peek("g:tpm", new Window(500, 1, Duration.ofHours(1)));
+        Op counter = Op.count("g:req:d", 1000, Duration.ofDays(2));
+        Op budget = Op.below("g:tok:d", 1000);
+        Op slot = Op.slot("g:slots:m", 50);
+        List<Op> ops = List.of(window, tokens, counter, budget, slot);
+        List<CompletableFuture<Outcome[]>> calls = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            calls.add(store.admit(ops).toCompletableFuture());
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+
+        for (int i = 0; i < calls.size(); i++) {
+            Outcome[] outcomes = calls.get(i).join();
+            assertThat(allAllowed(outcomes)).as("call %d", i).isTrue();
+            assertThat(outcomes[0].value()).as("window left after call %d", i).isEqualTo(99L - i);
+            assertThat(outcomes[1].value()).isEqualTo(500L);
+            assertThat(outcomes[2].value()).as("count after call %d", i).isEqualTo(i + 1L);
+            assertThat(outcomes[3].value()).isZero();
+            assertThat(outcomes[4].slot()).isNotNull();
+        }
+        assertThat(store.runs()).as("29 calls waited for the first one's run").isLessThan(10);
+        assertThat(store.inUse("g:slots:m").toCompletableFuture().join()).isEqualTo(30L);
+        assertThat(store.read("g:req:d").toCompletableFuture().join()).isEqualTo(30L);
+        calls.forEach(call -> store.settle(List.of(call.join()[4].slot()), List.of(), 0));
+        assertThat(store.settle(List.of(), List.of(Op.add("g:tok:d", Duration.ofDays(2))), 5).toCompletableFuture().join())
+                .isNull();
+        assertThat(store.inUse("g:slots:m").toCompletableFuture().join()).as("every lease released").isZero();
+        assertThat(store.read("g:tok:d").toCompletableFuture().join()).isEqualTo(5L);
+    }
+
+    @Test
+    @DisplayName("batched settlements from two replicas are summed per key and none is lost, also when a replica closes at once")
+    void batchedSettlementsAddUp() throws Exception {
+        RedisLimitStore one = replica();
+        RedisLimitStore two = replica();
+        Window tpm = new Window(1_000_000, 1, Duration.ofHours(1));
+        List<Op> charges = List.of(Op.charge("s:tpm", tpm), Op.add("s:tok:d", Duration.ofDays(2)));
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            RedisLimitStore store = i % 2 == 0 ? one : two;
+            calls.add(CompletableFuture.runAsync(() -> store.settle(List.of(), charges, 7), threads));
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        threads.shutdown();
+        one.close(); // queued settlements still go before the connection closes
+        two.close();
+
+        RedisLimitStore reader = replica();
+        assertThat(reader.read("s:tok:d").toCompletableFuture().join()).isEqualTo(2100L);
+        assertThat(reader.peek(Op.peek("s:tpm", tpm)).toCompletableFuture().join().remaining()).isEqualTo(1_000_000L - 2100);
+        assertThat(one.runs() + two.runs()).as("300 settlements in fewer runs").isLessThan(300);
+    }
+
+    @Test
+    @DisplayName("a released slot is free for the next call even when both wait for the same run")
+    void releaseBeforeAdmissionInOneRun() {
+        RedisLimitStore store = replica();
+        Op slot = Op.slot("r:slots:m", 1);
+        Outcome[] first = admit(store, List.of(slot));
+        assertThat(first[0].slot()).isNotNull();
+
+        CompletableFuture<Void> released = store.settle(List.of(first[0].slot()), List.of(), 0).toCompletableFuture();
+        CompletableFuture<Outcome[]> next = store.admit(List.of(slot)).toCompletableFuture();
+        CompletableFuture<Outcome[]> full = store.admit(List.of(slot)).toCompletableFuture();
+
+        released.join();
+        assertThat(next.join()[0].allowed()).isTrue();
+        assertThat(full.join()[0].allowed()).as("one slot: the call after is refused").isFalse();
+        assertThat(store.inUse("r:slots:m").toCompletableFuture().join()).isEqualTo(1L);
+    }
+
+
     @Test
     @DisplayName("Redis cut: windows and counters unknown (the call goes ahead), slots from the replica's own store")
     void outageFallsBack() {
