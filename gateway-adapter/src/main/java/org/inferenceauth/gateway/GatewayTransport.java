@@ -1,6 +1,7 @@
 package org.inferenceauth.gateway;
 
 import io.vertx.core.transport.Transport;
+import java.util.Locale;
 import java.util.Optional;
 import org.inferenceauth.gateway.config.NetworkTransport;
 
@@ -18,7 +19,7 @@ public final class GatewayTransport {
         if (asked.isPresent()) {
             Transport transport = of(asked.get());
             if (!transport.available()) {
-                throw new IllegalStateException("GATEWAY_TRANSPORT=" + asked.get().name().toLowerCase()
+                throw new IllegalStateException("GATEWAY_TRANSPORT=" + asked.get().name().toLowerCase(Locale.ROOT)
                         + " is not available here: " + transport.unavailabilityCause());
             }
             return transport;
