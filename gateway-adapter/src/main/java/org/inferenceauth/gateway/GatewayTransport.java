@@ -5,15 +5,16 @@ import java.util.Locale;
 import java.util.Optional;
 import org.inferenceauth.gateway.config.NetworkTransport;
 
-/** The Vert.x transport for {@code GATEWAY_TRANSPORT}: the one asked for, or the best that loads here. */
+/** The Vert.x transport for {@code GATEWAY_TRANSPORT}: the one asked for, or NIO. */
 public final class GatewayTransport {
 
     private GatewayTransport() {}
 
     /**
      * The transport to run on. Asked for by name, it must load (an operator who chose io_uring wants to
-     * know it is not in use); unset, io_uring where it loads, else NIO (a kernel before 5.14, a
-     * container's seccomp profile that forbids io_uring, another operating system).
+     * know it is not in use). Unset, NIO: io_uring costs a quarter less CPU per request, but one CI run
+     * saw a stream through it cut short (EOF inside the chunked body, GatewayUsageIT on PostgreSQL) and
+     * the cause is not found yet, so it is opt-in until it is.
      */
     public static Transport choose(Optional<NetworkTransport> asked) {
         if (asked.isPresent()) {
@@ -24,7 +25,7 @@ public final class GatewayTransport {
             }
             return transport;
         }
-        return Transport.IO_URING.available() ? Transport.IO_URING : Transport.NIO;
+        return Transport.NIO;
     }
 
     private static Transport of(NetworkTransport transport) {

@@ -4,7 +4,7 @@ import io.vertx.core.Vertx;
 import java.util.Optional;
 import org.inferenceauth.gateway.GatewayTransport;
 
-/** A Vert.x on the transport the runnable jar picks (io_uring where the host allows it), for tests of socket-level behaviour. */
+/** A Vert.x on the transport the runnable jar picks (GATEWAY_TRANSPORT unset), for tests of socket-level behaviour. */
 public final class ProductionVertx {
 
     private ProductionVertx() {}

@@ -36,7 +36,7 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     static final Duration CHUNK_DELAY = Duration.ofMillis(100);
 
-    // The transport the runnable jar picks (io_uring where the host allows it), so the end-to-end tests run on what ships.
+    // The transport the runnable jar picks (GATEWAY_TRANSPORT unset), so the end-to-end tests run on what ships.
     final Vertx vertx = Vertx.builder().withTransport(GatewayTransport.choose(Optional.empty())).build();
     final DemoUpstream alpha;
     final DemoUpstream beta;
