@@ -23,12 +23,12 @@ import org.inferenceauth.gateway.routing.UpstreamAuth;
 
 /**
  * Sends an admitted request to its upstream and relays the answer, straight from Vert.x's client
- * to its server response: headers in one pass each way, the body piped with back-pressure both
- * ways, nothing buffered. Response bodies are never transformed, so SSE chunks pass through as
- * they arrive; taps only look at them on the way (usage, an upstream failure mid-stream). The
- * upstream's idle timeout covers both the wait for response headers (a long prefill) and silence
- * in the middle of a stream. A client that goes away resets the upstream call, so a model stops
- * generating for nobody.
+ * to its server response: headers in one pass each way, the body pumped with back-pressure both
+ * ways ({@link BodyPump}), nothing held beyond the event loop's turn. Response bodies are never
+ * transformed, so SSE chunks pass through as they arrive; taps only look at them on the way
+ * (usage, an upstream failure mid-stream). The upstream's idle timeout covers both the wait for
+ * response headers (a long prefill) and silence in the middle of a stream. A client that goes
+ * away resets the upstream call, so a model stops generating for nobody.
  */
 public final class Relay {
 
@@ -128,7 +128,7 @@ public final class Relay {
             }
             out.setChunked(true);
         }
-        body.pipe().endOnFailure(false).to(out).onFailure(failure -> {
+        BodyPump.start(body, out, failure -> {
             upstreamRequest.reset(0, failure);
             out.reset();
         });

@@ -1,0 +1,186 @@
+package org.inferenceauth.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.streams.ReadStream;
+import java.io.IOException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The body pump: the last buffer of a turn goes out with the end, a streamed one within its turn")
+class BodyPumpTest {
+
+    private static final Vertx VERTX = Vertx.vertx();
+    /** One event loop for every step, so "after the turn" is after the pump's deferred write. */
+    private static final Context LOOP = VERTX.getOrCreateContext();
+
+    @AfterAll
+    static void close() {
+        VERTX.close();
+    }
+
+    /** The upstream body the test feeds; whether the pump paused it. */
+    static final class Body implements ReadStream<Buffer> {
+        Handler<Buffer> data;
+        Handler<Void> end;
+        Handler<Throwable> failure;
+        boolean paused = true;
+
+        @Override
+        public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+            data = handler;
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+            failure = handler;
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> endHandler(Handler<Void> handler) {
+            end = handler;
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> pause() {
+            paused = true;
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> resume() {
+            paused = false;
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> fetch(long amount) {
+            return this;
+        }
+    }
+
+    /** What reached the client response, in order: "write:…", "end:…", "end"; and its write queue. */
+    static final class Client {
+        final List<String> calls = new ArrayList<>();
+        boolean queueFull;
+        Handler<Void> drain;
+
+        HttpServerResponse response() {
+            return (HttpServerResponse) Proxy.newProxyInstance(HttpServerResponse.class.getClassLoader(),
+                    new Class<?>[] {HttpServerResponse.class}, (proxy, method, args) -> switch (method.getName()) {
+                        case "write" -> {
+                            calls.add("write:" + args[0]);
+                            yield Future.succeededFuture();
+                        }
+                        case "end" -> {
+                            calls.add(args == null ? "end" : "end:" + args[0]);
+                            yield Future.succeededFuture();
+                        }
+                        case "writeQueueFull" -> queueFull;
+                        case "drainHandler" -> {
+                            @SuppressWarnings("unchecked")
+                            Handler<Void> handler = (Handler<Void>) args[0];
+                            drain = handler;
+                            yield proxy;
+                        }
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
+        }
+    }
+
+    private final Body body = new Body();
+    private final Client client = new Client();
+    private final List<Throwable> failures = new ArrayList<>();
+
+    @Test
+    @DisplayName("a body read in one go: earlier buffers are written, the last goes with the end (one flush fewer)")
+    void lastBufferGoesWithTheEnd() throws Exception {
+        onEventLoop(() -> {
+            BodyPump.start(body, client.response(), failures::add);
+            body.data.handle(Buffer.buffer("a"));
+            body.data.handle(Buffer.buffer("b"));
+            body.end.handle(null);
+        });
+        afterTheTurn();
+        assertThat(client.calls).containsExactly("write:a", "end:b");
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a streamed buffer reaches the client when its turn ends, without waiting for the next one")
+    void streamedBufferIsNotHeldPastItsTurn() throws Exception {
+        onEventLoop(() -> {
+            BodyPump.start(body, client.response(), failures::add);
+            body.data.handle(Buffer.buffer("data: 1\n\n"));
+        });
+        afterTheTurn();
+        assertThat(client.calls).containsExactly("write:data: 1\n\n");
+
+        onEventLoop(() -> body.end.handle(null));
+        afterTheTurn();
+        assertThat(client.calls).containsExactly("write:data: 1\n\n", "end");
+    }
+
+    @Test
+    @DisplayName("an upstream failure is reported once, and the client is not ended (the caller resets it)")
+    void upstreamFailure() throws Exception {
+        IOException broken = new IOException("upstream closed");
+        onEventLoop(() -> {
+            BodyPump.start(body, client.response(), failures::add);
+            body.data.handle(Buffer.buffer("half an ev"));
+            body.failure.handle(broken);
+        });
+        afterTheTurn();
+        assertThat(failures).containsExactly(broken);
+        assertThat(client.calls).noneMatch(call -> call.startsWith("end"));
+    }
+
+    @Test
+    @DisplayName("a client that cannot keep up pauses the upstream until its queue drains")
+    void backPressure() throws Exception {
+        client.queueFull = true;
+        onEventLoop(() -> {
+            BodyPump.start(body, client.response(), failures::add);
+            assertThat(body.paused).isFalse();
+            body.data.handle(Buffer.buffer("a"));
+        });
+        afterTheTurn();
+        assertThat(body.paused).isTrue();
+        client.queueFull = false;
+        onEventLoop(() -> client.drain.handle(null));
+        assertThat(body.paused).isFalse();
+    }
+
+    private static void onEventLoop(Runnable step) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        LOOP.runOnContext(v -> {
+            try {
+                step.run();
+                done.complete(null);
+            } catch (Throwable failure) {
+                done.completeExceptionally(failure);
+            }
+        });
+        done.get(5, TimeUnit.SECONDS);
+    }
+
+    /** A turn queued after the step's own: the step's deferred writes have run by then. */
+    private static void afterTheTurn() throws Exception {
+        onEventLoop(() -> { });
+    }
+}
