@@ -28,17 +28,21 @@ final class SseUsageTap implements UnaryOperator<Buffer> {
 
     @Override
     public Buffer apply(Buffer buffer) {
-        byte[] bytes = buffer.getBytes(); // one copy: scanning an array is several times cheaper than Buffer.getByte
-        if (indexOf(bytes, USAGE, 0, bytes.length) < 0) {
+        BufferBytes view = BufferBytes.of(buffer);
+        byte[] bytes = view.array();
+        int to = view.to();
+        int first = indexOf(bytes, USAGE, view.from(), to);
+        if (first < 0) {
             return buffer;
         }
+        // The events before the one holding the first "usage" pass unread.
+        int start = lastEventEnd(bytes, view.from(), first);
         Buffer kept = null; // built only when an event is taken out
-        int start = 0;
         int end;
-        while ((end = eventEnd(bytes, start)) > 0) {
+        while ((end = eventEnd(bytes, start, to)) > 0) {
             boolean drop = indexOf(bytes, USAGE, start, end) >= 0 && usageOnly(bytes, start, end) && removeUsageChunk;
             if (drop && kept == null) {
-                kept = Buffer.buffer(bytes.length).appendBytes(bytes, 0, start);
+                kept = Buffer.buffer(to - view.from()).appendBytes(bytes, view.from(), start - view.from());
             } else if (!drop && kept != null) {
                 kept.appendBytes(bytes, start, end - start);
             }
@@ -47,7 +51,7 @@ final class SseUsageTap implements UnaryOperator<Buffer> {
         if (kept == null) {
             return buffer;
         }
-        return start < bytes.length ? kept.appendBytes(bytes, start, bytes.length - start) : kept;
+        return start < to ? kept.appendBytes(bytes, start, to - start) : kept;
     }
 
     /** Reports the event's usage, if any; whether it is the usage-only chunk. */
@@ -75,20 +79,35 @@ final class SseUsageTap implements UnaryOperator<Buffer> {
         return event.usageSeen() && event.choicesEmpty();
     }
 
-    /** Just past the blank line ending the event that starts at {@code from}, or -1 if it does not end in these bytes. */
-    static int eventEnd(byte[] bytes, int from) {
+    /** Just past the blank line ending the event that starts at {@code from}, or -1 if it does not end before {@code to}. */
+    static int eventEnd(byte[] bytes, int from, int to) {
         int line = from;
-        while (line < bytes.length) {
-            int eol = lineEnd(bytes, line, bytes.length);
-            if (eol == bytes.length) {
+        while (line < to) {
+            int eol = lineEnd(bytes, line, to);
+            if (eol == to) {
                 return -1;
             }
             if (eol == line && line > from) {
-                return nextLine(bytes, eol, bytes.length);
+                return nextLine(bytes, eol, to);
             }
-            line = nextLine(bytes, eol, bytes.length);
+            line = nextLine(bytes, eol, to);
         }
         return -1;
+    }
+
+    /** Just past the last blank line in {@code [from, to)}: where the event holding {@code to} starts; {@code from} if none. */
+    private static int lastEventEnd(byte[] bytes, int from, int to) {
+        for (int i = to - 1; i > from; i--) {
+            byte c = bytes[i];
+            if (c != '\n' && c != '\r') {
+                continue;
+            }
+            int terminator = c == '\n' && bytes[i - 1] == '\r' ? i - 1 : i;
+            if (terminator > from && (bytes[terminator - 1] == '\n' || bytes[terminator - 1] == '\r')) {
+                return i + 1;
+            }
+        }
+        return from;
     }
 
     /** Where the line starting at {@code from} ends (its CR or LF), or {@code end}. */

@@ -62,6 +62,17 @@ class UsageTapsTest {
         }
 
         @Test
+        @DisplayName("a buffer that is a window on a larger one (read in place) is cut at its own bounds")
+        void windowOnALargerBuffer() {
+            String before = "data: {\"usage\":{\"prompt_tokens\":99}}\n\n";
+            Buffer larger = buffer(before + CHUNK + CHUNK + USAGE_ONLY + DONE + "data: {\"usage\"");
+            int from = before.length();
+            Buffer window = larger.slice(from, from + CHUNK.length() * 2 + USAGE_ONLY.length() + DONE.length());
+            assertThat(new SseUsageTap(true, sink).apply(window).toString()).isEqualTo(CHUNK + CHUNK + DONE);
+            assertThat(reported).containsExactly(new long[] {7, 3});
+        }
+
+        @Test
         @DisplayName("running totals in every chunk (continuous_usage_stats): each is reported, so the last one counts; none is removed")
         void runningTotals() {
             SseUsageTap tap = new SseUsageTap(true, sink);
