@@ -24,13 +24,23 @@ import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
-/** TEMPORARY reproducer: GatewayUsageIT's sequence, on io_uring (or -Dsoak.transport=nio), many rounds. */
+/**
+ * A soak for streams through the gateway, run by hand ({@code -Dsoak.rounds=N}): GatewayUsageIT's calls on
+ * io_uring (or {@code -Dsoak.transport=nio}), a fresh Vert.x, gateway and upstreams each round, with
+ * {@code -Dsoak.repeat}, {@code -Dsoak.concurrency} (SDK clients at once) and {@code -Dsoak.loops} (event loops).
+ */
+@EnabledIfSystemProperty(named = "soak.rounds", matches = "\\d+")
 class UringStreamSoakTest {
 
     static final int ROUNDS = Integer.getInteger("soak.rounds", 20);
     static final int REPEAT = Integer.getInteger("soak.repeat", 20);
     static final int CONCURRENCY = Integer.getInteger("soak.concurrency", 1);
+    /** How long the upstream keeps an idle connection (uvicorn: 5 s). */
+    static final int UPSTREAM_KEEP_ALIVE_MS = Integer.getInteger("soak.upstreamKeepAliveMs", 5000);
+    /** A pause before each stream (to meet the upstream's idle close). */
+    static final int PAUSE_MS = Integer.getInteger("soak.pauseMs", 0);
 
     @Test
     void soak() throws Exception {
@@ -39,10 +49,11 @@ class UringStreamSoakTest {
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         AtomicInteger streams = new AtomicInteger();
         for (int round = 0; round < ROUNDS; round++) {
-            Vertx vertx = Vertx.builder().withTransport(transport).build();
+            Vertx vertx = Vertx.builder().with(new io.vertx.core.VertxOptions().setEventLoopPoolSize(Integer.getInteger("soak.loops", 4))).withTransport(transport).build();
             FakeKeycloak keycloak = new FakeKeycloak(vertx).start();
             DemoUpstream alpha = new DemoUpstream(vertx, List.of("model-a"), Duration.ofMillis(100)).start("127.0.0.1", 0).await();
-            DemoUpstream beta = new DemoUpstream(vertx, List.of("model-b", "model-c"), Duration.ZERO).start("127.0.0.1", 0).await();
+            DemoUpstream beta = new DemoUpstream(vertx, List.of("model-b", "model-c"), Duration.ZERO)
+                    .keepAlive(Duration.ofMillis(UPSTREAM_KEEP_ALIVE_MS), Duration.ZERO).start("127.0.0.1", 0).await();
             GatewayFixture gateway = GatewayFixture.start(vertx, GatewayFixture.env(keycloak.issuer(),
                     alpha.baseUrl() + "," + beta.baseUrl(), Map.of()));
             String token = keycloak.mintKey("soak").token();
@@ -60,14 +71,17 @@ class UringStreamSoakTest {
                             }
                             for (boolean usage : new boolean[] {true, false}) {
                                 try {
+                                    if (PAUSE_MS > 0) {
+                                        Thread.sleep(PAUSE_MS);
+                                    }
                                     streams.incrementAndGet();
                                     streamed(sdk, "model-b", usage);
-                                } catch (RuntimeException e) {
+                                } catch (RuntimeException | InterruptedException e) {
                                     StringBuilder s = new StringBuilder("round " + r + " i " + i + " usage " + usage + ": " + e);
                                     for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
                                         s.append(" <- ").append(t);
                                     }
-                                    System.err.println("SOAK FAILURE " + s);
+                                    System.err.println("SOAK FAILURE " + s + "\n" + gateway.accessLog());
                                     e.printStackTrace();
                                     failures.add(s.toString());
                                 }
@@ -86,7 +100,7 @@ class UringStreamSoakTest {
                 vertx.close().await();
             }
         }
-        System.err.println("SOAK " + transport.name() + ": " + failures.size() + " failures in " + streams.get() + " streams");
+        System.err.println("SOAK " + transport.name() + " (dropped by upstream keep-alive: see log): " + failures.size() + " failures in " + streams.get() + " streams");
         assertThat(failures).isEmpty();
     }
 
