@@ -100,7 +100,7 @@ class UringStreamSoakTest {
                 vertx.close().await();
             }
         }
-        System.err.println("SOAK " + transport.name() + " (dropped by upstream keep-alive: see log): " + failures.size() + " failures in " + streams.get() + " streams");
+        System.err.println("SOAK " + transport.name() + ": " + failures.size() + " failures in " + streams.get() + " streams");
         assertThat(failures).isEmpty();
     }
 
