@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
         request.pause();
         Exchange exchange = new Exchange(request, new RequestRecord(request.method().name(), request.path()));
         logging.observe(request.response(), exchange.record);
-        request.response().putHeader(Relay.X_REQUEST_ID, exchange.record.requestId);
+        request.response().putHeader(HeaderNames.X_REQUEST_ID, exchange.record.requestId);
 
         if (!RequestFraming.valid(request.headers())) {
             LocalReplies.error(exchange, OpenAiError.unsupportedTransferEncoding());
@@ -129,7 +130,8 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
 
     private void admitted(Exchange exchange, PathPolicy.Route route, Verdict.Admitted admitted) {
         // Every answer to an admitted request tells the caller its remaining budget.
-        admitted.headers().forEach(exchange.request.response()::putHeader);
+        HttpServerResponse response = exchange.request.response();
+        admitted.headers().forEach((name, value) -> response.putHeader(HeaderNames.of(name), value));
         switch (route) {
             case LIST_MODELS -> listModels(exchange, admitted.identity());
             case GET_MODEL -> getModel(exchange, admitted.identity());

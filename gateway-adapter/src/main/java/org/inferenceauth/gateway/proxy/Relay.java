@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -33,6 +34,9 @@ import org.inferenceauth.gateway.routing.UpstreamAuth;
 public final class Relay {
 
     static final String X_REQUEST_ID = "x-request-id";
+    private static final CharSequence X_ACCEL_BUFFERING = HeaderNames.of("x-accel-buffering");
+    private static final CharSequence NO = HttpHeaders.createOptimized("no");
+    private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
 
     /** What the relay needs to know about upstream calls. */
     public record Settings(Optional<String> apiKey, ClientAddress clientAddress, UpstreamAuth auth,
@@ -142,8 +146,8 @@ public final class Relay {
         }
         if (type.regionMatches(true, 0, "text/event-stream", 0, 17)) {
             // Tell nginx (and friends) in front not to buffer the stream.
-            out.putHeader("x-accel-buffering", "no");
-            out.putHeader("cache-control", "no-cache");
+            out.putHeader(X_ACCEL_BUFFERING, NO);
+            out.putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE);
             if (exchange.usageAdded) { // the usage chunk the client did not ask for is taken out again
                 out.headers().remove("content-length");
             }

@@ -48,13 +48,14 @@ final class UpstreamHeaders {
             }
             upstream.add(name, header.getValue());
         }
-        IdentityHeaders.write(identity, upstream::set);
-        settings.apiKey().ifPresent(key -> upstream.set("authorization", "Bearer " + key));
-        upstream.set("x-request-id", requestId);
+        // Added, not set: none of these names was copied from the client above.
+        IdentityHeaders.write(identity, (name, value) -> upstream.add(HeaderNames.of(name), value));
+        settings.apiKey().ifPresent(key -> upstream.add(HeaderNames.AUTHORIZATION, "Bearer " + key));
+        upstream.add(HeaderNames.X_REQUEST_ID, requestId);
         String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        upstream.set("x-forwarded-for", forwardedFor != null && settings.clientAddress().trustedPeer(peer)
+        upstream.add(HeaderNames.X_FORWARDED_FOR, forwardedFor != null && settings.clientAddress().trustedPeer(peer)
                 ? forwardedFor + ", " + peer : peer);
-        upstream.set("x-forwarded-proto", request.scheme() == null ? "http" : request.scheme());
+        upstream.add(HeaderNames.X_FORWARDED_PROTO, request.scheme() == null ? "http" : request.scheme());
         return upstream;
     }
 }
