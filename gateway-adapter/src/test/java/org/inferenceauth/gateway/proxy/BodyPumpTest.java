@@ -8,7 +8,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -29,49 +28,6 @@ class BodyPumpTest {
     @AfterAll
     static void close() {
         VERTX.close();
-    }
-
-    /** The upstream body the test feeds; whether the pump paused it. */
-    static final class Body implements ReadStream<Buffer> {
-        Handler<Buffer> data;
-        Handler<Void> end;
-        Handler<Throwable> failure;
-        boolean paused = true;
-
-        @Override
-        public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-            data = handler;
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-            failure = handler;
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> endHandler(Handler<Void> handler) {
-            end = handler;
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> pause() {
-            paused = true;
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> resume() {
-            paused = false;
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> fetch(long amount) {
-            return this;
-        }
     }
 
     /** What reached the client response, in order: "write:…", "end:…", "end"; and its write queue. */
@@ -103,7 +59,7 @@ class BodyPumpTest {
         }
     }
 
-    private final Body body = new Body();
+    private final FedBody body = new FedBody();
     private final Client client = new Client();
     private final List<Throwable> failures = new ArrayList<>();
 

@@ -3,10 +3,8 @@ package org.inferenceauth.gateway.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.handler.timeout.ReadTimeoutException;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,47 +19,7 @@ class SseFailureGuardTest {
     static final String ONE = "data: {\"n\":1}\n\n";
     static final String TWO = "data: {\"n\":2}\n\n";
 
-    /** The upstream body: what the test feeds in. */
-    static final class Upstream implements ReadStream<Buffer> {
-        Handler<Buffer> data;
-        Handler<Void> end;
-        Handler<Throwable> failure;
-
-        @Override
-        public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-            data = handler;
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-            failure = handler;
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> endHandler(Handler<Void> handler) {
-            end = handler;
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> pause() {
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> resume() {
-            return this;
-        }
-
-        @Override
-        public ReadStream<Buffer> fetch(long amount) {
-            return this;
-        }
-    }
-
-    final Upstream upstream = new Upstream();
+    final FedBody upstream = new FedBody();
     final List<Buffer> out = new ArrayList<>();
     boolean ended;
 

@@ -1,0 +1,48 @@
+package org.inferenceauth.gateway.proxy;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+
+/** An upstream body a test feeds by hand (through the handlers it was given); whether it is paused. */
+final class FedBody implements ReadStream<Buffer> {
+    Handler<Buffer> data;
+    Handler<Void> end;
+    Handler<Throwable> failure;
+    boolean paused = true;
+
+    @Override
+    public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+        data = handler;
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+        failure = handler;
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> endHandler(Handler<Void> handler) {
+        end = handler;
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> pause() {
+        paused = true;
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> resume() {
+        paused = false;
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> fetch(long amount) {
+        return this;
+    }
+}
