@@ -33,7 +33,6 @@ import org.inferenceauth.gateway.routing.UpstreamAuth;
  */
 public final class Relay {
 
-    static final String X_REQUEST_ID = "x-request-id";
     private static final CharSequence X_ACCEL_BUFFERING = HeaderNames.of("x-accel-buffering");
     private static final CharSequence NO = HttpHeaders.createOptimized("no");
     private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");

@@ -16,9 +16,10 @@ final class ResponseHeaders {
 
     static {
         for (String name : new String[] {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
-                "trailer", "transfer-encoding", "upgrade", Relay.X_REQUEST_ID}) {
+                "trailer", "transfer-encoding", "upgrade"}) {
             NOT_RELAYED.add(name, "");
         }
+        NOT_RELAYED.add(HeaderNames.X_REQUEST_ID, "");
     }
 
     private ResponseHeaders() {}

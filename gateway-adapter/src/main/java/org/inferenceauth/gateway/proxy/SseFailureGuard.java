@@ -106,22 +106,11 @@ final class SseFailureGuard extends ForwardingBodyStream {
 
     /**
      * The index just past the last blank line in {@code buffer} (where its last complete event ends),
-     * looking only at line ends from {@code from} on; 0 if there is none. Lines end in LF, CRLF or CR.
+     * looking only at line ends from {@code from} on; 0 if there is none.
      */
     static int lastEventEnd(Buffer buffer, int from) {
-        for (int i = buffer.length() - 1; i >= Math.max(1, from); i--) {
-            byte c = buffer.getByte(i);
-            if (c != '\n' && c != '\r') {
-                continue;
-            }
-            int terminator = c == '\n' && buffer.getByte(i - 1) == '\r' ? i - 1 : i;
-            if (terminator > 0) {
-                byte before = buffer.getByte(terminator - 1);
-                if (before == '\n' || before == '\r') {
-                    return i + 1;
-                }
-            }
-        }
-        return 0;
+        BufferBytes bytes = BufferBytes.of(buffer);
+        return SseFraming.lastEventEnd(bytes.array(), bytes.from(), bytes.from() + Math.max(0, from), bytes.to())
+                - bytes.from();
     }
 }

@@ -36,10 +36,10 @@ final class SseUsageTap implements UnaryOperator<Buffer> {
             return buffer;
         }
         // The events before the one holding the first "usage" pass unread.
-        int start = lastEventEnd(bytes, view.from(), first);
+        int start = SseFraming.lastEventEnd(bytes, view.from(), view.from(), first);
         Buffer kept = null; // built only when an event is taken out
         int end;
-        while ((end = eventEnd(bytes, start, to)) > 0) {
+        while ((end = SseFraming.eventEnd(bytes, start, to)) > 0) {
             boolean drop = indexOf(bytes, USAGE, start, end) >= 0 && usageOnly(bytes, start, end) && removeUsageChunk;
             if (drop && kept == null) {
                 kept = Buffer.buffer(to - view.from()).appendBytes(bytes, view.from(), start - view.from());
@@ -61,7 +61,7 @@ final class SseUsageTap implements UnaryOperator<Buffer> {
         boolean first = true;
         int line = start;
         while (line < end && !event.done()) {
-            int eol = lineEnd(bytes, line, end);
+            int eol = SseFraming.lineEnd(bytes, line, end);
             if (eol - line >= DATA.length && indexOf(bytes, DATA, line, line + DATA.length) == line) {
                 int from = line + DATA.length;
                 if (from < eol && bytes[from] == ' ') {
@@ -73,55 +73,10 @@ final class SseUsageTap implements UnaryOperator<Buffer> {
                 first = false;
                 event.scan(bytes, from, eol);
             }
-            line = nextLine(bytes, eol, end);
+            line = SseFraming.nextLine(bytes, eol, end);
         }
         // [DONE], comments, an upstream's odd event: no usage, passed on.
         return event.usageSeen() && event.choicesEmpty();
-    }
-
-    /** Just past the blank line ending the event that starts at {@code from}, or -1 if it does not end before {@code to}. */
-    static int eventEnd(byte[] bytes, int from, int to) {
-        int line = from;
-        while (line < to) {
-            int eol = lineEnd(bytes, line, to);
-            if (eol == to) {
-                return -1;
-            }
-            if (eol == line && line > from) {
-                return nextLine(bytes, eol, to);
-            }
-            line = nextLine(bytes, eol, to);
-        }
-        return -1;
-    }
-
-    /** Just past the last blank line in {@code [from, to)}: where the event holding {@code to} starts; {@code from} if none. */
-    private static int lastEventEnd(byte[] bytes, int from, int to) {
-        for (int i = to - 1; i > from; i--) {
-            byte c = bytes[i];
-            if (c != '\n' && c != '\r') {
-                continue;
-            }
-            int terminator = c == '\n' && bytes[i - 1] == '\r' ? i - 1 : i;
-            if (terminator > from && (bytes[terminator - 1] == '\n' || bytes[terminator - 1] == '\r')) {
-                return i + 1;
-            }
-        }
-        return from;
-    }
-
-    /** Where the line starting at {@code from} ends (its CR or LF), or {@code end}. */
-    private static int lineEnd(byte[] bytes, int from, int end) {
-        int eol = from;
-        while (eol < end && bytes[eol] != '\n' && bytes[eol] != '\r') {
-            eol++;
-        }
-        return eol;
-    }
-
-    /** The start of the next line after a line end at {@code eol} (LF, CRLF or CR). */
-    private static int nextLine(byte[] bytes, int eol, int end) {
-        return bytes[eol] == '\r' && eol + 1 < end && bytes[eol + 1] == '\n' ? eol + 2 : eol + 1;
     }
 
     private static int indexOf(byte[] bytes, byte[] needle, int from, int to) {

@@ -66,13 +66,11 @@ class BodyPumpTest {
     @Test
     @DisplayName("a body read in one go: earlier buffers are written, the last goes with the end (one flush fewer)")
     void lastBufferGoesWithTheEnd() throws Exception {
-        onEventLoop(() -> {
-            BodyPump.start(body, client.response(), failures::add);
+        pumpAndFeed(() -> {
             body.data.handle(Buffer.buffer("a"));
             body.data.handle(Buffer.buffer("b"));
             body.end.handle(null);
         });
-        afterTheTurn();
         assertThat(client.calls).containsExactly("write:a", "end:b");
         assertThat(failures).isEmpty();
     }
@@ -80,11 +78,7 @@ class BodyPumpTest {
     @Test
     @DisplayName("a streamed buffer reaches the client when its turn ends, without waiting for the next one")
     void streamedBufferIsNotHeldPastItsTurn() throws Exception {
-        onEventLoop(() -> {
-            BodyPump.start(body, client.response(), failures::add);
-            body.data.handle(Buffer.buffer("data: 1\n\n"));
-        });
-        afterTheTurn();
+        pumpAndFeed(() -> body.data.handle(Buffer.buffer("data: 1\n\n")));
         assertThat(client.calls).containsExactly("write:data: 1\n\n");
 
         onEventLoop(() -> body.end.handle(null));
@@ -96,12 +90,10 @@ class BodyPumpTest {
     @DisplayName("an upstream failure is reported once, and the client is not ended (the caller resets it)")
     void upstreamFailure() throws Exception {
         IOException broken = new IOException("upstream closed");
-        onEventLoop(() -> {
-            BodyPump.start(body, client.response(), failures::add);
+        pumpAndFeed(() -> {
             body.data.handle(Buffer.buffer("half an ev"));
             body.failure.handle(broken);
         });
-        afterTheTurn();
         assertThat(failures).containsExactly(broken);
         assertThat(client.calls).noneMatch(call -> call.startsWith("end"));
     }
@@ -120,6 +112,15 @@ class BodyPumpTest {
         client.queueFull = false;
         onEventLoop(() -> client.drain.handle(null));
         assertThat(body.paused).isFalse();
+    }
+
+    /** Starts the pump on the event loop, feeds it in that same turn, and waits for the turn after. */
+    private void pumpAndFeed(Runnable feed) throws Exception {
+        onEventLoop(() -> {
+            BodyPump.start(body, client.response(), failures::add);
+            feed.run();
+        });
+        afterTheTurn();
     }
 
     private static void onEventLoop(Runnable step) throws Exception {
