@@ -118,7 +118,7 @@ public final class GatewayServer {
         upstreamClient = vertx.httpClientBuilder().with(upstreamOptions.get()).with(new PoolOptions().setHttp1MaxSize(8)).build();
         // The configured connection limit, shared out among the event loops' pools.
         int perLoop = (up.maxConnections() + config.eventLoops() - 1) / config.eventLoops();
-        relayClients = new UpstreamClients(vertx, upstreamOptions, new PoolOptions().setHttp1MaxSize(perLoop));
+        relayClients = new UpstreamClients(vertx, upstreamOptions, new PoolOptions().setHttp1MaxSize(perLoop), up.connectTimeout());
         KeycloakTrust keycloakTrust = new KeycloakTrust(config.keycloak().caFile());
         keycloakClient = vertx.httpClientBuilder()
                 .with(keycloakTrust.apply(new HttpClientOptions().setKeepAlive(true)))

@@ -1,6 +1,13 @@
 package org.inferenceauth.gateway.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -13,6 +20,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.streams.ReadStream;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.inferenceauth.gateway.accesslog.RequestRecord;
 import org.inferenceauth.gateway.auth.Identity;
@@ -23,13 +31,17 @@ import org.inferenceauth.gateway.routing.Upstream;
 import org.inferenceauth.gateway.routing.UpstreamAuth;
 
 /**
- * Sends an admitted request to its upstream and relays the answer, straight from Vert.x's client
- * to its server response: headers in one pass each way, the body pumped with back-pressure both
+ * Sends an admitted request to its upstream and relays the answer, straight from the upstream
+ * connection to Vert.x's server response: headers in one pass each way, the body pumped with back-pressure both
  * ways ({@link BodyPump}), nothing held beyond the event loop's turn. Response bodies are never
  * transformed, so SSE chunks pass through as they arrive; taps only look at them on the way
  * (usage, an upstream failure mid-stream). The upstream's idle timeout covers both the wait for
  * response headers (a long prefill) and silence in the middle of a stream. A client that goes
  * away resets the upstream call, so a model stops generating for nobody.
+ *
+ * <p>A buffered body (JSON inference calls) to a plain-HTTP upstream goes on the gateway's own
+ * connections, on Netty's codec ({@link UpstreamConnections}); a streamed body (uploads) or a TLS
+ * upstream on Vert.x's client ({@link UpstreamClients}).
  */
 public final class Relay {
 
@@ -42,6 +54,7 @@ public final class Relay {
                            Duration connectTimeout, Duration idleTimeout) {}
 
     private final UpstreamClients clients;
+    private final UpstreamConnections connections;
     private final Settings settings;
     private final GatewayMetrics metrics;
     private final long connectTimeoutMillis;
@@ -53,38 +66,64 @@ public final class Relay {
         this.metrics = metrics;
         this.connectTimeoutMillis = settings.connectTimeout().toMillis();
         this.idleTimeoutMillis = settings.idleTimeout().toMillis();
+        this.connections = clients.connections();
     }
 
     void send(Exchange exchange, Upstream upstream, Identity identity) {
         HttpServerRequest request = exchange.request;
         MultiMap headers = UpstreamHeaders.of(request, identity, exchange.record.requestId, settings);
+        // From the parsed path and query, never the raw target: an absolute-form target
+        // (http://host/v1/…) must reach the upstream in origin-form.
+        String uri = upstream.uriFor(request.path(), request.query());
+        long sentAt = System.nanoTime();
+        ContextInternal context = (ContextInternal) Vertx.currentContext();
+        if (exchange.body != null && !upstream.ssl() && context != null) {
+            sendDirect(context, exchange, upstream, headers, uri, sentAt);
+            return;
+        }
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setHost(upstream.host())
                 .setPort(upstream.port())
                 .setSsl(upstream.ssl())
-                // From the parsed path and query, never the raw target: an absolute-form target
-                // (http://host/v1/…) must reach the upstream in origin-form.
-                .setURI(upstream.uriFor(request.path(), request.query()))
+                .setURI(uri)
                 .setHeaders(headers)
                 .setConnectTimeout(connectTimeoutMillis)
                 .setIdleTimeout(idleTimeoutMillis);
-        long sentAt = System.nanoTime();
         clients.current().request(options)
                 .compose(upstreamRequest -> {
                     // The client went away (connection closed or reset): so does the upstream call.
                     request.response().exceptionHandler(failure -> upstreamRequest.reset(0, failure));
                     return sendBody(exchange, upstreamRequest)
                             .map(response -> {
-                                relayResponse(exchange, upstream, upstreamRequest, response, sentAt);
+                                relayResponse(exchange, upstream, new VertxAnswer(upstreamRequest, response), sentAt);
                                 return null;
                             });
                 })
-                .onFailure(failure -> {
-                    if (!request.response().headWritten()) {
-                        LocalReplies.error(exchange, UpstreamFailures.toError(failure));
-                    }
-                });
+                .onFailure(failure -> failed(exchange, failure));
+    }
+
+    /** A buffered body to a plain-HTTP upstream, the common case: on Netty's codec directly ({@link UpstreamConnections}). */
+    private void sendDirect(ContextInternal context, Exchange exchange, Upstream upstream, MultiMap headers, String uri,
+                            long sentAt) {
+        HttpServerRequest request = exchange.request;
+        ByteBuf body = ((BufferInternal) exchange.body).getByteBuf();
+        headers.set(HttpHeaders.HOST, upstream.authority());
+        headers.set(HttpHeaders.CONTENT_LENGTH, HttpHeaders.createOptimized(Integer.toString(body.readableBytes())));
+        // Vert.x's header map is Netty's too: encoded as it is, no copy.
+        FullHttpRequest upstreamRequest = new DefaultFullHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                request.method().toNetty(), uri, body, (io.netty.handler.codec.http.HttpHeaders) headers,
+                EmptyHttpHeaders.INSTANCE);
+        connections.send(context, upstream, upstreamRequest, idleTimeoutMillis,
+                        call -> request.response().exceptionHandler(call::reset))
+                .onSuccess(call -> relayResponse(exchange, upstream, call, sentAt))
+                .onFailure(failure -> failed(exchange, failure));
+    }
+
+    private static void failed(Exchange exchange, Throwable failure) {
+        if (!exchange.request.response().headWritten()) {
+            LocalReplies.error(exchange, UpstreamFailures.toError(failure));
+        }
     }
 
     /** The body the admission read (JSON inference calls), or the client's own stream, piped with its framing. */
@@ -107,39 +146,43 @@ public final class Relay {
         return upstreamRequest.response();
     }
 
-    private void relayResponse(Exchange exchange, Upstream upstream, HttpClientRequest upstreamRequest,
-                               HttpClientResponse response, long sentAt) {
-        response.pause();
-        int status = response.statusCode();
+    private void relayResponse(Exchange exchange, Upstream upstream, UpstreamAnswer answer, long sentAt) {
+        ReadStream<Buffer> upstreamBody = answer.body();
+        upstreamBody.pause();
+        int status = answer.status();
         metrics.upstream(upstream.label(), status, Duration.ofNanos(System.nanoTime() - sentAt));
         if (settings.auth().refused(upstream, status)) {
-            refusedUpstreamKey(exchange, response);
+            // About the gateway's key (the client's was never sent): passed on, an SDK would tell
+            // its user that their own key is wrong. The body is dropped for the gateway's own.
+            answer.discard();
+            LocalReplies.error(exchange, OpenAiError.upstreamAuthFailed());
             return;
         }
         HttpServerResponse out = exchange.request.response();
         out.setStatusCode(status);
-        if (response.statusMessage() != null) {
-            out.setStatusMessage(response.statusMessage());
+        if (answer.statusMessage() != null) {
+            out.setStatusMessage(answer.statusMessage());
         }
-        ResponseHeaders.copy(response.headers(), out.headers());
-        ReadStream<Buffer> body = body(exchange, response, out);
+        ResponseHeaders.copy(answer, out.headers());
+        ReadStream<Buffer> body = body(exchange, answer, out);
         if (!out.headers().contains("content-length") && status != 204 && status != 304
                 && exchange.request.method() != HttpMethod.HEAD) {
             if (exchange.request.version() == HttpVersion.HTTP_1_0) {
-                endBuffered(body, out, upstreamRequest); // an HTTP/1.0 client cannot read chunks
+                endBuffered(body, out, answer); // an HTTP/1.0 client cannot read chunks
                 return;
             }
             out.setChunked(true);
         }
         BodyPump.start(body, out, failure -> {
-            upstreamRequest.reset(0, failure);
+            answer.reset(failure);
             out.reset();
         });
     }
 
     /** The upstream's body, with the taps that count its tokens and turn a break mid-stream into an SSE error event. */
-    private static ReadStream<Buffer> body(Exchange exchange, HttpClientResponse response, HttpServerResponse out) {
-        String type = response.getHeader("content-type");
+    private static ReadStream<Buffer> body(Exchange exchange, UpstreamAnswer answer, HttpServerResponse out) {
+        ReadStream<Buffer> response = answer.body();
+        String type = answer.header("content-type");
         if (type == null) {
             return response;
         }
@@ -153,7 +196,7 @@ public final class Relay {
             return new TappedStream(new SseFailureGuard(response),
                     new SseUsageTap(exchange.usageAdded, tokensOf(exchange.record)));
         }
-        if (response.statusCode() == 200 && type.regionMatches(true, 0, "application/json", 0, 16)) {
+        if (answer.status() == 200 && type.regionMatches(true, 0, "application/json", 0, 16)) {
             return new TappedStream(response, new JsonUsageTap(tokensOf(exchange.record)));
         }
         return response;
@@ -166,24 +209,54 @@ public final class Relay {
         };
     }
 
-    /**
-     * The upstream's 401 is about the gateway's key (the client's was never sent): passed on, an
-     * SDK would tell its user that their own key is wrong. Its body is dropped for the gateway's own.
-     */
-    private static void refusedUpstreamKey(Exchange exchange, HttpClientResponse response) {
-        response.resume(); // read to its end and dropped, so the connection can be pooled again
-        LocalReplies.error(exchange, OpenAiError.upstreamAuthFailed());
-    }
-
-    private static void endBuffered(ReadStream<Buffer> body, HttpServerResponse out, HttpClientRequest upstreamRequest) {
+    private static void endBuffered(ReadStream<Buffer> body, HttpServerResponse out, UpstreamAnswer answer) {
         Buffer whole = Buffer.buffer();
         body.handler(whole::appendBuffer);
         body.exceptionHandler(failure -> {
-            upstreamRequest.reset(0, failure);
+            answer.reset(failure);
             out.reset();
         });
         body.endHandler(v -> out.end(whole));
         body.resume();
+    }
+
+    /** Vert.x's client's answer. */
+    private record VertxAnswer(HttpClientRequest request, HttpClientResponse response) implements UpstreamAnswer {
+
+        @Override
+        public int status() {
+            return response.statusCode();
+        }
+
+        @Override
+        public String statusMessage() {
+            return response.statusMessage();
+        }
+
+        @Override
+        public String header(String name) {
+            return response.getHeader(name);
+        }
+
+        @Override
+        public Iterable<Map.Entry<String, String>> headers() {
+            return response.headers();
+        }
+
+        @Override
+        public ReadStream<Buffer> body() {
+            return response;
+        }
+
+        @Override
+        public void discard() {
+            response.resume(); // read to its end and dropped, so the connection can be pooled again
+        }
+
+        @Override
+        public void reset(Throwable cause) {
+            request.reset(0, cause);
+        }
     }
 
     private static boolean mayHaveBody(HttpMethod method) {

@@ -24,9 +24,9 @@ final class ResponseHeaders {
 
     private ResponseHeaders() {}
 
-    static void copy(MultiMap upstream, MultiMap client) {
-        String connection = upstream.get("connection");
-        for (Map.Entry<String, String> header : upstream) {
+    static void copy(UpstreamAnswer upstream, MultiMap client) {
+        String connection = upstream.header("connection");
+        for (Map.Entry<String, String> header : upstream.headers()) {
             String name = header.getKey();
             if (!NOT_RELAYED.contains(name) && (connection == null || !HopByHop.namedIn(connection, name))) {
                 client.add(name, header.getValue());

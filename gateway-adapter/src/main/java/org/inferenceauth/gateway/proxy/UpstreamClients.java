@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.internal.VertxInternal;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -15,7 +17,8 @@ import java.util.function.Supplier;
  * lends any idle connection to any caller, and a connection answers on the event loop that opened
  * it: with one pool for all loops, most calls crossed threads twice (the request handed to the
  * connection's loop, the response handed back), a wake-up of another thread each time. With a pool
- * per loop, a call stays on the loop that accepted the client's connection.
+ * per loop, a call stays on the loop that accepted the client's connection. The relay's common
+ * case uses {@link #connections()}, the same limits on Netty directly.
  */
 public final class UpstreamClients {
 
@@ -25,11 +28,18 @@ public final class UpstreamClients {
     private final Object key = new Object();
     private final List<HttpClient> all = new CopyOnWriteArrayList<>();
 
-    /** @param pool each loop's pool: the configured connection limit is per event loop */
-    public UpstreamClients(Vertx vertx, Supplier<HttpClientOptions> options, PoolOptions pool) {
+    private final UpstreamConnections connections;
+
+    /**
+     * @param pool each loop's pool: the configured connection limit is per event loop
+     * @param connectTimeout how long a new connection may take
+     */
+    public UpstreamClients(Vertx vertx, Supplier<HttpClientOptions> options, PoolOptions pool, Duration connectTimeout) {
         this.vertx = vertx;
         this.options = options;
         this.pool = pool;
+        this.connections = new UpstreamConnections((VertxInternal) vertx, pool.getHttp1MaxSize(),
+                options.get().getKeepAliveTimeout() * 1000L, connectTimeout.toMillis());
     }
 
     /** The calling event loop's client (created on first use); outside any Vert.x context, a shared one. */
@@ -51,7 +61,12 @@ public final class UpstreamClients {
         return client;
     }
 
+    /** The same limits' pools on Netty directly, for plain-HTTP calls with a buffered body ({@link UpstreamConnections}). */
+    UpstreamConnections connections() {
+        return connections;
+    }
+
     public Future<Void> close() {
-        return Future.all(all.stream().map(HttpClient::close).toList()).mapEmpty();
+        return Future.all(all.stream().map(HttpClient::close).toList()).compose(v -> connections.close());
     }
 }

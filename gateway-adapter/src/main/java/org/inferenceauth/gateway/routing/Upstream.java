@@ -21,6 +21,11 @@ public record Upstream(URI baseUrl, String host, int port, boolean ssl, String b
         return basePath + tail + (query == null ? "" : "?" + query);
     }
 
+    /** The {@code Host} header's value: the port only where it is not the scheme's own. */
+    public String authority() {
+        return port == (ssl ? 443 : 80) ? host : host + ":" + port;
+    }
+
     /** A short label for logs and metrics; never contains credentials (URLs are validated without user info). */
     public String label() {
         return host + ":" + port + basePath;

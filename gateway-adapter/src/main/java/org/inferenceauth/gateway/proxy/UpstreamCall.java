@@ -1,0 +1,258 @@
+package org.inferenceauth.gateway.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One request and its answer on a pooled upstream connection ({@link UpstreamConnections}), on
+ * Netty's HTTP codec directly: the answer's head completes the call's future, its body is a paused
+ * {@link ReadStream} with back-pressure on the connection's reads. The connection goes back to its
+ * pool once the whole answer was read and both sides keep it alive; a failure, a reset or an idle
+ * upstream closes it.
+ */
+final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer {
+
+    private static final Object END = new Object();
+
+    private final UpstreamConnections.Connection connection;
+    private final Channel channel;
+    private final long idleTimeoutNanos;
+    private final Promise<UpstreamCall> head;
+    private HttpResponse response;
+    private boolean keepAlive;
+    private long lastRead = System.nanoTime();
+    private ScheduledFuture<?> idleCheck;
+    private boolean done;
+
+    private Handler<Buffer> handler;
+    private Handler<Void> endHandler;
+    private Handler<Throwable> exceptionHandler;
+    private boolean paused = true;
+    /** Buffers (and the end) read while paused: one read can decode more than one body part. */
+    private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
+
+    UpstreamCall(UpstreamConnections.Connection connection, Channel channel, long idleTimeoutMillis, Promise<UpstreamCall> head) {
+        this.connection = connection;
+        this.channel = channel;
+        this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
+        this.head = head;
+        if (idleTimeoutMillis > 0) {
+            idleCheck = channel.eventLoop().schedule(this::checkIdle, idleTimeoutMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public int status() {
+        return response.status().code();
+    }
+
+    @Override
+    public String statusMessage() {
+        return response.status().reasonPhrase();
+    }
+
+    @Override
+    public String header(String name) {
+        return response.headers().get(name);
+    }
+
+    @Override
+    public Iterable<Map.Entry<String, String>> headers() {
+        return response.headers();
+    }
+
+    @Override
+    public ReadStream<Buffer> body() {
+        return this;
+    }
+
+    @Override
+    public void discard() {
+        handler = null;
+        endHandler = null;
+        resume();
+    }
+
+    /** From the connection's pipeline: the answer's parts as Netty decodes them. */
+    void read(Object message) {
+        if (done) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        lastRead = System.nanoTime();
+        if (message instanceof HttpResponse answer) {
+            if (answer.decoderResult().isFailure()) {
+                fail(answer.decoderResult().cause());
+                return;
+            }
+            if (answer.status().code() == 100) {
+                return; // an interim answer; the real one follows
+            }
+            response = answer;
+            keepAlive = HttpUtil.isKeepAlive(answer);
+            head.tryComplete(this);
+        }
+        if (message instanceof HttpContent part) {
+            if (part.decoderResult().isFailure()) { // a broken chunk: never passed on as the body's end
+                part.release();
+                fail(part.decoderResult().cause());
+                return;
+            }
+            ByteBuf content = part.content();
+            try {
+                if (content.isReadable()) {
+                    // A heap copy, as Vert.x's client hands over: the taps scan arrays in place.
+                    byte[] bytes = new byte[content.readableBytes()];
+                    content.getBytes(content.readerIndex(), bytes);
+                    deliver(Buffer.buffer(bytes));
+                }
+            } finally {
+                part.release();
+            }
+            if (part instanceof LastHttpContent) {
+                finish();
+            }
+        }
+    }
+
+    private void finish() {
+        cancelIdleCheck();
+        done = true;
+        if (keepAlive) {
+            channel.config().setAutoRead(true); // a paused call may end with reads off: the next call needs them
+            connection.release(channel);
+        } else {
+            channel.close();
+        }
+        deliver(END);
+    }
+
+    /** The connection closed, or its pipeline failed, before the answer's end. */
+    void fail(Throwable failure) {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelIdleCheck();
+        channel.close();
+        if (!head.tryFail(failure)) {
+            pending.clear();
+            if (exceptionHandler != null) {
+                exceptionHandler.handle(failure);
+            }
+        }
+    }
+
+    @Override
+    public void reset(Throwable cause) {
+        fail(cause);
+    }
+
+    /** Silence for the idle timeout, waiting for the head (a long prefill) or mid-body, ends the call. */
+    private void checkIdle() {
+        if (done) {
+            return;
+        }
+        long left = idleTimeoutNanos - (System.nanoTime() - lastRead);
+        if (left <= 0) {
+            fail(new TimeoutException("The upstream sent nothing for " + idleTimeoutNanos / 1_000_000 + " ms"));
+        } else {
+            idleCheck = channel.eventLoop().schedule(this::checkIdle, left, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelIdleCheck() {
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+            idleCheck = null;
+        }
+    }
+
+    private void deliver(Object item) {
+        if (paused || !pending.isEmpty()) {
+            pending.add(item);
+            if (!paused) {
+                drain();
+            }
+            return;
+        }
+        emit(item);
+    }
+
+    private void emit(Object item) {
+        if (item == END) {
+            if (endHandler != null) {
+                endHandler.handle(null);
+            }
+        } else if (handler != null) {
+            handler.handle((Buffer) item);
+        }
+    }
+
+    private void drain() {
+        Object item;
+        while (!paused && (item = pending.poll()) != null) {
+            emit(item);
+        }
+        if (!done) {
+            channel.config().setAutoRead(!paused);
+        }
+    }
+
+    @Override
+    public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+        this.handler = handler;
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
+        this.endHandler = endHandler;
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+        this.exceptionHandler = handler;
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> pause() {
+        if (!paused) {
+            paused = true;
+            if (!done) {
+                channel.config().setAutoRead(false);
+            }
+        }
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> resume() {
+        if (paused) {
+            paused = false;
+            drain();
+        }
+        return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> fetch(long amount) {
+        return resume();
+    }
+}
