@@ -2,6 +2,7 @@ package org.inferenceauth.gateway.limit.store;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -105,12 +106,27 @@ public final class RedisLimitStore implements LimitStore {
         // Only the trust changes: verifyPeer stays rediss://'s default (FULL), which checks the host name too.
         caFile.ifPresent(file -> options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(file.toFile()).build()));
         client.setOptions(options.build());
-        this.connection = client.connect(StringCodec.UTF8);
+        try {
+            this.connection = client.connect(StringCodec.UTF8);
+            this.scriptConnection = client.connect(ByteArrayCodec.INSTANCE);
+        } catch (RedisConnectionException e) {
+            client.shutdown();
+            // Lettuce says "Unable to connect to host:port"; why (refused, an untrusted certificate, a host name
+            // the certificate does not name) is in its causes, and the operator reads only this message.
+            throw new RedisConnectionException(e.getMessage() + " (" + rootCause(e) + ")", e);
+        }
         this.redis = connection.async();
-        this.scriptConnection = client.connect(ByteArrayCodec.INSTANCE);
         this.scripts = scriptConnection.async();
         long every = Math.max(100, leaseTtl.toMillis() / 3);
         renewer.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     private static byte[] bytes(String text) {
