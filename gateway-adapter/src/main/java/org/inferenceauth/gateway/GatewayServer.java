@@ -261,8 +261,8 @@ public final class GatewayServer {
     private LimitStore limitStore(GatewayConfig.RateLimit settings) {
         LocalLimitStore local = new LocalLimitStore(config.keyCache().maxEntries(), limitsClock);
         return settings.redisUrl()
-                .<LimitStore>map(url -> new RedisLimitStore(url, settings.redisTimeout(), settings.redisKeyPrefix(),
-                        settings.leaseTtl(), local, new StoreHealth(metrics)))
+                .<LimitStore>map(url -> new RedisLimitStore(url, settings.redisCaFile(), settings.redisTimeout(),
+                        settings.redisKeyPrefix(), settings.leaseTtl(), local, new StoreHealth(metrics)))
                 .orElse(local);
     }
 

@@ -137,10 +137,11 @@ public record GatewayConfig(
      * {@code burst}) is the person's limit when it delivers none, {@code 0} = none. With a Redis URL
      * the counts are shared by every replica under keys starting with {@code redisKeyPrefix},
      * otherwise each gateway counts on its own. Concurrency slots in Redis are leases of
-     * {@code leaseTtl}, renewed by the replica holding them.
+     * {@code leaseTtl}, renewed by the replica holding them. {@code redisCaFile}: the CAs trusted for a
+     * {@code rediss://} Redis in place of the JVM's.
      */
-    public record RateLimit(long requestsPerMinute, long burst, Optional<String> redisUrl, Duration redisTimeout,
-                            String redisKeyPrefix, Duration leaseTtl) {
+    public record RateLimit(long requestsPerMinute, long burst, Optional<String> redisUrl, Optional<Path> redisCaFile,
+                            Duration redisTimeout, String redisKeyPrefix, Duration leaseTtl) {
 
         /** Whether the configured per-person default applies to identities without delivered limits. */
         public boolean defaultsEnabled() {
@@ -371,11 +372,17 @@ public record GatewayConfig(
         if (redis != null && !redis.startsWith("redis://") && !redis.startsWith("rediss://")) {
             r.problem("GATEWAY_REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379");
         }
+        Path caFile = r.certificateBundle("GATEWAY_REDIS_CA_FILE");
+        // Without TLS the bundle would be ignored: an operator who set it expects a verified connection.
+        if (r.string("GATEWAY_REDIS_CA_FILE", null) != null && (redis == null || !redis.startsWith("rediss://"))) {
+            r.problem("GATEWAY_REDIS_CA_FILE is for Redis over TLS: GATEWAY_REDIS_URL must then be a rediss:// URL, "
+                    + "e.g. rediss://redis.internal:6380");
+        }
         String prefix = r.string("GATEWAY_REDIS_KEY_PREFIX", "inference-gateway:limits:");
         if (prefix.isEmpty() || prefix.length() > 100 || prefix.chars().anyMatch(c -> c <= ' ' || c == 0x7F)) {
             r.problem("GATEWAY_REDIS_KEY_PREFIX must be 1-100 visible characters, e.g. inference-gateway:limits:");
         }
-        return new RateLimit(rpm, burst, Optional.ofNullable(redis),
+        return new RateLimit(rpm, burst, Optional.ofNullable(redis), Optional.ofNullable(caFile),
                 r.duration("GATEWAY_REDIS_TIMEOUT", Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofSeconds(30)),
                 prefix,
                 r.duration("GATEWAY_LIMITS_LEASE_TTL", Duration.ofSeconds(30), Duration.ofMillis(300), Duration.ofMinutes(10)));

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.inferenceauth.gateway.testing.TestCa;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -91,6 +92,34 @@ class GatewayConfigTest {
         assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
                 .hasMessageContaining("GATEWAY_RATE_LIMIT_RPM").hasMessageContaining("GATEWAY_REDIS_URL")
                 .hasMessageContaining("GATEWAY_REDIS_KEY_PREFIX");
+    }
+
+    @Test
+    @DisplayName("the Redis CA file: a PEM bundle, for rediss:// only (with redis:// it would be ignored); problems are named")
+    void redisCaFile() throws Exception {
+        Map<String, String> env = minimal();
+        assertThat(GatewayConfig.fromEnv(env).rateLimit().redisCaFile()).isEmpty();
+        java.nio.file.Path ca = TestCa.create().caFile();
+        env.put("GATEWAY_REDIS_URL", "rediss://redis.internal:6380");
+        env.put("GATEWAY_REDIS_CA_FILE", ca.toString());
+        assertThat(GatewayConfig.fromEnv(env).rateLimit().redisCaFile()).hasValue(ca.toAbsolutePath());
+
+        env.put("GATEWAY_REDIS_CA_FILE", "/nonexistent/redis-ca.pem");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
+                .hasMessageContaining("GATEWAY_REDIS_CA_FILE must name a readable file, got '/nonexistent/redis-ca.pem'");
+        java.nio.file.Path notPem = java.nio.file.Files.writeString(java.nio.file.Files.createTempFile("redis-ca", ".pem"),
+                "not a certificate\n");
+        env.put("GATEWAY_REDIS_CA_FILE", notPem.toString());
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
+                .hasMessageContaining("GATEWAY_REDIS_CA_FILE must be a PEM file of CA certificates");
+
+        env.put("GATEWAY_REDIS_CA_FILE", ca.toString());
+        env.put("GATEWAY_REDIS_URL", "redis://redis.internal:6379");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("GATEWAY_REDIS_CA_FILE is for Redis over TLS: GATEWAY_REDIS_URL must then be a rediss:// URL");
+        env.remove("GATEWAY_REDIS_URL");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
+                .hasMessageContaining("GATEWAY_REDIS_CA_FILE is for Redis over TLS");
     }
 
     @Test

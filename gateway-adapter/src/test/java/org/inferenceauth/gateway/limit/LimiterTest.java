@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.inferenceauth.gateway.errors.OpenAiError;
 import org.inferenceauth.gateway.limit.policy.Calendar;
@@ -67,7 +68,8 @@ class LimiterTest {
     private LimitStore store(String kind, String redisUrl, Duration leaseTtl) {
         LocalLimitStore local = new LocalLimitStore(10_000, clock);
         LimitStore store = kind.equals("memory") ? local
-                : new RedisLimitStore(redisUrl, Duration.ofSeconds(2), prefix, leaseTtl, local, new StoreHealth(metrics));
+                : new RedisLimitStore(redisUrl, Optional.empty(), Duration.ofSeconds(2), prefix, leaseTtl, local,
+                        new StoreHealth(metrics));
         stores.add(store);
         return store;
     }

@@ -2,12 +2,15 @@ package org.inferenceauth.gateway.limit.store;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +18,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -80,11 +84,13 @@ public final class RedisLimitStore implements LimitStore {
     });
 
     /**
+     * @param caFile the PEM bundle of CAs trusted for a {@code rediss://} URL in place of the JVM's
+     *               ({@code GATEWAY_REDIS_CA_FILE}); the host name is checked either way
      * @param prefix every key starts with it ({@code GATEWAY_REDIS_KEY_PREFIX}), so several gateways
      *               (or test runs) can share one Redis without sharing budgets
      */
-    public RedisLimitStore(String url, Duration timeout, String prefix, Duration leaseTtl, LocalLimitStore fallback,
-                           StoreHealth health) {
+    public RedisLimitStore(String url, Optional<Path> caFile, Duration timeout, String prefix, Duration leaseTtl,
+                           LocalLimitStore fallback, StoreHealth health) {
         this.prefix = prefix;
         this.timeout = timeout;
         this.leaseTtl = leaseTtl;
@@ -95,14 +101,32 @@ public final class RedisLimitStore implements LimitStore {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(timeout);
         this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-        this.connection = client.connect(StringCodec.UTF8);
+        ClientOptions.Builder options = ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+        // Only the trust changes: verifyPeer stays rediss://'s default (FULL), which checks the host name too.
+        caFile.ifPresent(file -> options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(file.toFile()).build()));
+        client.setOptions(options.build());
+        try {
+            this.connection = client.connect(StringCodec.UTF8);
+            this.scriptConnection = client.connect(ByteArrayCodec.INSTANCE);
+        } catch (RedisConnectionException e) {
+            client.shutdown();
+            // Lettuce says "Unable to connect to host:port"; why (refused, an untrusted certificate, a host name
+            // the certificate does not name) is in its causes, and the operator reads only this message.
+            throw new RedisConnectionException(e.getMessage() + " (" + rootCause(e) + ")", e);
+        }
         this.redis = connection.async();
-        this.scriptConnection = client.connect(ByteArrayCodec.INSTANCE);
         this.scripts = scriptConnection.async();
         long every = Math.max(100, leaseTtl.toMillis() / 3);
         renewer.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     private static byte[] bytes(String text) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -52,7 +53,7 @@ class RedisLimitStoreTest {
     }
 
     private RedisLimitStore replica(String url) {
-        RedisLimitStore store = new RedisLimitStore(url, Duration.ofSeconds(2), prefix, Duration.ofSeconds(30),
+        RedisLimitStore store = new RedisLimitStore(url, Optional.empty(), Duration.ofSeconds(2), prefix, Duration.ofSeconds(30),
                 new LocalLimitStore(1000, clock), new StoreHealth(metrics));
         stores.add(store);
         return store;
