@@ -114,6 +114,21 @@ class UsageTapsTest {
         }
 
         @Test
+        @DisplayName("in one buffer, and cut in two at every byte: escaped quotes and backslashes in the text are read as text")
+        void wholeAndCutAnywhere() {
+            // An odd number of escaped quotes, and an escaped backslash right before a closing quote.
+            byte[] body = ("{\"id\":\"x\",\"choices\":[{\"message\":{\"content\":\"she said \\\"hi, see C:\\\\\"}}],"
+                    + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":28}}").getBytes(StandardCharsets.UTF_8);
+            new JsonUsageTap(sink).apply(Buffer.buffer(body));
+            for (int cut = 1; cut < body.length; cut++) {
+                JsonUsageTap tap = new JsonUsageTap(sink);
+                tap.apply(Buffer.buffer(java.util.Arrays.copyOfRange(body, 0, cut)));
+                tap.apply(Buffer.buffer(java.util.Arrays.copyOfRange(body, cut, body.length)));
+            }
+            assertThat(reported).hasSize(body.length).allSatisfy(r -> assertThat(r).containsExactly(12, 28));
+        }
+
+        @Test
         @DisplayName("embeddings have prompt tokens only; a body that is not JSON yields nothing and still passes")
         void embeddingsAndGarbage() {
             new JsonUsageTap(sink).apply(buffer("{\"object\":\"list\",\"data\":[{\"embedding\":[0.1,-2e-3]}],\"usage\":{\"prompt_tokens\":4,\"total_tokens\":4}}"));
