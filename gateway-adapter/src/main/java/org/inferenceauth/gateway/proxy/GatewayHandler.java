@@ -2,6 +2,7 @@ package org.inferenceauth.gateway.proxy;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -131,7 +132,9 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
     private void admitted(Exchange exchange, PathPolicy.Route route, Verdict.Admitted admitted) {
         // Every answer to an admitted request tells the caller its remaining budget.
         HttpServerResponse response = exchange.request.response();
-        admitted.headers().forEach((name, value) -> response.putHeader(HeaderNames.of(name), value));
+        // Added, not set: the answer has no header yet, so there is nothing to replace (and look for).
+        MultiMap headers = response.headers();
+        admitted.headers().forEach((name, value) -> headers.add(HeaderNames.of(name), value));
         switch (route) {
             case LIST_MODELS -> listModels(exchange, admitted.identity());
             case GET_MODEL -> getModel(exchange, admitted.identity());

@@ -117,6 +117,8 @@ final class UpstreamConnections {
                     .channelFactory(vertx.transport().channelFactory(false))
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis))
+                    // Vert.x's resolver (asynchronous, with its cache): Netty's default blocks the event loop.
+                    .resolver(vertx.nameResolver().nettyAddressResolverGroup())
                     .remoteAddress(upstream.host(), upstream.port())
                     .handler(new ChannelInitializer<>() {
                         @Override

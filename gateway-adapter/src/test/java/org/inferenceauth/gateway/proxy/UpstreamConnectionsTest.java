@@ -134,6 +134,15 @@ class UpstreamConnectionsTest {
     }
 
     @Test
+    @DisplayName("an upstream named by host name is resolved (and connected to) like one named by address")
+    void hostName() {
+        Upstream byAddress = httpServer(n -> 0L, false);
+        Upstream byName = Upstream.of(URI.create("http://localhost:" + byAddress.port() + "/v1"));
+
+        assertThat(await(call(pool(4), byName, 5_000))).isEqualTo("200 answer 1");
+    }
+
+    @Test
     @DisplayName("calls beyond the connection limit wait for a free connection, and are all answered")
     void callsBeyondTheLimitWait() {
         UpstreamConnections pool = pool(2);
