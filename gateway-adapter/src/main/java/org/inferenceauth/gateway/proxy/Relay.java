@@ -5,10 +5,8 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -18,6 +16,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.ReadStream;
 import java.time.Duration;
 import java.util.Map;
@@ -32,10 +32,10 @@ import org.inferenceauth.gateway.routing.UpstreamAuth;
 
 /**
  * Sends an admitted request to its upstream and relays the answer, straight from the upstream
- * connection to Vert.x's server response: headers in one pass each way, the body pumped with back-pressure both
- * ways ({@link BodyPump}), nothing held beyond the event loop's turn. Response bodies are never
- * transformed, so SSE chunks pass through as they arrive; taps only look at them on the way
- * (usage, an upstream failure mid-stream). The upstream's idle timeout covers both the wait for
+ * connection to Vert.x's server response: headers in one pass each way, the body pumped with
+ * back-pressure both ways ({@link BodyPump}), nothing held beyond the event loop's turn. Response
+ * bodies are never transformed, so SSE chunks pass through as they arrive; taps only look at them
+ * on the way (usage, an upstream failure mid-stream). The upstream's idle timeout covers both the wait for
  * response headers (a long prefill) and silence in the middle of a stream. A client that goes
  * away resets the upstream call, so a model stops generating for nobody.
  *
@@ -147,8 +147,7 @@ public final class Relay {
     }
 
     private void relayResponse(Exchange exchange, Upstream upstream, UpstreamAnswer answer, long sentAt) {
-        ReadStream<Buffer> upstreamBody = answer.body();
-        upstreamBody.pause();
+        answer.body().pause();
         int status = answer.status();
         metrics.upstream(upstream.label(), status, Duration.ofNanos(System.nanoTime() - sentAt));
         if (settings.auth().refused(upstream, status)) {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -34,6 +35,7 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer {
     private final Promise<UpstreamCall> head;
     private HttpResponse response;
     private boolean keepAlive;
+    private boolean interim;
     private long lastRead = System.nanoTime();
     private ScheduledFuture<?> idleCheck;
     private boolean done;
@@ -99,14 +101,21 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer {
                 fail(answer.decoderResult().cause());
                 return;
             }
-            if (answer.status().code() == 100) {
-                return; // an interim answer; the real one follows
+            if (answer.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                interim = true; // 100 Continue, 103 Early Hints: the real answer follows (101 never: no upgrade is asked)
+                ReferenceCountUtil.release(message);
+                return;
             }
             response = answer;
             keepAlive = HttpUtil.isKeepAlive(answer);
             head.tryComplete(this);
         }
         if (message instanceof HttpContent part) {
+            if (interim) { // the interim answer's (empty) end
+                interim = !(part instanceof LastHttpContent);
+                part.release();
+                return;
+            }
             if (part.decoderResult().isFailure()) { // a broken chunk: never passed on as the body's end
                 part.release();
                 fail(part.decoderResult().cause());

@@ -194,6 +194,15 @@ class UpstreamConnectionsTest {
     }
 
     @Test
+    @DisplayName("interim answers (100 Continue, 103 Early Hints) are skipped for the real one")
+    void interimAnswers() {
+        Upstream upstream = rawServer("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nlink: </a>\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok", false);
+
+        assertThat(await(call(pool(4), upstream, 5_000))).isEqualTo("200 ok");
+    }
+
+    @Test
     @DisplayName("an upstream silent for the idle timeout fails the call with a timeout")
     void silentUpstreamTimesOut() {
         Upstream upstream = rawServer(null, false);
