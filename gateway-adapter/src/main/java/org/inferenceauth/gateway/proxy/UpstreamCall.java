@@ -47,9 +47,9 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer {
     /** Buffers (and the end) read while paused: one read can decode more than one body part. */
     private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
 
-    UpstreamCall(UpstreamConnections.Connection connection, Channel channel, long idleTimeoutMillis, Promise<UpstreamCall> head) {
+    UpstreamCall(UpstreamConnections.Connection connection, long idleTimeoutMillis, Promise<UpstreamCall> head) {
         this.connection = connection;
-        this.channel = channel;
+        this.channel = connection.channel;
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
         this.head = head;
         if (idleTimeoutMillis > 0) {
@@ -143,7 +143,7 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer {
         done = true;
         if (keepAlive) {
             channel.config().setAutoRead(true); // a paused call may end with reads off: the next call needs them
-            connection.release(channel);
+            connection.release();
         } else {
             channel.close();
         }

@@ -12,7 +12,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -37,8 +36,6 @@ import org.inferenceauth.gateway.routing.Upstream;
  * in line. Pooled connections are dropped before the upstream would time them out.
  */
 final class UpstreamConnections {
-
-    private static final AttributeKey<Long> IDLE_SINCE = AttributeKey.valueOf("inference-gateway.idle-since");
 
     private final VertxInternal vertx;
     private final int maxPerLoop;
@@ -69,12 +66,11 @@ final class UpstreamConnections {
                               Consumer<UpstreamCall> started) {
         Promise<UpstreamCall> head = context.promise();
         Pool pool = pools.get().computeIfAbsent(upstream, u -> new Pool(u, context.nettyEventLoop()));
-        pool.lease(channel -> {
-            Connection connection = channel.pipeline().get(Connection.class);
-            UpstreamCall call = new UpstreamCall(connection, channel, idleTimeoutMillis, head);
+        pool.lease(connection -> {
+            UpstreamCall call = new UpstreamCall(connection, idleTimeoutMillis, head);
             connection.call = call;
             started.accept(call);
-            channel.writeAndFlush(request).addListener(written -> {
+            connection.channel.writeAndFlush(request).addListener(written -> {
                 if (!written.isSuccess()) {
                     call.fail(written.cause());
                 }
@@ -94,7 +90,7 @@ final class UpstreamConnections {
     }
 
     private interface Lease {
-        void granted(Channel channel);
+        void granted(Connection connection);
     }
 
     private interface Refusal {
@@ -107,7 +103,7 @@ final class UpstreamConnections {
     final class Pool {
 
         private final Bootstrap bootstrap;
-        private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+        private final ArrayDeque<Connection> idle = new ArrayDeque<>();
         private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
         private int open;
 
@@ -123,21 +119,20 @@ final class UpstreamConnections {
                     .handler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel channel) {
-                            channel.pipeline().addLast(new HttpClientCodec(), new Connection(Pool.this));
+                            channel.pipeline().addLast(new HttpClientCodec(), new Connection(Pool.this, channel));
                         }
                     });
         }
 
         private void lease(Lease lease, Refusal refusal) {
-            Channel channel;
+            Connection connection;
             long now = System.nanoTime();
-            while ((channel = idle.pollLast()) != null) {
-                Long since = channel.attr(IDLE_SINCE).get();
-                if (channel.isActive() && (since == null || now - since < keepAliveNanos)) {
-                    lease.granted(channel);
+            while ((connection = idle.pollLast()) != null) {
+                if (connection.channel.isActive() && now - connection.idleSince < keepAliveNanos) {
+                    lease.granted(connection);
                     return;
                 }
-                channel.close(); // the upstream may be closing it right now: never reuse it
+                connection.channel.close(); // the upstream may be closing it right now: never reuse it
             }
             if (open < maxPerLoop) {
                 connect(lease, refusal);
@@ -152,7 +147,7 @@ final class UpstreamConnections {
                 if (connected.isSuccess()) {
                     Channel channel = ((ChannelFuture) connected).channel();
                     all.add(channel);
-                    lease.granted(channel);
+                    lease.granted(channel.pipeline().get(Connection.class));
                 } else {
                     open--;
                     refusal.failed(connected.cause());
@@ -162,19 +157,19 @@ final class UpstreamConnections {
         }
 
         /** The answer was read to its end and both sides keep the connection alive. */
-        private void release(Channel channel) {
+        private void release(Connection connection) {
             Waiter waiter = waiters.poll();
             if (waiter != null) {
-                waiter.lease().granted(channel);
+                waiter.lease().granted(connection);
             } else {
-                channel.attr(IDLE_SINCE).set(System.nanoTime());
-                idle.addLast(channel);
+                connection.idleSince = System.nanoTime();
+                idle.addLast(connection);
             }
         }
 
-        private void closed(Channel channel) {
+        private void closed(Connection connection) {
             open--;
-            idle.remove(channel);
+            idle.remove(connection);
             nextWaiter();
         }
 
@@ -190,16 +185,19 @@ final class UpstreamConnections {
     static final class Connection extends ChannelInboundHandlerAdapter {
 
         private final Pool pool;
+        final Channel channel;
         private UpstreamCall call;
+        private long idleSince;
 
-        Connection(Pool pool) {
+        Connection(Pool pool, Channel channel) {
             this.pool = pool;
+            this.channel = channel;
         }
 
         /** The call read its answer to the end: the connection is free for the next. */
-        void release(Channel channel) {
+        void release() {
             call = null;
-            pool.release(channel);
+            pool.release(this);
         }
 
         @Override
@@ -217,7 +215,7 @@ final class UpstreamConnections {
             if (call != null) {
                 call.fail(new IOException("The upstream closed the connection"));
             }
-            pool.closed(ctx.channel());
+            pool.closed(this);
         }
 
         @Override
