@@ -316,8 +316,12 @@ public record GatewayConfig(
             }
             defaultUpstream = Optional.ofNullable(url);
         }
-        return new Upstreams(List.copyOf(urls), defaultUpstream,
-                Optional.ofNullable(r.string("GATEWAY_UPSTREAM_API_KEY", null)),
+        String upstreamKey = r.string("GATEWAY_UPSTREAM_API_KEY", null);
+        if (upstreamKey != null && !upstreamKey.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            // It goes into every upstream request's Authorization header: refused here, never printed.
+            r.problem("GATEWAY_UPSTREAM_API_KEY must be printable ASCII without spaces");
+        }
+        return new Upstreams(List.copyOf(urls), defaultUpstream, Optional.ofNullable(upstreamKey),
                 r.duration("GATEWAY_UPSTREAM_CONNECT_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(5)),
                 r.duration("GATEWAY_UPSTREAM_IDLE_TIMEOUT", Duration.ofMinutes(5), Duration.ofMillis(10), Duration.ofHours(2)),
                 r.duration("GATEWAY_MODELS_REFRESH_INTERVAL", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(24)),

@@ -114,14 +114,16 @@ public final class Relay {
         FullHttpRequest upstreamRequest = new DefaultFullHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
                 request.method().toNetty(), uri, body, (io.netty.handler.codec.http.HttpHeaders) headers,
                 EmptyHttpHeaders.INSTANCE);
-        connections.send(context, upstream, upstreamRequest, idleTimeoutMillis,
-                        call -> request.response().exceptionHandler(call::reset))
+        HttpServerResponse response = request.response();
+        connections.send(context, upstream, upstreamRequest, idleTimeoutMillis, response::closed,
+                        call -> response.exceptionHandler(call::reset))
                 .onSuccess(call -> relayResponse(exchange, upstream, call, sentAt))
                 .onFailure(failure -> failed(exchange, failure));
     }
 
     private static void failed(Exchange exchange, Throwable failure) {
-        if (!exchange.request.response().headWritten()) {
+        HttpServerResponse response = exchange.request.response();
+        if (!response.headWritten() && !response.closed()) { // nobody to tell otherwise
             LocalReplies.error(exchange, UpstreamFailures.toError(failure));
         }
     }

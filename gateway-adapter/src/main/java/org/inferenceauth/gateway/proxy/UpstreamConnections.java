@@ -24,6 +24,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.inferenceauth.gateway.routing.Upstream;
 
@@ -61,12 +62,16 @@ final class UpstreamConnections {
     /**
      * Sends a request on a pooled (or new) connection of the calling event loop; the future
      * completes with the call once the answer's head arrived.
+     *
+     * @param abandoned asked when a connection comes free for a call that had to wait in line: a call
+     *                  whose client has gone meanwhile is dropped there (failing with {@link Abandoned}),
+     *                  so a model does not start work for nobody
      */
     Future<UpstreamCall> send(ContextInternal context, Upstream upstream, HttpRequest request, long idleTimeoutMillis,
-                              Consumer<UpstreamCall> started) {
+                              BooleanSupplier abandoned, Consumer<UpstreamCall> started) {
         Promise<UpstreamCall> head = context.promise();
         Pool pool = pools.get().computeIfAbsent(upstream, u -> new Pool(u, context.nettyEventLoop()));
-        pool.lease(connection -> {
+        pool.lease(new Waiter(abandoned, connection -> {
             UpstreamCall call = new UpstreamCall(connection, idleTimeoutMillis, head);
             connection.call = call;
             started.accept(call);
@@ -78,8 +83,15 @@ final class UpstreamConnections {
         }, failure -> {
             ReferenceCountUtil.release(request);
             head.tryFail(failure);
-        });
+        }));
         return head.future();
+    }
+
+    /** A call dropped before it was sent: its client went away while it waited for a connection. */
+    static final class Abandoned extends IOException {
+        Abandoned() {
+            super("The client went away before an upstream connection was free");
+        }
     }
 
     /** Closes every pooled connection (calls in progress fail as if the upstream had closed them). */
@@ -97,7 +109,7 @@ final class UpstreamConnections {
         void failed(Throwable failure);
     }
 
-    private record Waiter(Lease lease, Refusal refusal) {}
+    private record Waiter(BooleanSupplier abandoned, Lease lease, Refusal refusal) {}
 
     /** One upstream's connections on one event loop: touched by that loop only. */
     final class Pool {
@@ -124,20 +136,20 @@ final class UpstreamConnections {
                     });
         }
 
-        private void lease(Lease lease, Refusal refusal) {
+        private void lease(Waiter waiter) {
             Connection connection;
             long now = System.nanoTime();
             while ((connection = idle.pollLast()) != null) {
                 if (connection.channel.isActive() && now - connection.idleSince < keepAliveNanos) {
-                    lease.granted(connection);
+                    waiter.lease().granted(connection);
                     return;
                 }
                 connection.channel.close(); // the upstream may be closing it right now: never reuse it
             }
             if (open < maxPerLoop) {
-                connect(lease, refusal);
+                connect(waiter.lease(), waiter.refusal());
             } else {
-                waiters.add(new Waiter(lease, refusal));
+                waiters.add(waiter);
             }
         }
 
@@ -158,7 +170,7 @@ final class UpstreamConnections {
 
         /** The answer was read to its end and both sides keep the connection alive. */
         private void release(Connection connection) {
-            Waiter waiter = waiters.poll();
+            Waiter waiter = nextWanted();
             if (waiter != null) {
                 waiter.lease().granted(connection);
             } else {
@@ -174,10 +186,19 @@ final class UpstreamConnections {
         }
 
         private void nextWaiter() {
-            Waiter waiter = waiters.poll();
+            Waiter waiter = nextWanted();
             if (waiter != null) {
-                lease(waiter.lease(), waiter.refusal());
+                lease(waiter);
             }
+        }
+
+        /** The first waiter whose client is still there; those gone before are failed on the way. */
+        private Waiter nextWanted() {
+            Waiter waiter;
+            while ((waiter = waiters.poll()) != null && waiter.abandoned().getAsBoolean()) {
+                waiter.refusal().failed(new Abandoned());
+            }
+            return waiter;
         }
     }
 

@@ -3,6 +3,7 @@ package org.inferenceauth.gateway.proxy;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import java.util.Map;
 import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.auth.IdentityHeaders;
@@ -34,7 +35,10 @@ final class UpstreamHeaders {
 
     static MultiMap of(HttpServerRequest request, Identity identity, String requestId, Relay.Settings settings) {
         MultiMap client = request.headers();
-        MultiMap upstream = HttpHeaders.headers();
+        // Not validated again: the client's names and values were validated as Netty decoded them, and the
+        // gateway's own are safe by construction (identity values percent-encoded, the upstream key checked
+        // at start, the request id its own, addresses parsed).
+        MultiMap upstream = HeadersMultiMap.caseInsensitive();
         String forwardedFor = null;
         String connection = client.get("connection");
         for (Map.Entry<String, String> header : client) {

@@ -217,6 +217,19 @@ class GatewayConfigTest {
     }
 
     @Test
+    @DisplayName("an upstream key that could not be a header value (a line break, a space) is refused, and not printed")
+    void upstreamKeyMustBeAHeaderToken() {
+        for (String key : new String[] {"s3cret\r\nX-Injected: 1", "s3cret key", "s3cret\u00e9"}) {
+            Map<String, String> env = minimal();
+            env.put("GATEWAY_UPSTREAM_API_KEY", key);
+
+            assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
+                    .hasMessageContaining("GATEWAY_UPSTREAM_API_KEY").hasMessageNotContaining("s3cret");
+        }
+        assertThat(GatewayConfig.fromEnv(withUpstreamKey()).upstreams().apiKey()).contains("upstream-s3cret");
+    }
+
+    @Test
     @DisplayName("a URL carrying credentials is refused, and the refusal does not print them")
     void urlsWithCredentials() {
         Map<String, String> env = minimal();

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.inferenceauth.gateway.routing.Upstream;
 import org.inferenceauth.gateway.testing.ProductionVertx;
@@ -60,12 +61,16 @@ class UpstreamConnectionsTest {
 
     /** One call on the test's event loop; completes with the whole body as a string. */
     Future<String> call(UpstreamConnections pool, Upstream upstream, long idleTimeoutMillis) {
+        return call(pool, upstream, idleTimeoutMillis, () -> false);
+    }
+
+    Future<String> call(UpstreamConnections pool, Upstream upstream, long idleTimeoutMillis, BooleanSupplier abandoned) {
         Promise<String> whole = Promise.promise();
         context.runOnContext(v -> {
             var request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/chat/completions",
                     Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8));
             request.headers().set("host", upstream.authority()).set("content-length", 2);
-            pool.send(context, upstream, request, idleTimeoutMillis, call -> {}).onComplete(head -> {
+            pool.send(context, upstream, request, idleTimeoutMillis, abandoned, call -> {}).onComplete(head -> {
                 if (head.failed()) {
                     whole.fail(head.cause());
                     return;
@@ -155,6 +160,28 @@ class UpstreamConnectionsTest {
 
         assertThat(calls).allSatisfy(answer -> assertThat(await(answer)).startsWith("200 answer "));
         assertThat(connections).hasValue(2);
+    }
+
+    @Test
+    @DisplayName("a waiting call whose client went away is dropped, never sent: the next one in line gets the connection")
+    void abandonedWaitersAreNotSent() {
+        UpstreamConnections pool = pool(1);
+        AtomicInteger received = new AtomicInteger();
+        Upstream upstream = httpServer(n -> {
+            received.incrementAndGet();
+            return 200L;
+        }, false);
+        AtomicBoolean secondClientGone = new AtomicBoolean();
+
+        Future<String> first = call(pool, upstream, 5_000);
+        Future<String> second = call(pool, upstream, 5_000, secondClientGone::get);
+        Future<String> third = call(pool, upstream, 5_000);
+        secondClientGone.set(true); // while the first holds the only connection
+
+        assertThat(await(first)).isEqualTo("200 answer 1");
+        assertThat(await(third)).isEqualTo("200 answer 2");
+        assertThatThrownBy(() -> await(second)).hasCauseInstanceOf(UpstreamConnections.Abandoned.class);
+        assertThat(received).as("calls the upstream got").hasValue(2);
     }
 
     @Test
@@ -250,7 +277,7 @@ class UpstreamConnectionsTest {
             var request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/chat/completions",
                     Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8));
             request.headers().set("host", upstream.authority()).set("content-length", 2);
-            pool.send(context, upstream, request, 5_000, call -> {}).onSuccess(call -> {
+            pool.send(context, upstream, request, 5_000, () -> false, call -> {}).onSuccess(call -> {
                 AtomicInteger bytes = new AtomicInteger();
                 call.body().handler(buffer -> {
                     if (bytes.getAndAdd(buffer.length()) == 0) { // the first buffer: stop for a while
