@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +51,7 @@ import org.inferenceauth.gateway.metrics.GatewayMetrics;
 import org.inferenceauth.gateway.migration.Migration;
 import org.inferenceauth.gateway.net.ClientAddress;
 import org.inferenceauth.gateway.net.KeycloakTrust;
+import org.inferenceauth.gateway.net.ServerCertificate;
 import org.inferenceauth.gateway.ops.ManagementServer;
 import org.inferenceauth.gateway.ops.Readiness;
 import org.inferenceauth.gateway.proxy.GatewayHandler;
@@ -90,6 +90,8 @@ public final class GatewayServer {
     private volatile String apiDeployment;
     private static final AtomicInteger EPHEMERAL_PORT_KEYS = new AtomicInteger();
     private ManagementServer management;
+    /** The API port's certificate when it serves HTTPS, read again as it is renewed. */
+    private ServerCertificate certificate;
 
     public GatewayServer(Vertx vertx, GatewayConfig config, ApiKeyPrecheck precheck, PrintStream logOut) {
         this(vertx, config, precheck, logOut, Clock.systemUTC());
@@ -179,6 +181,7 @@ public final class GatewayServer {
                         : poller.keycloakReachable() ? Readiness.Keycloak.UP : Readiness.Keycloak.UNREACHABLE,
                         keyCache.size(), catalog.coverage())));
 
+        certificate = config.tls().map(tls -> new ServerCertificate(vertx, tls.certFile(), tls.keyFile())).orElse(null);
         usage.start();
         Duration firstRoundLimit = up.connectTimeout().plus(config.keycloak().timeout()).plusSeconds(5);
         return boundedWait("first model-list refresh", catalog.start(up.modelsRefreshInterval()), firstRoundLimit)
@@ -191,7 +194,10 @@ public final class GatewayServer {
                     }
                 }))
                 .compose(v -> management.start(config.managementHost(), config.managementPort()))
-                .map(v -> this);
+                .map(v -> {
+                    config.tls().ifPresent(tls -> certificate.watch(apiServers.get(0), tls.reloadInterval()));
+                    return this;
+                });
     }
 
     /**
@@ -239,9 +245,9 @@ public final class GatewayServer {
                 // Connections nobody uses are closed; longer than the upstream's, so a slow prefill is not cut.
                 .setIdleTimeout((int) config.clientIdleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         // HTTPS on the API port: HTTP/2 and HTTP/1.1 offered by ALPN.
-        config.tls().ifPresent(tls -> options.setSsl(true).setUseAlpn(true)
-                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
-                        .setKeyPath(tls.keyFile().toString())));
+        if (certificate != null) {
+            options.setSsl(true).setUseAlpn(true).setKeyCertOptions(certificate.options());
+        }
         return options;
     }
 
@@ -313,6 +319,9 @@ public final class GatewayServer {
     }
 
     public Future<Void> stop() {
+        if (certificate != null) {
+            certificate.stop();
+        }
         if (poller != null) {
             poller.stop();
         }

@@ -10,12 +10,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.inferenceauth.demo.upstream.DemoUpstream;
+import org.inferenceauth.gateway.net.ServerCertificate;
+import org.inferenceauth.gateway.testing.CapturedLogs;
 import org.inferenceauth.gateway.testing.Eventually;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
@@ -120,5 +125,59 @@ class TlsTest {
         }
         assertThatThrownBy(() -> gateway.get("/v1/models", "authorization", "Bearer " + key.token()))
                 .hasCauseInstanceOf(IOException.class);
+    }
+
+    /** A request on a new connection, trusting only {@code authority}'s CA; an untrusted certificate throws. */
+    int modelsStatus(TestCa authority, FakeKeycloak.Key key) throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(authority.clientContext()).version(HttpClient.Version.HTTP_1_1).build();
+        return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + gateway.server().port() + "/v1/models"))
+                .header("authorization", "Bearer " + key.token()).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    @Test
+    @DisplayName("a certificate renewed in place is served to new connections without a restart; a half-written renewal is skipped")
+    void renewedInPlace() throws Exception {
+        TestCa renewal = TestCa.create();
+        Path live = Files.createTempDirectory("live-tls");
+        Path cert = Files.copy(ca.serverCert(), live.resolve("tls.crt"));
+        Path key = Files.copy(ca.serverKey(), live.resolve("tls.key"));
+        try (CapturedLogs logs = CapturedLogs.info()) {
+            gateway = gatewayWith(Map.of("GATEWAY_KEYCLOAK_CA_FILE", ca.caFile().toString(),
+                    "GATEWAY_TLS_CERT_FILE", cert.toString(), "GATEWAY_TLS_KEY_FILE", key.toString(),
+                    "GATEWAY_TLS_RELOAD_INTERVAL", "100ms"));
+            FakeKeycloak.Key apiKey = keycloak.mintKey("uma");
+            assertThat(modelsStatus(ca, apiKey)).isEqualTo(200);
+
+            // Half written: the renewed certificate beside the old key. Refused (once), the old pair serves on.
+            Files.copy(renewal.serverCert(), cert, StandardCopyOption.REPLACE_EXISTING);
+            Eventually.within(Duration.ofSeconds(10), () -> logs.messagesOf(ServerCertificate.class).stream()
+                    .anyMatch(message -> message.contains("do not make a usable pair")));
+            assertThat(modelsStatus(ca, apiKey)).isEqualTo(200);
+            assertThatThrownBy(() -> modelsStatus(renewal, apiKey)).isInstanceOf(IOException.class);
+
+            Files.copy(renewal.serverKey(), key, StandardCopyOption.REPLACE_EXISTING);
+            Eventually.within(Duration.ofSeconds(10), () -> {
+                try {
+                    return modelsStatus(renewal, apiKey) == 200;
+                } catch (IOException stillTheOld) {
+                    return false;
+                }
+            });
+            assertThatThrownBy(() -> modelsStatus(ca, apiKey)).isInstanceOf(IOException.class);
+            assertThat(logs.messagesOf(ServerCertificate.class))
+                    .filteredOn(message -> message.contains("do not make a usable pair")).hasSize(1);
+            assertThat(logs.messagesOf(ServerCertificate.class)).anyMatch(message -> message.contains("reloaded"));
+        }
+    }
+
+    @Test
+    @DisplayName("a key that is not the certificate's stops the gateway at start, saying so")
+    void mismatchedPairAtStart() throws Exception {
+        TestCa other = TestCa.create();
+        Map<String, String> env = GatewayFixture.env(keycloak.issuer(), upstream.baseUrl(), Map.of(
+                "GATEWAY_TLS_CERT_FILE", ca.serverCert().toString(), "GATEWAY_TLS_KEY_FILE", other.serverKey().toString()));
+
+        assertThatThrownBy(() -> GatewayFixture.start(vertx, env))
+                .hasStackTraceContaining("GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE do not make a usable pair");
     }
 }

@@ -171,8 +171,11 @@ public record GatewayConfig(
      */
     public record ServiceCredentials(boolean enabled, Duration negativeTtl, long maxEntries) {}
 
-    /** The API port's own certificate and key (PEM files): HTTPS, with HTTP/2 offered by ALPN. */
-    public record Tls(Path certFile, Path keyFile) {}
+    /**
+     * The API port's own certificate and key (PEM files): HTTPS, with HTTP/2 offered by ALPN; read again
+     * every {@code reloadInterval}, so a renewal in place needs no restart.
+     */
+    public record Tls(Path certFile, Path keyFile, Duration reloadInterval) {}
 
     /** Reads and validates the configuration; throws {@link ConfigException} listing every problem. */
     public static GatewayConfig fromEnv(Map<String, String> env) {
@@ -251,7 +254,9 @@ public record GatewayConfig(
         if (certSet != keySet) {
             r.problem("GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE go together: set both (PEM files) for HTTPS, or neither");
         }
-        return cert != null && key != null ? Optional.of(new Tls(cert, key)) : Optional.empty();
+        Duration reload = r.duration("GATEWAY_TLS_RELOAD_INTERVAL", Duration.ofMinutes(1), Duration.ofMillis(100),
+                Duration.ofDays(1));
+        return cert != null && key != null ? Optional.of(new Tls(cert, key, reload)) : Optional.empty();
     }
 
     private static Usage usage(EnvReader r) {

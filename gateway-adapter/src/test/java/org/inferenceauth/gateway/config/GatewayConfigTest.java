@@ -350,7 +350,12 @@ class GatewayConfigTest {
         assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
                 .hasMessageContaining("GATEWAY_KEYCLOAK_CA_FILE must be a PEM file of CA certificates");
         env.remove("GATEWAY_KEYCLOAK_CA_FILE");
-        assertThat(GatewayConfig.fromEnv(env).tls()).hasValue(new GatewayConfig.Tls(cert.toAbsolutePath(), cert.toAbsolutePath()));
+        assertThat(GatewayConfig.fromEnv(env).tls()).hasValue(new GatewayConfig.Tls(cert.toAbsolutePath(), cert.toAbsolutePath(),
+                java.time.Duration.ofMinutes(1)));
+        env.put("GATEWAY_TLS_RELOAD_INTERVAL", "10ms");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(env)).hasMessageContaining("GATEWAY_TLS_RELOAD_INTERVAL");
+        env.put("GATEWAY_TLS_RELOAD_INTERVAL", "30s");
+        assertThat(GatewayConfig.fromEnv(env).tls().orElseThrow().reloadInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
     }
 }
 
