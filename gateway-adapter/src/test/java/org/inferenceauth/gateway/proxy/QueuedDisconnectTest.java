@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
+import org.inferenceauth.gateway.testing.Eventually;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
 import org.inferenceauth.gateway.testing.ProductionVertx;
@@ -72,20 +72,12 @@ class QueuedDisconnectTest {
         return client;
     }
 
-    static void until(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 30 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     @DisplayName("is never sent upstream, and the next caller in line gets the connection")
     void abandonedWhileWaiting() throws Exception {
         FakeKeycloak.Key key = keycloak.mintKey("patient");
         Socket first = call(key, "first");
-        until(() -> received.size() == 1);
+        Eventually.within(Duration.ofSeconds(30), () -> received.size() == 1);
         Socket second = call(key, "second");
         Thread.sleep(300); // admitted, and waiting for the only connection
         second.close();
@@ -93,7 +85,7 @@ class QueuedDisconnectTest {
         first.close(); // its upstream call is reset: the connection comes free
 
         try (Socket third = call(key, "third")) {
-            until(() -> received.size() == 2);
+            Eventually.within(Duration.ofSeconds(30), () -> received.size() == 2);
             Thread.sleep(300); // anything else on its way would have arrived by now
         }
 
