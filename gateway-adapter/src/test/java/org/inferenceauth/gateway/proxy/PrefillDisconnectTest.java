@@ -2,8 +2,10 @@ package org.inferenceauth.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -36,18 +38,24 @@ class PrefillDisconnectTest {
     static void start() throws Exception {
         vertx = ProductionVertx.create();
         keycloak = new FakeKeycloak(vertx).start();
-        // An upstream that lists one model and never answers a chat completion (an endless prefill).
-        prefilling = vertx.createHttpServer().requestHandler(request -> {
+        prefilling = prefillingUpstream(vertx, request -> {
+            request.connection().closeHandler(v -> upstreamCallClosed.countDown());
+            request.body().onSuccess(body -> received.countDown());
+        });
+        gateway = GatewayFixture.start(vertx, GatewayFixture.env(keycloak.issuer(),
+                "http://127.0.0.1:" + prefilling.actualPort() + "/v1", Map.of()));
+    }
+
+    /** An upstream that lists one model and never answers a chat completion (an endless prefill); {@code chat} sees each call. */
+    static HttpServer prefillingUpstream(Vertx vertx, Handler<HttpServerRequest> chat) {
+        return vertx.createHttpServer().requestHandler(request -> {
             if (request.path().endsWith("/models")) {
                 request.response().putHeader("content-type", "application/json")
                         .end("{\"object\":\"list\",\"data\":[{\"id\":\"model-a\",\"object\":\"model\"}]}");
                 return;
             }
-            request.connection().closeHandler(v -> upstreamCallClosed.countDown());
-            request.body().onSuccess(body -> received.countDown());
+            chat.handle(request);
         }).listen(0, "127.0.0.1").await();
-        gateway = GatewayFixture.start(vertx, GatewayFixture.env(keycloak.issuer(),
-                "http://127.0.0.1:" + prefilling.actualPort() + "/v1", Map.of()));
     }
 
     @AfterAll

@@ -40,15 +40,8 @@ class QueuedDisconnectTest {
     static void start() throws Exception {
         vertx = ProductionVertx.create();
         keycloak = new FakeKeycloak(vertx).start();
-        // An upstream that lists one model and never answers a chat completion (an endless prefill).
-        prefilling = vertx.createHttpServer().requestHandler(request -> {
-            if (request.path().endsWith("/models")) {
-                request.response().putHeader("content-type", "application/json")
-                        .end("{\"object\":\"list\",\"data\":[{\"id\":\"model-a\",\"object\":\"model\"}]}");
-                return;
-            }
-            request.body().onSuccess(body -> received.add(body.toString()));
-        }).listen(0, "127.0.0.1").await();
+        prefilling = PrefillDisconnectTest.prefillingUpstream(vertx,
+                request -> request.body().onSuccess(body -> received.add(body.toString())));
         // One event loop with one upstream connection: the second call waits for the first.
         gateway = GatewayFixture.start(vertx, GatewayFixture.env(keycloak.issuer(),
                 "http://127.0.0.1:" + prefilling.actualPort() + "/v1",
