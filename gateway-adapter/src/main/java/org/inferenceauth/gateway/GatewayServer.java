@@ -267,7 +267,7 @@ public final class GatewayServer {
     private LimitStore limitStore(GatewayConfig.RateLimit settings) {
         LocalLimitStore local = new LocalLimitStore(config.keyCache().maxEntries(), limitsClock);
         return settings.redisUrl()
-                .<LimitStore>map(url -> new RedisLimitStore(url, settings.redisCaFile(), settings.redisTimeout(),
+                .<LimitStore>map(url -> new RedisLimitStore(vertx, url, settings.redisCaFile(), settings.redisTimeout(),
                         settings.redisKeyPrefix(), settings.leaseTtl(), local, new StoreHealth(metrics)))
                 .orElse(local);
     }
@@ -337,11 +337,13 @@ public final class GatewayServer {
         // Usage last: every request has finished (and been recorded) once the API port is closed.
         Future<Void> usageDone = apiClosed.transform(v -> usage == null ? Future.succeededFuture()
                 : Future.fromCompletionStage(usage.shutdown()));
-        return Future.join(usageDone, managementClosed).andThen(v -> {
-            if (limitStore != null) { // after the API port: every request has settled its limits
-                limitStore.close();
-            }
-        }).compose(v -> Future.join(
+        // After the API port: every request has settled its limits. Off the event loops, whose Redis
+        // connections send what is still queued while close() waits.
+        return Future.join(usageDone, managementClosed).transform(v -> limitStore == null ? Future.<Void>succeededFuture()
+                : vertx.<Void>executeBlocking(() -> {
+                    limitStore.close();
+                    return null;
+                })).compose(v -> Future.join(
                 upstreamClient == null ? Future.succeededFuture() : upstreamClient.close(),
                 relayClients == null ? Future.succeededFuture() : relayClients.close(),
                 keycloakClient == null ? Future.succeededFuture() : keycloakClient.close())).mapEmpty();

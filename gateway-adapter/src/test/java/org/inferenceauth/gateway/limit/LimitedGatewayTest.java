@@ -19,6 +19,7 @@ import org.inferenceauth.gateway.testing.Eventually;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
 import org.inferenceauth.gateway.testing.MutableClock;
+import org.inferenceauth.gateway.testing.ProductionVertx;
 import org.inferenceauth.gateway.testing.TcpRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +39,7 @@ class LimitedGatewayTest {
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
+        vertx = ProductionVertx.create();
         keycloak = new FakeKeycloak(vertx).start();
         upstream = new DemoUpstream(vertx, List.of("model-a", "model-b"), Duration.ZERO).start("127.0.0.1", 0).await();
     }

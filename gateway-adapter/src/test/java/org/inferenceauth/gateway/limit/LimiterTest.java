@@ -23,6 +23,7 @@ import org.inferenceauth.gateway.metrics.GatewayMetrics;
 import org.inferenceauth.gateway.testing.CapturedLogs;
 import org.inferenceauth.gateway.testing.Eventually;
 import org.inferenceauth.gateway.testing.MutableClock;
+import org.inferenceauth.gateway.testing.ProductionVertx;
 import org.inferenceauth.gateway.testing.TcpRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +48,7 @@ class LimiterTest {
 
     @BeforeAll
     static void startVertx() {
-        vertx = Vertx.vertx();
+        vertx = ProductionVertx.create();
     }
 
     @AfterAll
@@ -68,7 +69,7 @@ class LimiterTest {
     private LimitStore store(String kind, String redisUrl, Duration leaseTtl) {
         LocalLimitStore local = new LocalLimitStore(10_000, clock);
         LimitStore store = kind.equals("memory") ? local
-                : new RedisLimitStore(redisUrl, Optional.empty(), Duration.ofSeconds(2), prefix, leaseTtl, local,
+                : new RedisLimitStore(vertx, redisUrl, Optional.empty(), Duration.ofSeconds(2), prefix, leaseTtl, local,
                         new StoreHealth(metrics));
         stores.add(store);
         return store;

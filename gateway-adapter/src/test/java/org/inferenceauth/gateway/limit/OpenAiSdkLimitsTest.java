@@ -15,6 +15,7 @@ import java.util.Map;
 import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
+import org.inferenceauth.gateway.testing.ProductionVertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -34,7 +35,7 @@ class OpenAiSdkLimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        vertx = Vertx.vertx();
+        vertx = ProductionVertx.create();
         keycloak = new FakeKeycloak(vertx).start();
         upstream = new DemoUpstream(vertx, List.of("model-a"), Duration.ZERO).start("127.0.0.1", 0).await();
         // Without delivered limits: one request every 3 s, no burst.

@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.inferenceauth.demo.upstream.DemoUpstream;
 import org.inferenceauth.gateway.testing.FakeKeycloak;
 import org.inferenceauth.gateway.testing.GatewayFixture;
+import org.inferenceauth.gateway.testing.ProductionVertx;
 import org.inferenceauth.gateway.testing.TestCa;
 import org.inferenceauth.gateway.testing.TlsRedis;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +39,7 @@ class RedisTlsTest {
         assumeTrue(TlsRedis.installed(), "redis-server is not installed");
         ca = TestCa.create();
         redis = TlsRedis.start(ca);
-        vertx = Vertx.vertx();
+        vertx = ProductionVertx.create();
         keycloak = new FakeKeycloak(vertx).start();
         upstream = new DemoUpstream(vertx, List.of("model-a"), Duration.ZERO).start("127.0.0.1", 0).await();
     }

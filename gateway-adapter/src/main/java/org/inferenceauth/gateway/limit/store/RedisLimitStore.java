@@ -1,7 +1,6 @@
 package org.inferenceauth.gateway.limit.store;
 
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
@@ -9,6 +8,8 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
+import io.netty.channel.EventLoop;
+import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,10 +38,12 @@ import java.util.function.Supplier;
 /**
  * Limits in Redis, shared by every gateway replica: a request's admission (every window, counter and
  * slot of every payer looked at, and taken only if all allow) and its settlement are parts of a Lua
- * script run ({@link RedisScripts#BATCH}) that carries every call this replica had waiting while the
- * previous run was out ({@link Batches}): under load, one run for many calls, each decided exactly as
- * if alone. Rolling windows are token buckets in hashes, calendar counters plain
- * integers that expire after their window, and concurrency slots leases in a sorted set that the
+ * script run ({@link RedisScripts#BATCH}) that carries every call its event loop had waiting while the
+ * loop's previous run was out ({@link Lane}): under load, one run for many calls, each decided exactly
+ * as if alone. Each loop has its own connection, on that loop ({@link LoopRedisClients}), so a call is
+ * sent and answered on the thread that serves its request. Rolling windows are token buckets in
+ * hashes, calendar counters plain integers that expire after their window, and concurrency slots
+ * leases in a sorted set that the
  * holding replica renews every third of {@code leaseTtl}, so the slots of a replica that died expire
  * instead of leaking. The keys of one admission are used together in one script: on Redis Cluster
  * they would need one hash slot, so a cluster is not supported (a single Redis or a primary with
@@ -63,18 +66,17 @@ public final class RedisLimitStore implements LimitStore {
     private final byte[] leaseTtlBytes;
     private final LocalLimitStore fallback;
     private final StoreHealth health;
-    private final RedisClient client;
+    private final LoopRedisClients clients;
+    /** For lease renewals and releases, and the readers (peek, read, inUse). */
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> redis;
-    /** The two scripts' connection: keys and arguments go as bytes encoded once per operation ({@link Op#encoded}). */
-    private final StatefulRedisConnection<byte[], byte[]> scriptConnection;
-    private final RedisAsyncCommands<byte[], byte[]> scripts;
     /** Lease ids: this replica's random name and a counter (unique without a random number per call). */
     private final String replica = UUID.randomUUID().toString();
     private final AtomicLong leaseCount = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Duration timeout;
-    private final Batches batches = new Batches();
+    /** One per event loop (each with its own connection on that loop), or one on Lettuce's threads. */
+    private final List<Lane> lanes = new ArrayList<>();
     /** This replica's leases: Redis key → lease ids, renewed until released. */
     private final Map<String, Set<String>> leases = new ConcurrentHashMap<>();
     private final ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -84,12 +86,13 @@ public final class RedisLimitStore implements LimitStore {
     });
 
     /**
+     * @param vertx  whose event loops the connections live on; not called on one of them (connecting blocks)
      * @param caFile the PEM bundle of CAs trusted for a {@code rediss://} URL in place of the JVM's
      *               ({@code GATEWAY_REDIS_CA_FILE}); the host name is checked either way
      * @param prefix every key starts with it ({@code GATEWAY_REDIS_KEY_PREFIX}), so several gateways
      *               (or test runs) can share one Redis without sharing budgets
      */
-    public RedisLimitStore(String url, Optional<Path> caFile, Duration timeout, String prefix, Duration leaseTtl,
+    public RedisLimitStore(Vertx vertx, String url, Optional<Path> caFile, Duration timeout, String prefix, Duration leaseTtl,
                            LocalLimitStore fallback, StoreHealth health) {
         this.prefix = prefix;
         this.timeout = timeout;
@@ -100,23 +103,24 @@ public final class RedisLimitStore implements LimitStore {
         this.health = health;
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(timeout);
-        this.client = RedisClient.create(uri);
         ClientOptions.Builder options = ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
         // Only the trust changes: verifyPeer stays rediss://'s default (FULL), which checks the host name too.
         caFile.ifPresent(file -> options.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(file.toFile()).build()));
-        client.setOptions(options.build());
+        this.clients = new LoopRedisClients(vertx, uri, options.build());
         try {
-            this.connection = client.connect(StringCodec.UTF8);
-            this.scriptConnection = client.connect(ByteArrayCodec.INSTANCE);
+            this.connection = clients.clients().get(0).client().connect(StringCodec.UTF8);
+            for (LoopRedisClients.Bound bound : clients.clients()) {
+                lanes.add(new Lane(bound.loop(), bound.client().connect(ByteArrayCodec.INSTANCE)));
+            }
         } catch (RedisConnectionException e) {
-            client.shutdown();
+            lanes.forEach(lane -> lane.connection.close());
+            clients.close();
             // Lettuce says "Unable to connect to host:port"; why (refused, an untrusted certificate, a host name
             // the certificate does not name) is in its causes, and the operator reads only this message.
             throw new RedisConnectionException(e.getMessage() + " (" + rootCause(e) + ")", e);
         }
         this.redis = connection.async();
-        this.scripts = scriptConnection.async();
         long every = Math.max(100, leaseTtl.toMillis() / 3);
         renewer.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
     }
@@ -133,10 +137,21 @@ public final class RedisLimitStore implements LimitStore {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The calling event loop's lane, so its run is sent and answered on this thread; the first one off the loops. */
+    private Lane lane() {
+        for (int i = 1; i < lanes.size(); i++) {
+            Lane lane = lanes.get(i);
+            if (lane.loop.inEventLoop()) {
+                return lane;
+            }
+        }
+        return lanes.get(0);
+    }
+
     @Override
     public CompletionStage<Outcome[]> admit(List<Op> ops) {
         Admission admission = new Admission(ops);
-        if (!batches.submit(admission)) {
+        if (!lane().submit(admission)) {
             admission.done.complete(fallback(ops));
         }
         return admission.done;
@@ -266,7 +281,7 @@ public final class RedisLimitStore implements LimitStore {
         }
         // While Redis is down the tokens are not charged (fail open) and the leases expire on their own.
         Settlement settlement = new Settlement(units > 0 ? charges : List.of(), units, ours == null ? List.of() : ours);
-        if (!batches.submit(settlement)) {
+        if (!lane().submit(settlement)) {
             return DONE;
         }
         return settlement.done;
@@ -337,14 +352,14 @@ public final class RedisLimitStore implements LimitStore {
     }
 
     /**
-     * Sends what waits as one script run ({@link RedisScripts#BATCH}), one run out at a time: at low
+     * One event loop's connection and the calls waiting for it: sends what waits as one script run ({@link RedisScripts#BATCH}), one run out at a time: at low
      * load each admission goes at once, as alone; under load everything that came while a run was out
      * (and {@link #COLLECT_MICROS} after it) goes in the next one, settlements first (summed per key), then admissions in arrival order. So
      * Redis reads and writes each key once per run, and both sides pay one command per run, not per
      * call. A settlement is nobody's wait: it goes with the next admission's run, or on its own after
      * {@link #SETTLE_DELAY_MICROS} when no admission comes, or when the store closes.
      */
-    private final class Batches {
+    private final class Lane {
         /** Calls per run at most: bounds a run's arguments (Lua's unpack) and time in Redis. */
         static final int MAX_CALLS = 128;
         /** One run out at a time: the deepest batches, so the fewest runs (each costs Redis ≈ 40 µs of Lua whatever its size). */
@@ -357,12 +372,26 @@ public final class RedisLimitStore implements LimitStore {
         /** How long a settlement waits for an admission's run to go with. */
         static final long SETTLE_DELAY_MICROS = 2000;
 
+        /** The loop this lane's connection lives on ({@code null}: Lettuce's own threads). */
+        private final EventLoop loop;
+        private final StatefulRedisConnection<byte[], byte[]> connection;
+        /** Keys and arguments go as bytes encoded once per operation ({@link Op#encoded}). */
+        private final RedisAsyncCommands<byte[], byte[]> scripts;
+        /** The loop's own timers, so a delayed run is sent from the loop too. */
+        private final ScheduledExecutorService timers;
         private final ConcurrentLinkedQueue<Object> waiting = new ConcurrentLinkedQueue<>();
         /** Admissions among {@link #waiting}: without one, only the delay or a close sends settlements. */
         private final AtomicInteger admissionsWaiting = new AtomicInteger();
         private final AtomicInteger running = new AtomicInteger();
         private final AtomicBoolean flushPlanned = new AtomicBoolean();
         private final AtomicLong runs = new AtomicLong();
+
+        Lane(EventLoop loop, StatefulRedisConnection<byte[], byte[]> connection) {
+            this.loop = loop;
+            this.connection = connection;
+            this.scripts = connection.async();
+            this.timers = loop != null ? loop : renewer;
+        }
 
         /** Queues a call; false when the store is closed (the caller answers as if Redis were down). */
         boolean submit(Object call) {
@@ -392,7 +421,7 @@ public final class RedisLimitStore implements LimitStore {
         private void planFlush() {
             if (flushPlanned.compareAndSet(false, true)) {
                 try {
-                    renewer.schedule(() -> {
+                    timers.schedule(() -> {
                         flushPlanned.set(false);
                         drain(true);
                     }, SETTLE_DELAY_MICROS, TimeUnit.MICROSECONDS);
@@ -442,7 +471,7 @@ public final class RedisLimitStore implements LimitStore {
                     if (busy && !closed.get()) {
                         // Under load, calls keep coming: the next run waits a little for more of them.
                         try {
-                            renewer.schedule(this::endRun, COLLECT_MICROS, TimeUnit.MICROSECONDS);
+                            timers.schedule(this::endRun, COLLECT_MICROS, TimeUnit.MICROSECONDS);
                             return;
                         } catch (java.util.concurrent.RejectedExecutionException closing) {
                             // closing: end the run now
@@ -599,7 +628,7 @@ public final class RedisLimitStore implements LimitStore {
 
     /** Script runs sent so far (tests: calls that waited together went in one). */
     long runs() {
-        return batches.runs.get();
+        return lanes.stream().mapToLong(lane -> lane.runs.get()).sum();
     }
 
     /** Runs a store call: its answer mapped, or {@code whenDown} when Redis failed (counted, logged once). */
@@ -622,20 +651,23 @@ public final class RedisLimitStore implements LimitStore {
         }
     }
 
-    /** Stops renewing this replica's leases (they then expire) and closes the connection. */
+    /**
+     * Stops renewing this replica's leases (they then expire) and closes the connections. Not on an event
+     * loop: it waits for queued settlements, which the loops send and answer.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             // What is queued still goes (settlements are never dropped while Redis answers); new calls are not queued.
             long deadline = System.nanoTime() + 2 * timeout.toNanos();
-            while (!batches.idle() && System.nanoTime() < deadline) {
-                batches.drain(true);
+            while (!lanes.stream().allMatch(Lane::idle) && System.nanoTime() < deadline) {
+                lanes.forEach(lane -> lane.drain(true));
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000);
             }
             renewer.shutdownNow();
             connection.close();
-            scriptConnection.close();
-            client.shutdown();
+            lanes.forEach(lane -> lane.connection.close());
+            clients.close();
         }
     }
 }

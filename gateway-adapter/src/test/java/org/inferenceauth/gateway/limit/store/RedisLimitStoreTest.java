@@ -3,11 +3,17 @@ package org.inferenceauth.gateway.limit.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.transport.Transport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -17,9 +23,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.inferenceauth.gateway.metrics.GatewayMetrics;
 import org.inferenceauth.gateway.testing.MutableClock;
+import org.inferenceauth.gateway.testing.ProductionVertx;
 import org.inferenceauth.gateway.testing.TcpRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -39,7 +47,7 @@ class RedisLimitStoreTest {
 
     @BeforeAll
     static void startVertx() {
-        vertx = Vertx.vertx();
+        vertx = ProductionVertx.create(); // the jar's transport: Redis connections then live on its loops
     }
 
     @AfterAll
@@ -53,7 +61,11 @@ class RedisLimitStoreTest {
     }
 
     private RedisLimitStore replica(String url) {
-        RedisLimitStore store = new RedisLimitStore(url, Optional.empty(), Duration.ofSeconds(2), prefix, Duration.ofSeconds(30),
+        return replica(vertx, url);
+    }
+
+    private RedisLimitStore replica(Vertx vertx, String url) {
+        RedisLimitStore store = new RedisLimitStore(vertx, url, Optional.empty(), Duration.ofSeconds(2), prefix, Duration.ofSeconds(30),
                 new LocalLimitStore(1000, clock), new StoreHealth(metrics));
         stores.add(store);
         return store;
@@ -189,6 +201,45 @@ class RedisLimitStoreTest {
         assertThat(store.inUse("x:slots:m").toCompletableFuture().join()).isZero();
     }
 
+
+    @Test
+    @DisplayName("a call made on an event loop is sent and answered on that loop, for every loop: no other thread carries it")
+    void answeredOnTheCallersLoop() throws Exception {
+        RedisLimitStore store = replica();
+        Op window = Op.take("loop:rpm", new Window(100, 1, Duration.ofHours(1)));
+        Set<Thread> loops = new HashSet<>();
+        for (int i = 0; i < VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE; i++) {
+            // New event-loop contexts are spread over the loops in turn.
+            ContextInternal context = ((VertxInternal) vertx).createEventLoopContext();
+            CompletableFuture<Thread> caller = new CompletableFuture<>();
+            CompletableFuture<Thread> answeredOn = new CompletableFuture<>();
+            context.runOnContext(v -> {
+                caller.complete(Thread.currentThread());
+                store.admit(List.of(window)).whenComplete((outcomes, error) -> answeredOn.complete(Thread.currentThread()));
+            });
+            assertThat(answeredOn.get(10, TimeUnit.SECONDS)).isSameAs(caller.join());
+            loops.add(caller.join());
+        }
+        assertThat(loops).as("every loop was tried").hasSize(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+        assertThat(store.peek(Op.peek("loop:rpm", window.window())).toCompletableFuture().join().remaining())
+                .isEqualTo(100L - VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+    }
+
+    @Test
+    @DisplayName("a gateway on NIO where Redis's client would pick io_uring keeps Lettuce's own threads, and counts as well")
+    void otherTransport() {
+        Assumptions.assumeTrue(Transport.IO_URING.available(), "without io_uring, Lettuce picks NIO too");
+        Vertx nio = Vertx.builder().withTransport(Transport.NIO).build();
+        try {
+            RedisLimitStore store = replica(nio, "redis://127.0.0.1:6379");
+            Op window = Op.take("nio:rpm", new Window(10, 1, Duration.ofHours(1)));
+            assertThat(allAllowed(admit(store, List.of(window)))).isTrue();
+            assertThat(admit(store, List.of(window))[0].value()).isEqualTo(8L);
+            store.close();
+        } finally {
+            nio.close().await();
+        }
+    }
 
     @Test
     @DisplayName("calls arriving while a run is out go together in one script run, each decided as if alone, in order")
