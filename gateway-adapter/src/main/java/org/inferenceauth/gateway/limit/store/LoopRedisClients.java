@@ -3,6 +3,7 @@ package org.inferenceauth.gateway.limit.store;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.metrics.CommandLatencyRecorder;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.EventLoopGroupProvider;
@@ -43,8 +44,10 @@ final class LoopRedisClients implements AutoCloseable {
     LoopRedisClients(Vertx vertx, RedisURI uri, ClientOptions options) {
         VertxInternal internal = (VertxInternal) vertx;
         // Vert.x's resolver: asynchronous and cached, as the relay's own upstream connections use it.
+        // No command latency histograms: nothing reads them, and each command paid to record one.
         this.shared = DefaultClientResources.builder()
                 .addressResolverGroup(internal.nameResolver().nettyAddressResolverGroup())
+                .commandLatencyRecorder(CommandLatencyRecorder.disabled())
                 .build();
         boolean lettuceNative = Transports.socketChannelClass() != NioSocketChannel.class;
         if (lettuceNative == vertx.isNativeTransportEnabled()) {
@@ -54,6 +57,7 @@ final class LoopRedisClients implements AutoCloseable {
                         .eventLoopGroupProvider(new OneLoop(loop))
                         .eventExecutorGroup(shared.eventExecutorGroup())
                         .timer(shared.timer())
+                        .commandLatencyRecorder(shared.commandLatencyRecorder())
                         .addressResolverGroup(shared.addressResolverGroup())
                         .build();
                 perLoop.add(resources);
