@@ -352,8 +352,8 @@ public final class RedisLimitStore implements LimitStore {
     }
 
     /**
-     * One event loop's connection and the calls waiting for it: sends what waits as one script run ({@link RedisScripts#BATCH}), one run out at a time: at low
-     * load each admission goes at once, as alone; under load everything that came while a run was out
+     * One event loop's connection and the calls waiting for it: sends what waits as one script run
+     * ({@link RedisScripts#BATCH}), one run out at a time: at low load each admission goes at once, as alone; under load everything that came while a run was out
      * (and {@link #COLLECT_MICROS} after it) goes in the next one, settlements first (summed per key), then admissions in arrival order. So
      * Redis reads and writes each key once per run, and both sides pay one command per run, not per
      * call. A settlement is nobody's wait: it goes with the next admission's run, or on its own after
