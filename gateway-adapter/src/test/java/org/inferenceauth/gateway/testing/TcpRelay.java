@@ -1,5 +1,6 @@
 package org.inferenceauth.gateway.testing;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
@@ -57,7 +58,9 @@ public final class TcpRelay implements AutoCloseable {
     /** Drops every connection and refuses new ones. */
     public void cut() {
         server.close().await();
-        sockets.forEach(NetSocket::close);
+        // Waited for: a call right after must find the connections closed, not race their closing
+        // (a command relayed just before the close took effect reached Redis after the "cut").
+        Future.all(sockets.stream().map(NetSocket::close).toList()).await();
         sockets.clear();
     }
 
