@@ -50,6 +50,10 @@ class AuthLifecycleTest {
     }
 
     int models(String credential) {
+        return models(gateway, credential);
+    }
+
+    static int models(GatewayFixture gateway, String credential) {
         return gateway.get("/v1/models", "authorization", "Bearer " + credential).statusCode();
     }
 
@@ -72,6 +76,10 @@ class AuthLifecycleTest {
      * ({@code timerAppliesRevocations}), so no test here races a wall-clock deadline.
      */
     void oneRevocationRound() throws Exception {
+        oneRevocationRound(gateway);
+    }
+
+    static void oneRevocationRound(GatewayFixture gateway) throws Exception {
         gateway.server().pollRevocations().await(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
@@ -221,26 +229,25 @@ class AuthLifecycleTest {
             try (GatewayFixture patient = GatewayFixture.start(vertx, GatewayFixture.env(keycloak.issuer(), upstream.baseUrl(),
                     Map.of("GATEWAY_KEYCLOAK_TIMEOUT", "30s")))) {
                 FakeKeycloak.Key key = keycloak.mintKey("erin");
-                assertThat(patient.get("/v1/models", "authorization", "Bearer " + key.token()).statusCode()).isEqualTo(200);
+                assertThat(models(patient, key.token())).isEqualTo(200);
 
                 keycloak.setFeedSilent(true);
                 keycloak.revokeKey(key);
                 int checksBefore = keycloak.checks();
-                patient.server().pollRevocations().await(30, java.util.concurrent.TimeUnit.SECONDS);
-                patient.server().pollRevocations().await(30, java.util.concurrent.TimeUnit.SECONDS);
+                oneRevocationRound(patient);
+                oneRevocationRound(patient);
 
-                assertThat(patient.get("/v1/models", "authorization", "Bearer " + key.token()).statusCode())
-                        .as("still cached: the default full re-check runs every 5 min").isEqualTo(200);
+                assertThat(models(patient, key.token())).as("still cached: the default full re-check runs every 5 min").isEqualTo(200);
                 assertThat(keycloak.checks() - checksBefore).as("no re-check calls between full re-checks").isZero();
             }
 
             try (GatewayFixture fast = GatewayFixture.start(vertx, GatewayFixture.env(keycloak.issuer(), upstream.baseUrl(),
                     Map.of("GATEWAY_REVOCATION_FULL_RECHECK_INTERVAL", "1s")))) {
                 FakeKeycloak.Key other = keycloak.mintKey("erin-2");
-                assertThat(fast.get("/v1/models", "authorization", "Bearer " + other.token()).statusCode()).isEqualTo(200);
+                assertThat(models(fast, other.token())).isEqualTo(200);
                 keycloak.revokeKey(other);
                 within(Duration.ofSeconds(30),
-                        () -> fast.get("/v1/models", "authorization", "Bearer " + other.token()).statusCode() == 401);
+                        () -> models(fast, other.token()) == 401);
             }
         }
 

@@ -43,9 +43,8 @@ import java.util.function.Supplier;
  * as if alone. Each loop has its own connection, on that loop ({@link LoopRedisClients}), so a call is
  * sent and answered on the thread that serves its request. Rolling windows are token buckets in
  * hashes, calendar counters plain integers that expire after their window, and concurrency slots
- * leases in a sorted set that the
- * holding replica renews every third of {@code leaseTtl}, so the slots of a replica that died expire
- * instead of leaking. The keys of one admission are used together in one script: on Redis Cluster
+ * leases in a sorted set that the holding replica renews every third of {@code leaseTtl}, so the slots
+ * of a replica that died expire instead of leaking. The keys of one admission are used together in one script: on Redis Cluster
  * they would need one hash slot, so a cluster is not supported (a single Redis or a primary with
  * replicas is).
  *
