@@ -44,6 +44,7 @@ import org.inferenceauth.gateway.limit.policy.LimitSet;
 import org.inferenceauth.gateway.limit.policy.Payers;
 import org.inferenceauth.gateway.limit.store.LimitStore;
 import org.inferenceauth.gateway.limit.store.LocalLimitStore;
+import org.inferenceauth.gateway.limit.store.PrefetchingLimitStore;
 import org.inferenceauth.gateway.limit.store.RedisLimitStore;
 import org.inferenceauth.gateway.limit.store.StoreHealth;
 import org.inferenceauth.gateway.forwardauth.ForwardAuthHandler;
@@ -263,13 +264,14 @@ public final class GatewayServer {
         return new ApiKeyAuthenticator(precheck, keyCache, keycloak, introspections, failureBudget, health, metrics, clock);
     }
 
-    /** In memory, or in Redis with this replica's memory as the concurrency fallback. */
+    /** In memory, or in Redis (with this replica's memory as the concurrency fallback), by default with most calls decided here. */
     private LimitStore limitStore(GatewayConfig.RateLimit settings) {
         LocalLimitStore local = new LocalLimitStore(config.keyCache().maxEntries(), limitsClock);
-        return settings.redisUrl()
-                .<LimitStore>map(url -> new RedisLimitStore(vertx, url, settings.redisCaFile(), settings.redisTimeout(),
-                        settings.redisKeyPrefix(), settings.leaseTtl(), local, new StoreHealth(metrics)))
-                .orElse(local);
+        return settings.redisUrl().<LimitStore>map(url -> {
+            RedisLimitStore redis = new RedisLimitStore(vertx, url, settings.redisCaFile(), settings.redisTimeout(),
+                    settings.redisKeyPrefix(), settings.leaseTtl(), local, new StoreHealth(metrics));
+            return settings.redisPrefetch() ? new PrefetchingLimitStore(redis) : redis;
+        }).orElse(local);
     }
 
     private static void settleLimits(RequestRecord record) {

@@ -141,7 +141,7 @@ public record GatewayConfig(
      * {@code rediss://} Redis in place of the JVM's.
      */
     public record RateLimit(long requestsPerMinute, long burst, Optional<String> redisUrl, Optional<Path> redisCaFile,
-                            Duration redisTimeout, String redisKeyPrefix, Duration leaseTtl) {
+                            Duration redisTimeout, String redisKeyPrefix, Duration leaseTtl, boolean redisPrefetch) {
 
         /** Whether the configured per-person default applies to identities without delivered limits. */
         public boolean defaultsEnabled() {
@@ -394,7 +394,8 @@ public record GatewayConfig(
         return new RateLimit(rpm, burst, Optional.ofNullable(redis), Optional.ofNullable(caFile),
                 r.duration("GATEWAY_REDIS_TIMEOUT", Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofSeconds(30)),
                 prefix,
-                r.duration("GATEWAY_LIMITS_LEASE_TTL", Duration.ofSeconds(30), Duration.ofMillis(300), Duration.ofMinutes(10)));
+                r.duration("GATEWAY_LIMITS_LEASE_TTL", Duration.ofSeconds(30), Duration.ofMillis(300), Duration.ofMinutes(10)),
+                r.bool("GATEWAY_REDIS_PREFETCH", true));
     }
 
     private static KeyCache keyCache(EnvReader r) {

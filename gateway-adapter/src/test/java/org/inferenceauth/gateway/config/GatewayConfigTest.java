@@ -75,7 +75,7 @@ class GatewayConfigTest {
     }
 
     @Test
-    @DisplayName("rate limits: burst defaults to the per-minute rate; bad values and URLs are named")
+    @DisplayName("rate limits: burst defaults to the per-minute rate, Redis limits are decided in the replica unless turned off; bad values and URLs are named")
     void rateLimits() {
         Map<String, String> env = minimal();
         env.put("GATEWAY_RATE_LIMIT_RPM", "120");
@@ -85,13 +85,17 @@ class GatewayConfigTest {
         assertThat(config.rateLimit().redisUrl()).isEmpty();
         assertThat(config.rateLimit().redisKeyPrefix()).isEqualTo("inference-gateway:limits:");
         assertThat(config.rateLimit().leaseTtl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.rateLimit().redisPrefetch()).isTrue();
+        env.put("GATEWAY_REDIS_PREFETCH", "false");
+        assertThat(GatewayConfig.fromEnv(env).rateLimit().redisPrefetch()).isFalse();
 
+        env.put("GATEWAY_REDIS_PREFETCH", "sometimes");
         env.put("GATEWAY_REDIS_KEY_PREFIX", "site a:");
         env.put("GATEWAY_RATE_LIMIT_RPM", "-1");
         env.put("GATEWAY_REDIS_URL", "http://cache:6379");
         assertThatThrownBy(() -> GatewayConfig.fromEnv(env))
                 .hasMessageContaining("GATEWAY_RATE_LIMIT_RPM").hasMessageContaining("GATEWAY_REDIS_URL")
-                .hasMessageContaining("GATEWAY_REDIS_KEY_PREFIX");
+                .hasMessageContaining("GATEWAY_REDIS_KEY_PREFIX").hasMessageContaining("GATEWAY_REDIS_PREFETCH");
     }
 
     @Test

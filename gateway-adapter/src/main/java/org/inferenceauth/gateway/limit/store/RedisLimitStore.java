@@ -302,6 +302,32 @@ public final class RedisLimitStore implements LimitStore {
                 .thenCompose(n -> n >= 0 ? CompletableFuture.completedFuture(n) : fallback.inUse(key));
     }
 
+    /**
+     * Takes up to {@code want} units of a TAKE window or COUNT counter ahead, at most 1/{@code share} of
+     * what is left and none when less than {@code least} is ({@link RedisScripts#PREFETCH}): {units taken, the window's units or the counter's
+     * value after}; nothing taken when Redis fails.
+     */
+    CompletionStage<long[]> prefetch(Op op, long want, long share, long least) {
+        String[] args = op.scriptArgs();
+        String[] argv = {args[0], args[1], args[2], args[3], Long.toString(want), Long.toString(share), Long.toString(least)};
+        return guarded(() -> RedisScripts.PREFETCH.<String, String, List<Object>>run(redis,
+                        new String[] {op.encoded(prefix).name()}, argv),
+                answer -> new long[] {(Long) answer.get(0), (Long) answer.get(1)}, () -> new long[] {0, 0});
+    }
+
+    /** Gives back units taken ahead and not used ({@link RedisScripts#GIVE_BACK}); lost if Redis fails. */
+    CompletionStage<Void> giveBack(Op op, long units) {
+        String[] args = op.scriptArgs();
+        String[] argv = {args[0], args[1], args[2], args[3], Long.toString(units)};
+        return guarded(() -> RedisScripts.GIVE_BACK.<String, String, Long>run(redis,
+                new String[] {op.encoded(prefix).name()}, argv), done -> null, () -> null);
+    }
+
+    /** Whether {@code slot} is a lease of this store in Redis (not a fallback slot of this replica's memory). */
+    boolean holds(Slot slot) {
+        return slot instanceof Lease lease && lease.owner() == this;
+    }
+
     private void renewLeases() {
         leases.forEach((redisKey, held) -> {
             String[] args = new String[held.size() + 1];

@@ -227,6 +227,69 @@ final class RedisScripts {
             return out
             """, ScriptOutputType.MULTI);
 
+    /**
+     * Takes units ahead for one replica ({@link PrefetchingLimitStore}): of a window (ARGV[1] T; a, b,
+     * c as W) or a calendar counter (C; a its limit, b its time to live when it has none), at most
+     * ARGV[5] units and at most 1/ARGV[6] of what is left, none when less than ARGV[7] is, so near the
+     * limit nothing is taken ahead and every call is decided here. Returns {units taken, the window's whole units or the counter's value after}.
+     */
+    static final RedisScript PREFETCH = new RedisScript(RedisScript.NOW + """
+            local key, k, a, b, c = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+            local want, share, least = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
+            if k == 'T' then
+              local h = redis.call('HMGET', key, 't', 'at')
+              local v, at = tonumber(h[1]), tonumber(h[2])
+              if v == nil or at == nil then
+                v, at = a, now
+              elseif now > at then
+                v, at = math.min(a, v + (now - at) * b / c), now
+              end
+              local grant = 0
+              if v >= least then grant = math.min(want, math.floor(math.floor(v) / share)) end
+              if grant > 0 then
+                v = v - grant
+                redis.call('HSET', key, 't', string.format('%.17g', v), 'at', at)
+                redis.call('PEXPIRE', key, math.max(1, math.ceil((a - v) * c / b)) + 10000)
+              end
+              return {grant, math.floor(v)}
+            elseif k == 'C' then
+              local raw = redis.call('GET', key)
+              local v = tonumber(raw or '0')
+              local grant = 0
+              if a - v >= least then grant = math.min(want, math.floor((a - v) / share)) end
+              if grant > 0 then
+                v = redis.call('INCRBY', key, grant)
+                if not raw then redis.call('PEXPIRE', key, b) end
+              end
+              return {grant, v}
+            end
+            return redis.error_reply('cannot take ahead for operation ' .. tostring(k))
+            """, ScriptOutputType.MULTI);
+
+    /**
+     * Gives back ARGV[5] units taken ahead and not used: to a window (T; a, b, c as W), never beyond
+     * its capacity, or off a calendar counter (C), never below zero. A key gone meanwhile (expired:
+     * the window is full again, the counter's period is over) stays gone.
+     */
+    static final RedisScript GIVE_BACK = new RedisScript(RedisScript.NOW + """
+            local key, k, a, b, c = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+            local x = tonumber(ARGV[5])
+            if k == 'T' then
+              local h = redis.call('HMGET', key, 't', 'at')
+              local v, at = tonumber(h[1]), tonumber(h[2])
+              if v == nil or at == nil then return 0 end
+              if now > at then v, at = math.min(a, v + (now - at) * b / c), now end
+              v = math.min(a, v + x)
+              redis.call('HSET', key, 't', string.format('%.17g', v), 'at', at)
+              redis.call('PEXPIRE', key, math.max(1, math.ceil((a - v) * c / b)) + 10000)
+            elseif k == 'C' then
+              if redis.call('EXISTS', key) == 0 then return 0 end
+              local v = redis.call('DECRBY', key, x)
+              if v < 0 then redis.call('INCRBY', key, -v) end
+            end
+            return 1
+            """, ScriptOutputType.INTEGER);
+
     /** Extends this replica's leases (ARGV[2..]) by ARGV[1] ms; a lease that already expired stays gone. */
     static final RedisScript RENEW = new RedisScript(RedisScript.NOW + """
             local ttl = tonumber(ARGV[1])
