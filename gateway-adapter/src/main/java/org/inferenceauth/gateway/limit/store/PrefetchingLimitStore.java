@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,8 +53,9 @@ public final class PrefetchingLimitStore implements LimitStore {
     static final long FRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     static final long FLUSH_MILLIS = 50;
     static final long SLOT_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** A share unused this long (and holding nothing) is dropped. */
+    /** A share unused this long (and holding nothing) is dropped, at a sweep every this many ticks. */
     static final long FORGET_NANOS = TimeUnit.MINUTES.toNanos(1);
+    static final int SWEEP_TICKS = 200;
     /** A chunk spent faster than this asks for twice as much next time; one lasting 5× longer for half. */
     static final long QUICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -62,6 +64,10 @@ public final class PrefetchingLimitStore implements LimitStore {
     private final RedisLimitStore redis;
     private final ConcurrentHashMap<String, Share> shares = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Shares holding units, unsent charges or kept slots, each once: what a tick looks at. */
+    private final ConcurrentLinkedQueue<Share> holding = new ConcurrentLinkedQueue<>();
+    /** Ticks so far (the tick thread's). */
+    private long ticked;
     /** Completes when the charges summed until the next tick have reached Redis. */
     private volatile CompletableFuture<Void> nextFlush = new CompletableFuture<>();
     private final ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -176,8 +182,9 @@ public final class PrefetchingLimitStore implements LimitStore {
     }
 
     /**
-     * Sends summed charges, gives back units held too long and releases slots kept too long; drops
-     * shares long unused. {@code all}: everything, now (closing).
+     * Sends summed charges, gives back units held too long and releases slots kept too long, looking
+     * only at shares that hold something (a tick costs what is held, not the number of payers); every
+     * {@value #SWEEP_TICKS} ticks drops shares long unused. {@code all}: everything, now (closing).
      */
     private void tick(boolean all) {
         long now = System.nanoTime();
@@ -185,8 +192,19 @@ public final class PrefetchingLimitStore implements LimitStore {
         nextFlush = new CompletableFuture<>();
         List<CompletionStage<Void>> sent = new ArrayList<>();
         List<Slot> slots = new ArrayList<>();
-        for (Share share : shares.values()) {
-            share.collect(now, all, sent, slots);
+        if (all) {
+            shares.values().forEach(share -> share.collect(now, true, sent, slots));
+        } else {
+            for (int n = holding.size(); n > 0; n--) {
+                Share share = holding.poll();
+                if (share == null) {
+                    break;
+                }
+                share.collect(now, false, sent, slots);
+            }
+            if (++ticked % SWEEP_TICKS == 0) {
+                shares.values().forEach(share -> share.dropIfUnused(now));
+            }
         }
         if (!slots.isEmpty()) {
             sent.add(redis.settle(slots, List.of(), 0));
@@ -228,6 +246,8 @@ public final class PrefetchingLimitStore implements LimitStore {
     private final class Share {
         private final String key;
         private boolean dropped;
+        /** In {@link #holding}. */
+        private boolean queued;
         private long lastUsed = System.nanoTime();
         // TAKE, COUNT: units taken ahead in Redis and not yet spent here
         private Op source;
@@ -355,6 +375,7 @@ public final class PrefetchingLimitStore implements LimitStore {
             fetchedAt = now;
             units += granted;
             heldUntil = now + HOLD_NANOS;
+            holdsSomething();
             seen = true;
             observed = value;
             observedAt = now;
@@ -370,6 +391,7 @@ public final class PrefetchingLimitStore implements LimitStore {
             pending += units;
             chargedSince += units;
             lastUsed = System.nanoTime();
+            holdsSomething();
             return true;
         }
 
@@ -406,11 +428,21 @@ public final class PrefetchingLimitStore implements LimitStore {
             }
             idle.addLast(new Idle(slot, now));
             lastUsed = now;
+            holdsSomething();
             return true;
         }
 
-        /** What is due ({@code all}: everything): charges to send, units to give back, kept slots to release; dropped when long unused. */
+        /** Puts this share in the ticks' queue, once. */
+        private void holdsSomething() {
+            if (!queued) {
+                queued = true;
+                holding.add(this);
+            }
+        }
+
+        /** What is due ({@code all}: everything): charges to send, units to give back, kept slots to release. */
         synchronized void collect(long now, boolean all, List<CompletionStage<Void>> sent, List<Slot> slots) {
+            queued = false;
             if (pending > 0) {
                 sent.add(redis.settle(List.of(), List.of(charging), pending));
                 pending = 0;
@@ -422,7 +454,13 @@ public final class PrefetchingLimitStore implements LimitStore {
             while (idle != null && !idle.isEmpty() && (all || now - idle.peekFirst().since >= SLOT_IDLE_NANOS)) {
                 slots.add(idle.pollFirst().slot);
             }
-            if (now - lastUsed >= FORGET_NANOS && units == 0 && !fetching && (idle == null || idle.isEmpty())) {
+            if (units > 0 || (idle != null && !idle.isEmpty())) {
+                holdsSomething(); // not due yet
+            }
+        }
+
+        synchronized void dropIfUnused(long now) {
+            if (now - lastUsed >= FORGET_NANOS && units == 0 && pending == 0 && !fetching && (idle == null || idle.isEmpty())) {
                 dropped = true;
                 shares.remove(key, this);
             }
