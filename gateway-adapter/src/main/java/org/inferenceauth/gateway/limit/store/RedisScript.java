@@ -20,6 +20,25 @@ final class RedisScript {
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
             """;
 
+    /**
+     * After {@link #NOW}: a rolling window's hash {@code {t = units, at = ms of the last refill}}, read
+     * refilled up to now (nil when the bucket is gone, i.e. full), and written back with a time to
+     * live of when it would be full again plus 10 s.
+     */
+    static final String WINDOWS = """
+            local function readWindow(key, cap, refill, period)
+              local h = redis.call('HMGET', key, 't', 'at')
+              local v, at = tonumber(h[1]), tonumber(h[2])
+              if v == nil or at == nil then return nil, now end
+              if now > at then v, at = math.min(cap, v + (now - at) * refill / period), now end
+              return v, at
+            end
+            local function writeWindow(key, v, at, cap, refill, period)
+              redis.call('HSET', key, 't', string.format('%.17g', v), 'at', at)
+              redis.call('PEXPIRE', key, math.max(1, math.ceil((cap - v) * period / refill)) + 10000)
+            end
+            """;
+
     private final String source;
     private final String sha;
     private final ScriptOutputType output;

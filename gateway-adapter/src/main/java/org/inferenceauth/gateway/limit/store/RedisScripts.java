@@ -34,7 +34,7 @@ final class RedisScripts {
      * continuously as {@link TokenBucket} does, a bucket expiring once it would be full again plus 10 s;
      * counters are integers (INCRBY, so their time to live stays); slots are leases in a sorted set.
      */
-    static final RedisScript BATCH = new RedisScript(RedisScript.NOW + """
+    static final RedisScript BATCH = new RedisScript(RedisScript.NOW + RedisScript.WINDOWS + """
             local nd, nsettle, ngroups = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
             local pos = 3
             local function nxt()
@@ -51,13 +51,8 @@ final class RedisScripts {
               local w = win[key]
               if w == nil then
                 local cap, refill, period = a[d], b[d], c[d]
-                local h = redis.call('HMGET', key, 't', 'at')
-                local v, at = tonumber(h[1]), tonumber(h[2])
-                if v == nil or at == nil then
-                  v, at = cap, now
-                elseif now > at then
-                  v, at = math.min(cap, v + (now - at) * refill / period), now
-                end
+                local v, at = readWindow(key, cap, refill, period)
+                if v == nil then v = cap end
                 w = {v = v, at = at, cap = cap, refill = refill, period = period, dirty = false}
                 win[key] = w
               end
@@ -208,8 +203,7 @@ final class RedisScripts {
             end
             for key, w in pairs(win) do
               if w.dirty then
-                redis.call('HSET', key, 't', string.format('%.17g', w.v), 'at', w.at)
-                redis.call('PEXPIRE', key, math.max(1, math.ceil((w.cap - w.v) * w.period / w.refill)) + 10000)
+                writeWindow(key, w.v, w.at, w.cap, w.refill, w.period)
               end
             end
             for key, e in pairs(cnt) do
@@ -233,23 +227,17 @@ final class RedisScripts {
      * ARGV[5] units and at most 1/ARGV[6] of what is left, none when less than ARGV[7] is, so near the
      * limit nothing is taken ahead and every call is decided here. Returns {units taken, the window's whole units or the counter's value after}.
      */
-    static final RedisScript PREFETCH = new RedisScript(RedisScript.NOW + """
+    static final RedisScript PREFETCH = new RedisScript(RedisScript.NOW + RedisScript.WINDOWS + """
             local key, k, a, b, c = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
             local want, share, least = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
             if k == 'T' then
-              local h = redis.call('HMGET', key, 't', 'at')
-              local v, at = tonumber(h[1]), tonumber(h[2])
-              if v == nil or at == nil then
-                v, at = a, now
-              elseif now > at then
-                v, at = math.min(a, v + (now - at) * b / c), now
-              end
+              local v, at = readWindow(key, a, b, c)
+              if v == nil then v = a end
               local grant = 0
               if v >= least then grant = math.min(want, math.floor(math.floor(v) / share)) end
               if grant > 0 then
                 v = v - grant
-                redis.call('HSET', key, 't', string.format('%.17g', v), 'at', at)
-                redis.call('PEXPIRE', key, math.max(1, math.ceil((a - v) * c / b)) + 10000)
+                writeWindow(key, v, at, a, b, c)
               end
               return {grant, math.floor(v)}
             elseif k == 'C' then
@@ -271,17 +259,13 @@ final class RedisScripts {
      * its capacity, or off a calendar counter (C), never below zero. A key gone meanwhile (expired:
      * the window is full again, the counter's period is over) stays gone.
      */
-    static final RedisScript GIVE_BACK = new RedisScript(RedisScript.NOW + """
+    static final RedisScript GIVE_BACK = new RedisScript(RedisScript.NOW + RedisScript.WINDOWS + """
             local key, k, a, b, c = KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
             local x = tonumber(ARGV[5])
             if k == 'T' then
-              local h = redis.call('HMGET', key, 't', 'at')
-              local v, at = tonumber(h[1]), tonumber(h[2])
-              if v == nil or at == nil then return 0 end
-              if now > at then v, at = math.min(a, v + (now - at) * b / c), now end
-              v = math.min(a, v + x)
-              redis.call('HSET', key, 't', string.format('%.17g', v), 'at', at)
-              redis.call('PEXPIRE', key, math.max(1, math.ceil((a - v) * c / b)) + 10000)
+              local v, at = readWindow(key, a, b, c)
+              if v == nil then return 0 end
+              writeWindow(key, math.min(a, v + x), at, a, b, c)
             elseif k == 'C' then
               if redis.call('EXISTS', key) == 0 then return 0 end
               local v = redis.call('DECRBY', key, x)

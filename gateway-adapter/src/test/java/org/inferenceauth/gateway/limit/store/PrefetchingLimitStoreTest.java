@@ -1,6 +1,7 @@
 package org.inferenceauth.gateway.limit.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.inferenceauth.gateway.limit.store.ParallelAdmissions.allAllowed;
 
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -10,11 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.inferenceauth.gateway.metrics.GatewayMetrics;
 import org.inferenceauth.gateway.testing.MutableClock;
 import org.inferenceauth.gateway.testing.ProductionVertx;
@@ -77,15 +74,6 @@ class PrefetchingLimitStoreTest {
         return store.admit(ops).toCompletableFuture().join();
     }
 
-    private static boolean allAllowed(Outcome[] outcomes) {
-        for (Outcome outcome : outcomes) {
-            if (!outcome.allowed()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static long windowLeft(LimitStore store, Op window) {
         return store.peek(Op.peek(window.key().substring(0, window.key().indexOf('#')), window.window()))
                 .toCompletableFuture().join().remaining();
@@ -128,34 +116,15 @@ class PrefetchingLimitStoreTest {
         PrefetchingLimitStore two = replica(redis());
         Op counter = Op.count("u:req:d20261130", 250, Duration.ofDays(2));
         List<Op> ops = List.of(minute, counter);
-        AtomicInteger admitted = new AtomicInteger();
-        ExecutorService threads = Executors.newFixedThreadPool(8);
-        CountDownLatch start = new CountDownLatch(1);
-        List<CompletableFuture<Void>> calls = new ArrayList<>();
-        for (int i = 0; i < 600; i++) {
-            PrefetchingLimitStore store = i % 2 == 0 ? one : two;
-            calls.add(CompletableFuture.runAsync(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (allAllowed(admit(store, ops))) {
-                    admitted.incrementAndGet();
-                }
-            }, threads));
-        }
-        start.countDown();
-        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        threads.shutdown();
+        int admitted = ParallelAdmissions.admitted(one, two, ops, 600);
 
         // Units one replica held when the other was refused are the only shortfall: at most an eighth of what was left.
-        assertThat(admitted.get()).isBetween(250 - 250 / 8, 250);
+        assertThat(admitted).isBetween(250 - 250 / 8, 250);
         one.close();
         two.close();
         RedisLimitStore reader = redis();
-        assertThat(reader.read(counter.key()).toCompletableFuture().join()).isEqualTo(admitted.get());
-        assertThat(windowLeft(reader, minute)).isEqualTo(100_000 - admitted.get());
+        assertThat(reader.read(counter.key()).toCompletableFuture().join()).isEqualTo(admitted);
+        assertThat(windowLeft(reader, minute)).isEqualTo(100_000 - admitted);
     }
 
     @Test

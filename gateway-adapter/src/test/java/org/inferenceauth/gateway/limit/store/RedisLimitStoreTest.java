@@ -1,6 +1,7 @@
 package org.inferenceauth.gateway.limit.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.inferenceauth.gateway.limit.store.ParallelAdmissions.allAllowed;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -16,11 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.inferenceauth.gateway.metrics.GatewayMetrics;
 import org.inferenceauth.gateway.testing.MutableClock;
 import org.inferenceauth.gateway.testing.ProductionVertx;
@@ -79,15 +78,6 @@ class RedisLimitStoreTest {
         return store.admit(ops).toCompletableFuture().join();
     }
 
-    private static boolean allAllowed(Outcome[] outcomes) {
-        for (Outcome outcome : outcomes) {
-            if (!outcome.allowed()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     @Test
     @DisplayName("many parallel calls on one bucket from two replicas never admit more than the tightest limit")
     void parallelCallsNeverOverAdmit() throws Exception {
@@ -97,28 +87,9 @@ class RedisLimitStoreTest {
         Op day = Op.count("u:req:d20261130", 45, Duration.ofDays(2));
         Op slots = Op.slot("u:slots:m", 1000);
         List<Op> ops = List.of(minute, day, slots);
-        AtomicInteger admitted = new AtomicInteger();
-        ExecutorService threads = Executors.newFixedThreadPool(8);
-        CountDownLatch start = new CountDownLatch(1);
-        List<CompletableFuture<Void>> calls = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            LimitStore store = i % 2 == 0 ? one : two;
-            calls.add(CompletableFuture.runAsync(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                if (allAllowed(admit(store, ops))) {
-                    admitted.incrementAndGet();
-                }
-            }, threads));
-        }
-        start.countDown();
-        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        threads.shutdown();
+        int admitted = ParallelAdmissions.admitted(one, two, ops, 200);
 
-        assertThat(admitted.get()).isEqualTo(45);
+        assertThat(admitted).isEqualTo(45);
         assertThat(one.read("u:req:d20261130").toCompletableFuture().join()).isEqualTo(45L);
         assertThat(two.peek(Op.peek("u:rpm", minute.window())).toCompletableFuture().join().remaining())
                 .as("refused calls took nothing from the window").isEqualTo(15L);
