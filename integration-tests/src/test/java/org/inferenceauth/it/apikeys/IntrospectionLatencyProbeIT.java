@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
@@ -49,13 +50,19 @@ class IntrospectionLatencyProbeIT {
     /** Calls before each measurement, on its own connection(s). */
     static final int WARM_UP = 2_000;
     /**
-     * Calls of each kind (Basic, bearer, discovery) by {@value #PARALLEL_CLIENTS} clients before any
-     * measurement. Why: C2 compiles a method after 5,000 to 15,000 invocations, and a profile with
-     * 200 warm-up calls showed Keycloak's JIT compiling request-path methods (hundreds of ms of one
-     * of the two cores) during the measurements. On PostgreSQL, same code, 2,000 warm-up calls
-     * only: sequential p50 1.24 ms, 4-caller p99 11.1 ms; with these first: 0.65 ms and 7.6 ms.
+     * Calls of each kind (Basic, bearer, discovery) by {@value #PARALLEL_CLIENTS} clients per warm-up
+     * round. Rounds go on until Keycloak's JIT compilers are quiet ({@link #JIT_QUIET}) in two rounds in
+     * a row (after one, C2 was seen to start again on the next tier of the same methods), at most
+     * {@code -Dprobe.jitWarmUpSeconds} (default {@value #JIT_WARM_UP_SECONDS}). Why: C2 compiles a
+     * method after 5,000 to 15,000 invocations, later while its queue is long, and Keycloak's request
+     * path is thousands of methods: on a 2-core host, after a fixed 10,000 calls of each kind, the one
+     * C2 thread still held a core for most of the measurements (a profile: 39 % of Keycloak's CPU in
+     * C2), so the percentiles measured the JIT, not introspection.
      */
-    static final int JIT_WARM_UP = 10_000;
+    static final int JIT_ROUND = 2_000;
+    static final int JIT_WARM_UP_SECONDS = 150;
+    /** Share of one core the compiler threads may use in a warm-up round for the JIT to count as quiet. */
+    static final double JIT_QUIET = 0.05;
     static final int PARALLEL_CLIENTS = 4;
     private static final String ACTIVE = "{\"active\":true";
     private static final String DISCOVERY = "{\"";
@@ -83,14 +90,12 @@ class IntrospectionLatencyProbeIT {
         // introspection adds to it is ours; its own tail is the machine's (scheduling, GC, loopback).
         HttpRequest discovery = HttpRequest.newBuilder(URI.create(keycloak.getIssuer(TestRealm.REALM)
                 + "/.well-known/openid-configuration")).timeout(Duration.ofSeconds(10)).GET().build();
-        for (HttpRequest kind : List.of(request, withBearer, discovery)) {
-            warmUp(kind, kind == discovery ? DISCOVERY : ACTIVE);
-        }
+        MachineCosts machine = MachineCosts.of(keycloak);
+        String jit = warmUpUntilCompiled(List.of(request, withBearer, discovery), discovery, machine);
 
         run(http, request, WARM_UP);
         String load = loadAverage();
         Optional<DatabaseActivity> database = DatabaseActivity.of(keycloak);
-        MachineCosts machine = MachineCosts.of(keycloak);
         Map<String, Long> beforeSequential = snapshot(database);
         MachineCosts.Sample costs = machine.sample();
         long started = System.nanoTime();
@@ -118,7 +123,7 @@ class IntrospectionLatencyProbeIT {
 
         String report = String.format(
                 "MEASUREMENT introspection on %s, loopback, keep-alive, valid key, %d calls after %d warm-up"
-                        + " (and %,d of each kind by %d clients first, for the JIT):%n"
+                        + " (and, for the JIT, rounds of %,d of each kind by %d clients first: %s):%n"
                         + "  sequential, client secret (Basic): p50 %.2f ms, p99 %.2f ms, max %.2f ms, throughput %.0f req/s%n"
                         + "    %s%n"
                         + "  sequential, service-account bearer: p50 %.2f ms, p99 %.2f ms, max %.2f ms, throughput %.0f req/s%n"
@@ -130,7 +135,7 @@ class IntrospectionLatencyProbeIT {
                         + " p99 %.2f ms, max %.2f ms, throughput %.0f req/s%n"
                         + "    %s%n"
                         + "  load average before: %s%n",
-                keycloak.getDatabase(), CALLS, WARM_UP, JIT_WARM_UP, PARALLEL_CLIENTS,
+                keycloak.getDatabase(), CALLS, WARM_UP, JIT_ROUND, PARALLEL_CLIENTS, jit,
                 percentile(sequential, 50), percentile(sequential, 99), percentile(sequential, 100),
                 CALLS / sequentialSeconds, sequentialCosts,
                 percentile(sequentialBearer, 50), percentile(sequentialBearer, 99),
@@ -178,13 +183,39 @@ class IntrospectionLatencyProbeIT {
         return new Parallel(nanos.stream().mapToLong(Long::longValue).toArray(), seconds, spent);
     }
 
-    /** {@value #JIT_WARM_UP} calls by {@value #PARALLEL_CLIENTS} clients, untimed. */
+    /**
+     * Warm-up rounds until Keycloak's JIT compilers used less than {@link #JIT_QUIET} of a core in two
+     * rounds in a row, or the time is up; says how many rounds it took and what the compilers used in the last.
+     */
+    private static String warmUpUntilCompiled(List<HttpRequest> kinds, HttpRequest discovery, MachineCosts machine)
+            throws Exception {
+        long deadline = System.nanoTime() + Long.getLong("probe.jitWarmUpSeconds", JIT_WARM_UP_SECONDS) * 1_000_000_000L;
+        long started = System.nanoTime();
+        int rounds = 0;
+        int quietRounds = 0;
+        double jitShare;
+        do {
+            MachineCosts.Sample before = machine.sample();
+            for (HttpRequest kind : kinds) {
+                warmUp(kind, kind == discovery ? DISCOVERY : ACTIVE);
+            }
+            MachineCosts.Sample after = machine.sample();
+            jitShare = (after.jitCpu() - before.jitCpu()) / ((after.nanos() - before.nanos()) / 1e9);
+            rounds++;
+            quietRounds = jitShare < JIT_QUIET ? quietRounds + 1 : 0;
+        } while (quietRounds < 2 && System.nanoTime() < deadline);
+        return String.format(Locale.ROOT, "%d rounds in %.0f s, the compilers %s, %.0f%% of a core in the last",
+                rounds, (System.nanoTime() - started) / 1e9, quietRounds == 2 ? "quiet" : "NOT YET QUIET (time up)",
+                100 * jitShare);
+    }
+
+    /** {@value #JIT_ROUND} calls by {@value #PARALLEL_CLIENTS} clients, untimed. */
     private static void warmUp(HttpRequest request, String expectedStart) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CLIENTS);
         List<Future<long[]>> clients = new ArrayList<>();
         for (int i = 0; i < PARALLEL_CLIENTS; i++) {
             HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            clients.add(pool.submit(() -> run(own, request, expectedStart, JIT_WARM_UP / PARALLEL_CLIENTS)));
+            clients.add(pool.submit(() -> run(own, request, expectedStart, JIT_ROUND / PARALLEL_CLIENTS)));
         }
         for (Future<long[]> client : clients) {
             client.get();
