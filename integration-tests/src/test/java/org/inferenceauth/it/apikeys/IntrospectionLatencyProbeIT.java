@@ -60,7 +60,7 @@ class IntrospectionLatencyProbeIT {
      * C2), so the percentiles measured the JIT, not introspection.
      */
     static final int JIT_ROUND = 2_000;
-    static final int JIT_WARM_UP_SECONDS = 150;
+    static final int JIT_WARM_UP_SECONDS = 120;
     /** Share of one core the compiler threads may use in a warm-up round for the JIT to count as quiet. */
     static final double JIT_QUIET = 0.05;
     static final int PARALLEL_CLIENTS = 4;
