@@ -38,6 +38,11 @@ final class Base62 {
         return new String(out);
     }
 
+    /** The value of a base62 character ({@link #isBase62} must hold). */
+    static int digit(char c) {
+        return c <= '9' ? c - '0' : c <= 'Z' ? c - 'A' + 10 : c - 'a' + 36;
+    }
+
     static boolean isBase62(char c) {
         return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     }

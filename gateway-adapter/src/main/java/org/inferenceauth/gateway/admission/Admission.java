@@ -197,7 +197,7 @@ public final class Admission {
             record.model = named.model();
             allowed = identity.mayUseModel(named.model());
         } else {
-            allowed = claim instanceof ModelClaim.NotNeeded || identity.allowedModels().isEmpty();
+            allowed = claim instanceof ModelClaim.NotNeeded || !identity.restrictsModels();
         }
         if (!allowed) {
             metrics.auth(identity.method(), identity.channel().label(), "forbidden");

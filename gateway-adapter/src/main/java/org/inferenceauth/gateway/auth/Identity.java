@@ -64,13 +64,35 @@ public record Identity(Kind kind, String subject, String username, String projec
 
     /** Models this identity is limited to; empty means every model. */
     public Set<String> allowedModels() {
-        return scopes.stream().filter(s -> s.startsWith(MODEL_SCOPE) && s.length() > MODEL_SCOPE.length())
+        return scopes.stream().filter(Identity::isModelScope)
                 .map(s -> s.substring(MODEL_SCOPE.length())).collect(Collectors.toUnmodifiableSet());
     }
 
+    /** Whether a {@code model:} scope limits this identity to some models (checked on every request: no copies). */
+    public boolean restrictsModels() {
+        for (String scope : scopes) {
+            if (isModelScope(scope)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean mayUseModel(String model) {
-        Set<String> allowed = allowedModels();
-        return allowed.isEmpty() || allowed.contains(model);
+        boolean restricted = false;
+        for (String scope : scopes) {
+            if (isModelScope(scope)) {
+                if (scope.length() == MODEL_SCOPE.length() + model.length() && scope.endsWith(model)) {
+                    return true;
+                }
+                restricted = true;
+            }
+        }
+        return !restricted;
+    }
+
+    private static boolean isModelScope(String scope) {
+        return scope.startsWith(MODEL_SCOPE) && scope.length() > MODEL_SCOPE.length();
     }
 
     /** The credential kind as metrics and logs name it: {@code api_key}, {@code jwt}, {@code legacy_key} or {@code none}. */

@@ -17,7 +17,7 @@ public final class ApiKeyFormatPrecheck implements ApiKeyPrecheck {
     @Override
     public boolean plausible(String credential) {
         for (ApiKeyFormat format : formats) {
-            if (format.parse(credential).isPresent()) {
+            if (format.check(credential) == ApiKeyFormat.Problem.NONE) {
                 return true;
             }
         }

@@ -8,6 +8,15 @@ import java.util.HexFormat;
 /** The cache's key for a credential: its SHA-256, so no cache, dump or log holds the secret itself. */
 public final class KeyHash {
 
+    /** One digest per thread, reset by each use: looking SHA-256 up in the providers cost more than hashing a key. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    });
+
     private KeyHash() {}
 
     public static String of(String credential) {
@@ -16,10 +25,6 @@ public final class KeyHash {
 
     /** The SHA-256 of the text's UTF-8 bytes. */
     public static byte[] digest(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
+        return SHA_256.get().digest(text.getBytes(StandardCharsets.UTF_8));
     }
 }
