@@ -107,13 +107,11 @@ public final class ApiKeyFormat {
                 return Problem.BAD_CHARACTER;
             }
         }
-        CRC32 crc = new CRC32();
-        crc.update(candidate.getBytes(StandardCharsets.US_ASCII), 0, length - CHECKSUM_LENGTH);
         long written = 0; // the checksum as written, most significant digit first (Base62.fixedWidth)
         for (int i = length - CHECKSUM_LENGTH; i < length; i++) {
             written = written * 62 + Base62.digit(candidate.charAt(i));
         }
-        return written == crc.getValue() ? Problem.NONE : Problem.BAD_CHECKSUM;
+        return written == crc32(candidate, length - CHECKSUM_LENGTH) ? Problem.NONE : Problem.BAD_CHECKSUM;
     }
 
     /** Whether a string has the shape of a key id ({@value #KEY_ID_LENGTH} base62 characters), whatever the prefix. */
@@ -127,9 +125,14 @@ public final class ApiKeyFormat {
     }
 
     static String checksum(String body) {
+        return Base62.fixedWidth(crc32(body, body.length()), CHECKSUM_LENGTH);
+    }
+
+    /** The CRC32 of a key's first {@code end} characters (ASCII), which its checksum encodes. */
+    private static long crc32(String key, int end) {
         CRC32 crc = new CRC32();
-        crc.update(body.getBytes(StandardCharsets.US_ASCII));
-        return Base62.fixedWidth(crc.getValue(), CHECKSUM_LENGTH);
+        crc.update(key.getBytes(StandardCharsets.US_ASCII), 0, end);
+        return crc.getValue();
     }
 
     /** The ways a candidate can fail the offline check. */
