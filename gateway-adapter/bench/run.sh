@@ -8,6 +8,9 @@
 # completion with usage, or a static SSE stream of 8 chunks, usage and [DONE]), the gateway runs in a
 # JVM of its own (GATEWAY_JAVA_OPTS passes flags; any GATEWAY_* variable set here reaches it), and a
 # stand-in Keycloak realm (BenchRealm, test sources) answers its introspection and revocation feed.
+# BENCH_FLOORS=1 (the default) also measures two relays that do nothing but relay (FloorRelay, test
+# sources): Netty's codecs alone, and Vert.x's HTTP server with a bare Netty client (the gateway's
+# parts): what is left between them and the gateway is the gateway's own work per request.
 # BENCH_LIMITS=off|memory|redis: the gateway without limits, or with every kind of limit (never
 # refusing) counted in memory or in Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379).
 # Needs wrk and nginx (Debian: apt-get install -y wrk nginx); builds what it needs (offline Maven).
@@ -75,6 +78,17 @@ GATEWAY_UPSTREAMS=$UPSTREAM/v1 GATEWAY_HOST=127.0.0.1 GATEWAY_PORT=$GW_PORT GATE
 GATEWAY_ACCESS_LOG=false GATEWAY_USAGE_SPILL_DIR=$(mktemp -d) \
   java ${GATEWAY_JAVA_OPTS:-} -jar target/inference-gateway.jar > target/bench-gateway.log 2>&1 &
 GW=$!
+FLOORS=()
+if [ "${BENCH_FLOORS:-1}" = 1 ]; then
+  for floor in netty vertx; do
+    port=$((GW_PORT + ${#FLOORS[@]} + 10))
+    # shellcheck disable=SC2086
+    java ${GATEWAY_JAVA_OPTS:-} -cp "$CP" org.inferenceauth.gateway.bench.FloorRelay $floor $port "$UP_PORT" \
+      > "target/bench-floor-$floor.log" 2>&1 &
+    FLOORS+=("$floor:$port:$!")
+    GW="$GW $!"
+  done
+fi
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$((GW_PORT + 1))/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
 
 # CPU time (clock ticks) of a process and its children so far: robust where throughput is not, since
@@ -103,8 +117,8 @@ run() { # name url stream connections threads [pids whose CPU per request to rep
   LAST_RPS=$rps
 }
 
-ratio() { # gateway req/s over nginx req/s, from the last two runs
-  awk -v g="$LAST_RPS" -v n="$NGINX_RPS" 'BEGIN { printf "%-34s %.2f\n", "  gateway / nginx throughput", g / n }'
+ratio() { # [name]: the last run's req/s over nginx's
+  awk -v g="$LAST_RPS" -v n="$NGINX_RPS" -v who="${1:-gateway}" 'BEGIN { printf "%-34s %.2f\n", "  " who " / nginx throughput", g / n }'
 }
 
 echo "limits: ${BENCH_LIMITS:-off}; JVM flags: ${GATEWAY_JAVA_OPTS:-(defaults)}; load before: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores"
@@ -114,6 +128,9 @@ WARMUP=${WARMUP:-30}
 echo "warm-up (${WARMUP}s)"; BENCH_STREAM=0 wrk -t1 -c8 -d"${WARMUP}s" -s bench/chat.lua "$GATEWAY/v1/chat/completions" >/dev/null
 BENCH_STREAM=1 wrk -t1 -c8 -d"$((WARMUP / 3))s" -s bench/chat.lua "$GATEWAY/v1/chat/completions" >/dev/null
 BENCH_STREAM=0 wrk -t1 -c4 -d3s -s bench/chat.lua "$NGINX/v1/chat/completions" >/dev/null
+for floor in "${FLOORS[@]}"; do
+  BENCH_STREAM=0 wrk -t1 -c8 -d"$((WARMUP / 3))s" -s bench/chat.lua "http://127.0.0.1:$(cut -d: -f2 <<<"$floor")/v1/chat/completions" >/dev/null
+done
 echo "== latency (1 connection) =="
 for stream in 0 1; do
   kind=$([ $stream = 1 ] && echo stream || echo non-stream)
@@ -129,8 +146,13 @@ for stream in 0 1; do
   # shellcheck disable=SC2086
   run "nginx    $kind" "$NGINX" $stream "$CONNECTIONS" 1 $NGINX_PIDS
   NGINX_RPS=$LAST_RPS
-  run "gateway  $kind" "$GATEWAY" $stream "$CONNECTIONS" 1 "$GW"
+  run "gateway  $kind" "$GATEWAY" $stream "$CONNECTIONS" 1 "${GW%% *}"
   ratio
+  for floor in "${FLOORS[@]}"; do
+    IFS=: read -r name port pid <<<"$floor"
+    run "$(printf '%-8s %s' "$name" "$kind") (floor)" "http://127.0.0.1:$port" $stream "$CONNECTIONS" 1 "$pid"
+    ratio "$name relay"
+  done
 done
-echo "gateway RSS at the end: $(awk '/VmRSS/{printf "%.0f MB", $2/1024}' "/proc/$GW/status")"
+echo "gateway RSS at the end: $(awk '/VmRSS/{printf "%.0f MB", $2/1024}' "/proc/${GW%% *}/status")"
 echo "load after: $(cut -d" " -f1-3 /proc/loadavg)"
