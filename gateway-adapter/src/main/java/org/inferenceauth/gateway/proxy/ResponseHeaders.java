@@ -1,7 +1,7 @@
 package org.inferenceauth.gateway.proxy;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpHeaders;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,16 +11,8 @@ import java.util.Map;
  */
 final class ResponseHeaders {
 
-    /** Case-insensitive, looked up without allocating. */
-    private static final MultiMap NOT_RELAYED = HttpHeaders.headers();
-
-    static {
-        for (String name : new String[] {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
-                "trailer", "transfer-encoding", "upgrade"}) {
-            NOT_RELAYED.add(name, "");
-        }
-        NOT_RELAYED.add(HeaderNames.X_REQUEST_ID, "");
-    }
+    private static final HeaderNameSet NOT_RELAYED = new HeaderNameSet(List.of("connection", "keep-alive",
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "x-request-id"));
 
     private ResponseHeaders() {}
 

@@ -1,7 +1,6 @@
 package org.inferenceauth.gateway.proxy;
 
 import io.vertx.core.buffer.Buffer;
-import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
 
 /**
@@ -13,8 +12,9 @@ import java.util.function.UnaryOperator;
  */
 final class SseUsageTap implements UnaryOperator<Buffer> {
 
-    private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+    private static final ByteNeedle USAGE = new ByteNeedle("\"usage\"", 4); // g: rare in JSON
+    private static final ByteNeedle DATA = new ByteNeedle("data:", 0);
+    private static final int DATA_LENGTH = "data:".length();
     private static final byte[] LF = {'\n'};
 
     private final boolean removeUsageChunk;
@@ -31,7 +31,7 @@ final class SseUsageTap implements UnaryOperator<Buffer> {
         BufferBytes view = BufferBytes.of(buffer);
         byte[] bytes = view.array();
         int to = view.to();
-        int first = indexOf(bytes, USAGE, view.from(), to);
+        int first = USAGE.in(bytes, view.from(), to);
         if (first < 0) {
             return buffer;
         }
@@ -40,7 +40,7 @@ final class SseUsageTap implements UnaryOperator<Buffer> {
         Buffer kept = null; // built only when an event is taken out
         int end;
         while ((end = SseFraming.eventEnd(bytes, start, to)) > 0) {
-            boolean drop = indexOf(bytes, USAGE, start, end) >= 0 && usageOnly(bytes, start, end) && removeUsageChunk;
+            boolean drop = USAGE.in(bytes, start, end) >= 0 && usageOnly(bytes, start, end) && removeUsageChunk;
             if (drop && kept == null) {
                 kept = Buffer.buffer(to - view.from()).appendBytes(bytes, view.from(), start - view.from());
             } else if (!drop && kept != null) {
@@ -62,8 +62,8 @@ final class SseUsageTap implements UnaryOperator<Buffer> {
         int line = start;
         while (line < end && !event.done()) {
             int eol = SseFraming.lineEnd(bytes, line, end);
-            if (eol - line >= DATA.length && indexOf(bytes, DATA, line, line + DATA.length) == line) {
-                int from = line + DATA.length;
+            if (DATA.at(bytes, line, eol)) {
+                int from = line + DATA_LENGTH;
                 if (from < eol && bytes[from] == ' ') {
                     from++;
                 }
@@ -77,18 +77,5 @@ final class SseUsageTap implements UnaryOperator<Buffer> {
         }
         // [DONE], comments, an upstream's odd event: no usage, passed on.
         return event.usageSeen() && event.choicesEmpty();
-    }
-
-    private static int indexOf(byte[] bytes, byte[] needle, int from, int to) {
-        outer:
-        for (int i = from; i <= to - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (bytes[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

@@ -1,10 +1,10 @@
 package org.inferenceauth.gateway.proxy;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.auth.IdentityHeaders;
 
@@ -18,18 +18,10 @@ import org.inferenceauth.gateway.auth.IdentityHeaders;
  */
 final class UpstreamHeaders {
 
-    /** Case-insensitive, looked up without allocating. */
-    private static final MultiMap NOT_FORWARDED = HttpHeaders.headers();
-
-    static {
-        for (String name : new String[] {"connection", "keep-alive", "proxy-authenticate", "te", "trailer",
-                "transfer-encoding", "upgrade", "host", "content-length",
-                "expect", // the body is already here (or streams now): no 100-continue upstream
-                "x-request-id", "x-forwarded-for", "x-forwarded-proto"}) {
-            NOT_FORWARDED.add(name, "");
-        }
-        IdentityHeaders.STRIPPED.forEach(name -> NOT_FORWARDED.add(name, ""));
-    }
+    private static final HeaderNameSet NOT_FORWARDED = new HeaderNameSet(Stream.concat(Stream.of("connection",
+            "keep-alive", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
+            "expect", // the body is already here (or streams now): no 100-continue upstream
+            "x-request-id", "x-forwarded-for", "x-forwarded-proto"), IdentityHeaders.STRIPPED.stream()).toList());
 
     private UpstreamHeaders() {}
 
