@@ -13,9 +13,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringServerSocketChannel;
-import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -35,14 +32,17 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.transport.Transport;
+import org.inferenceauth.gateway.GatewayTransport;
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * For {@code bench/run.sh}, not a test: two reverse proxies that do nothing but relay, as floors
- * for the gateway's cost per request on the same machine and transport (io_uring, one event loop
- * per core): what the JVM and Netty cost, and what Vert.x's HTTP server adds on top.
+ * for the gateway's cost per request on the same machine and transport (the gateway's choice:
+ * io_uring where it runs, else NIO; one event loop per core): what the JVM and Netty cost, and what
+ * Vert.x's HTTP server adds on top.
  * <ul>
  *   <li>{@code netty PORT UPSTREAM_PORT}: Netty's HTTP codecs both ways, each client connection
  *       relayed message by message to an upstream connection of its own;</li>
@@ -51,9 +51,12 @@ import java.util.function.Consumer;
  *       connections kept per event loop on Netty's client codec (as the gateway's).</li>
  * </ul>
  * Neither authenticates, counts or limits anything: the gap between them and the gateway is the
- * gateway's own work. Errors are not handled beyond closing: wrk's counts show any.
+ * gateway's own work. Errors are not handled beyond closing: wrk's error and timeout counts show any.
  */
 public final class FloorRelay {
+
+    /** The transport the gateway would run on here. */
+    private static final Transport TRANSPORT = GatewayTransport.choose(Optional.empty());
 
     private FloorRelay() {}
 
@@ -66,12 +69,12 @@ public final class FloorRelay {
             case "vertx" -> vertx(port, upstreamPort, loops);
             default -> throw new IllegalArgumentException("netty or vertx, not " + args[0]);
         }
-        System.out.println("relaying 127.0.0.1:" + port + " to 127.0.0.1:" + upstreamPort);
+        System.out.println("relaying 127.0.0.1:" + port + " to 127.0.0.1:" + upstreamPort + " on " + TRANSPORT.name());
     }
 
     private static void netty(int port, int upstreamPort, int loops) {
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, IoUringIoHandler.newFactory());
-        new ServerBootstrap().group(group).channel(IoUringServerSocketChannel.class)
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, TRANSPORT.implementation().ioHandlerFactory());
+        new ServerBootstrap().group(group).channelFactory(TRANSPORT.implementation().serverChannelFactory(false))
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
@@ -167,7 +170,7 @@ public final class FloorRelay {
     /** @param whole whether answers reach {@code last} whole (one {@link FullHttpResponse}) or as decoded */
     private static Bootstrap upstreamBootstrap(EventLoop loop, int upstreamPort, boolean whole,
                                                ChannelInboundHandlerAdapter last) {
-        return new Bootstrap().group(loop).channel(IoUringSocketChannel.class)
+        return new Bootstrap().group(loop).channelFactory(TRANSPORT.implementation().channelFactory(false))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .remoteAddress("127.0.0.1", upstreamPort)
                 .handler(new ChannelInitializer<>() {
@@ -184,7 +187,7 @@ public final class FloorRelay {
 
     private static void vertx(int port, int upstreamPort, int loops) {
         Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(loops))
-                .withTransport(Transport.IO_URING).build();
+                .withTransport(TRANSPORT).build();
         for (int i = 0; i < loops; i++) {
             vertx.deployVerticle(new VertxRelay(port, upstreamPort)).await();
         }
