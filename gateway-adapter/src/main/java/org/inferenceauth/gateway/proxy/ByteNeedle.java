@@ -43,7 +43,7 @@ final class ByteNeedle {
             long flags = (word - ONES) & ~word & HIGHS;
             while (flags != 0) {
                 int at = i + (Long.numberOfTrailingZeros(flags) >>> 3) - anchor;
-                if (at >= from && startsAt(bytes, at)) {
+                if (startsAt(bytes, at)) {
                     return at;
                 }
                 flags &= flags - 1;
@@ -55,6 +55,10 @@ final class ByteNeedle {
             }
         }
         return -1;
+    }
+
+    int length() {
+        return needle.length;
     }
 
     /** Whether the needle starts at {@code at} and ends before {@code to}. */

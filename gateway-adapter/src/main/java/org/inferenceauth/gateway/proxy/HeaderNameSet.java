@@ -1,9 +1,10 @@
 package org.inferenceauth.gateway.proxy;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A fixed set of header names, matched ignoring ASCII case: by length first, then character by
@@ -16,17 +17,10 @@ final class HeaderNameSet {
     private final String[][] byLength;
 
     HeaderNameSet(Collection<String> names) {
-        int longest = names.stream().mapToInt(String::length).max().orElse(0);
-        List<List<String>> lists = new ArrayList<>();
-        for (int length = 0; length <= longest; length++) {
-            lists.add(new ArrayList<>());
-        }
-        names.forEach(name -> lists.get(name.length()).add(name.toLowerCase(Locale.ROOT)));
-        byLength = new String[longest + 1][];
-        for (int length = 0; length <= longest; length++) {
-            List<String> same = lists.get(length);
-            byLength[length] = same.isEmpty() ? null : same.stream().distinct().toArray(String[]::new);
-        }
+        Map<Integer, List<String>> lengths = names.stream().map(name -> name.toLowerCase(Locale.ROOT)).distinct()
+                .collect(Collectors.groupingBy(String::length));
+        byLength = new String[lengths.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1][];
+        lengths.forEach((length, same) -> byLength[length] = same.toArray(String[]::new));
     }
 
     boolean contains(String name) {

@@ -14,7 +14,6 @@ final class SseUsageTap implements UnaryOperator<Buffer> {
 
     private static final ByteNeedle USAGE = new ByteNeedle("\"usage\"", 4); // g: rare in JSON
     private static final ByteNeedle DATA = new ByteNeedle("data:", 0);
-    private static final int DATA_LENGTH = "data:".length();
     private static final byte[] LF = {'\n'};
 
     private final boolean removeUsageChunk;
@@ -63,7 +62,7 @@ final class SseUsageTap implements UnaryOperator<Buffer> {
         while (line < end && !event.done()) {
             int eol = SseFraming.lineEnd(bytes, line, end);
             if (DATA.at(bytes, line, eol)) {
-                int from = line + DATA_LENGTH;
+                int from = line + DATA.length();
                 if (from < eol && bytes[from] == ' ') {
                     from++;
                 }
