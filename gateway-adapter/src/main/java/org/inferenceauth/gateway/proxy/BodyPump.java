@@ -10,11 +10,12 @@ import io.vertx.core.streams.ReadStream;
 /**
  * Pipes an upstream body to the client with back-pressure both ways, like Vert.x's pipe, but with
  * one write fewer when it can: every write to a response is a flush, and a flush is a syscall and
- * a TCP segment (which wakes the client). The buffer last received waits until the event loop's
- * current turn ends, and goes out with the response's end if that comes in the same turn, as it
- * does for a body read in one go (a whole JSON answer, the chunk with {@code [DONE]} and the
- * terminating chunk): one write instead of two. Nothing waits longer than the turn that read it,
- * so a stream keeps the upstream's timing.
+ * a TCP segment (which wakes the client). The buffer last received waits until the upstream's
+ * read that brought it is handed over ({@link ReadBatches}; for other streams, until the event
+ * loop's current turn ends), and goes out with the response's end if that comes from the same
+ * read, as it does for a body read in one go (a whole JSON answer, the chunk with {@code [DONE]}
+ * and the terminating chunk): one write instead of two. Nothing waits longer than the read that
+ * brought it, so a stream keeps the upstream's timing.
  *
  * <p>On an upstream failure the client is not ended (the caller resets both sides); a buffer still
  * waiting then is dropped with the reset.
@@ -25,6 +26,8 @@ final class BodyPump {
     private final HttpServerResponse out;
     private final Handler<Throwable> failed;
     private final Context context;
+    /** The body tells where its reads end: nothing to schedule. */
+    private boolean batched;
     private final Handler<Void> writeWaiting = v -> writeWaiting();
     private final Handler<Void> resumeBody = v -> resumeBody();
     private Buffer waiting;
@@ -45,6 +48,7 @@ final class BodyPump {
      */
     static void start(ReadStream<Buffer> body, HttpServerResponse out, Handler<Throwable> failed) {
         BodyPump pump = new BodyPump(body, out, failed);
+        pump.batched = body instanceof ReadBatches batches && batches.batchEndHandler(pump.writeWaiting);
         body.handler(pump::received);
         body.endHandler(v -> pump.ended());
         body.exceptionHandler(pump::fail);
@@ -59,6 +63,9 @@ final class BodyPump {
             write(waiting);
         }
         waiting = buffer;
+        if (batched) {
+            return; // written at the end of the read that brought it
+        }
         if (context == null) { // not on an event loop (never in the gateway): nothing to wait for
             writeWaiting();
         } else if (!writeScheduled) {

@@ -1,5 +1,6 @@
 package org.inferenceauth.gateway.proxy;
 
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
@@ -8,12 +9,18 @@ import io.vertx.core.streams.ReadStream;
  * to the upstream, so back-pressure from a slow client reaches the inference server unchanged.
  * Subclasses decide what the data, end and failure handlers see.
  */
-abstract class ForwardingBodyStream implements ReadStream<Buffer> {
+abstract class ForwardingBodyStream implements ReadStream<Buffer>, ReadBatches {
 
     protected final ReadStream<Buffer> upstream;
 
     ForwardingBodyStream(ReadStream<Buffer> upstream) {
         this.upstream = upstream;
+    }
+
+    /** Every buffer a subclass passes on is passed while the upstream hands one over: the batches are the upstream's. */
+    @Override
+    public final boolean batchEndHandler(Handler<Void> handler) {
+        return upstream instanceof ReadBatches batches && batches.batchEndHandler(handler);
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -16,33 +15,33 @@ import io.vertx.core.streams.ReadStream;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One request and its answer on a pooled upstream connection ({@link UpstreamConnections}), on
  * Netty's HTTP codec directly: the answer's head completes the call's future, its body is a paused
  * {@link ReadStream} with back-pressure on the connection's reads. The connection goes back to its
  * pool once the whole answer was read and both sides keep it alive; a failure, a reset or an idle
- * upstream closes it.
+ * upstream closes it. The connection's reads are the body's batches ({@link ReadBatches}).
  */
-final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer {
+final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer, ReadBatches {
 
     private static final Object END = new Object();
 
     private final UpstreamConnections.Connection connection;
     private final Channel channel;
-    private final long idleTimeoutNanos;
+    /** Silence for this long, waiting for the head (a long prefill) or mid-body, ends the call; 0: never. */
+    final long idleTimeoutNanos;
     private final Promise<UpstreamCall> head;
     private HttpResponse response;
     private boolean keepAlive;
     private boolean interim;
     private long lastRead = System.nanoTime();
-    private ScheduledFuture<?> idleCheck;
     private boolean done;
 
     private Handler<Buffer> handler;
     private Handler<Void> endHandler;
     private Handler<Throwable> exceptionHandler;
+    private Handler<Void> batchEndHandler;
     private boolean paused = true;
     /** Buffers (and the end) read while paused: one read can decode more than one body part. */
     private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
@@ -52,9 +51,6 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer {
         this.channel = connection.channel;
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
         this.head = head;
-        if (idleTimeoutMillis > 0) {
-            idleCheck = channel.eventLoop().schedule(this::checkIdle, idleTimeoutMillis, TimeUnit.MILLISECONDS);
-        }
     }
 
     @Override
@@ -138,8 +134,14 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer {
         }
     }
 
+    /** From the connection's pipeline: all that one read decoded was handed to {@link #read}. */
+    void readComplete() {
+        if (batchEndHandler != null) {
+            batchEndHandler.handle(null);
+        }
+    }
+
     private void finish() {
-        cancelIdleCheck();
         done = true;
         if (keepAlive) {
             channel.config().setAutoRead(true); // a paused call may end with reads off: the next call needs them
@@ -156,7 +158,6 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer {
             return;
         }
         done = true;
-        cancelIdleCheck();
         channel.close();
         if (!head.tryFail(failure)) {
             pending.clear();
@@ -171,24 +172,14 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer {
         fail(cause);
     }
 
-    /** Silence for the idle timeout, waiting for the head (a long prefill) or mid-body, ends the call. */
-    private void checkIdle() {
-        if (done) {
-            return;
-        }
-        long left = idleTimeoutNanos - (System.nanoTime() - lastRead);
-        if (left <= 0) {
-            fail(new TimeoutException("The upstream sent nothing for " + idleTimeoutNanos / 1_000_000 + " ms"));
-        } else {
-            idleCheck = channel.eventLoop().schedule(this::checkIdle, left, TimeUnit.NANOSECONDS);
-        }
+    /** When the upstream, silent since it last sent something, will have been silent too long ({@link System#nanoTime()}). */
+    long idleDeadline() {
+        return lastRead + idleTimeoutNanos;
     }
 
-    private void cancelIdleCheck() {
-        if (idleCheck != null) {
-            idleCheck.cancel(false);
-            idleCheck = null;
-        }
+    /** How long the upstream may still be silent before the call fails ({@link UpstreamConnections}' idle check). */
+    long idleNanosLeft(long now) {
+        return done || idleTimeoutNanos <= 0 ? Long.MAX_VALUE : idleTimeoutNanos - (now - lastRead);
     }
 
     private void deliver(Object item) {
@@ -214,11 +205,16 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer {
 
     private void drain() {
         Object item;
+        boolean emitted = false;
         while (!paused && (item = pending.poll()) != null) {
             emit(item);
+            emitted = true;
         }
         if (!done) {
             channel.config().setAutoRead(!paused);
+        }
+        if (emitted) { // held back by a pause, handed over now, outside any read: a batch of its own
+            readComplete();
         }
     }
 
@@ -238,6 +234,12 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer {
     public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
         this.exceptionHandler = handler;
         return this;
+    }
+
+    @Override
+    public boolean batchEndHandler(Handler<Void> handler) {
+        this.batchEndHandler = handler;
+        return true;
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.ContextInternal;
@@ -24,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.inferenceauth.gateway.routing.Upstream;
@@ -73,7 +75,7 @@ final class UpstreamConnections {
         Pool pool = pools.get().computeIfAbsent(upstream, u -> new Pool(u, context.nettyEventLoop()));
         pool.lease(new Waiter(abandoned, connection -> {
             UpstreamCall call = new UpstreamCall(connection, idleTimeoutMillis, head);
-            connection.call = call;
+            connection.start(call);
             started.accept(call);
             connection.channel.writeAndFlush(request).addListener(written -> {
                 if (!written.isSuccess()) {
@@ -202,23 +204,61 @@ final class UpstreamConnections {
         }
     }
 
-    /** The end of a connection's pipeline: hands what Netty decoded to the call in progress. */
+    /**
+     * The end of a connection's pipeline: hands what Netty decoded to the call in progress, and
+     * watches it for an upstream gone silent. One timer per connection, not one per call: it is
+     * armed for the first call, fires no later than the call in progress may stay silent, and then
+     * looks again; on a pooled connection it lapses until the next call.
+     */
     static final class Connection extends ChannelInboundHandlerAdapter {
 
         private final Pool pool;
         final Channel channel;
         private UpstreamCall call;
         private long idleSince;
+        private ScheduledFuture<?> idleCheck;
+        /** When the pending idle check fires ({@link System#nanoTime()}). */
+        private long idleCheckAt;
 
         Connection(Pool pool, Channel channel) {
             this.pool = pool;
             this.channel = channel;
         }
 
+        void start(UpstreamCall call) {
+            this.call = call;
+            long deadline = call.idleDeadline();
+            if (call.idleTimeoutNanos > 0 && (idleCheck == null || idleCheckAt - deadline > 0)) {
+                if (idleCheck != null) {
+                    idleCheck.cancel(false);
+                }
+                checkIdleIn(call.idleTimeoutNanos, deadline);
+            }
+        }
+
         /** The call read its answer to the end: the connection is free for the next. */
         void release() {
             call = null;
             pool.release(this);
+        }
+
+        private void checkIdleIn(long nanos, long at) {
+            idleCheckAt = at;
+            idleCheck = channel.eventLoop().schedule(this::checkIdle, nanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void checkIdle() {
+            idleCheck = null;
+            if (call == null) {
+                return;
+            }
+            long now = System.nanoTime();
+            long left = call.idleNanosLeft(now);
+            if (left <= 0) {
+                call.fail(new TimeoutException("The upstream sent nothing for " + call.idleTimeoutNanos / 1_000_000 + " ms"));
+            } else if (left != Long.MAX_VALUE) {
+                checkIdleIn(left, now + left);
+            }
         }
 
         @Override
@@ -232,7 +272,18 @@ final class UpstreamConnections {
         }
 
         @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (call != null) {
+                call.readComplete();
+            }
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (idleCheck != null) {
+                idleCheck.cancel(false);
+                idleCheck = null;
+            }
             if (call != null) {
                 call.fail(new IOException("The upstream closed the connection"));
             }

@@ -87,6 +87,25 @@ class BodyPumpTest {
     }
 
     @Test
+    @DisplayName("a body that tells where its reads end: the last buffer of a read is held until that end, not the turn's")
+    void readBatches() throws Exception {
+        body.tellsBatches = true;
+        onEventLoop(() -> {
+            BodyPump.start(body, client.response(), failures::add);
+            body.data.handle(Buffer.buffer("data: 1\n\n"));
+            body.data.handle(Buffer.buffer("data: 2\n\n"));
+            assertThat(client.calls).containsExactly("write:data: 1\n\n");
+            body.batchEnd.handle(null); // the read ends within the turn: its last buffer goes now
+            assertThat(client.calls).containsExactly("write:data: 1\n\n", "write:data: 2\n\n");
+            body.data.handle(Buffer.buffer("data: [DONE]\n\n"));
+            body.end.handle(null);
+            body.batchEnd.handle(null);
+        });
+        assertThat(client.calls).containsExactly("write:data: 1\n\n", "write:data: 2\n\n", "end:data: [DONE]\n\n");
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
     @DisplayName("an upstream failure is reported once, and the client is not ended (the caller resets it)")
     void upstreamFailure() throws Exception {
         IOException broken = new IOException("upstream closed");

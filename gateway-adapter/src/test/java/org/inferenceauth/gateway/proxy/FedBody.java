@@ -4,8 +4,13 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
-/** An upstream body a test feeds by hand (through the handlers it was given); whether it is paused. */
-final class FedBody implements ReadStream<Buffer> {
+/**
+ * An upstream body a test feeds by hand (through the handlers it was given); whether it is paused.
+ * With {@code tellsBatches}, it says where its reads end (as the gateway's own upstream connections do).
+ */
+final class FedBody implements ReadStream<Buffer>, ReadBatches {
+    boolean tellsBatches;
+    Handler<Void> batchEnd;
     Handler<Buffer> data;
     Handler<Void> end;
     Handler<Throwable> failure;
@@ -27,6 +32,12 @@ final class FedBody implements ReadStream<Buffer> {
     public ReadStream<Buffer> endHandler(Handler<Void> handler) {
         end = handler;
         return this;
+    }
+
+    @Override
+    public boolean batchEndHandler(Handler<Void> handler) {
+        batchEnd = handler;
+        return tellsBatches;
     }
 
     @Override

@@ -240,6 +240,21 @@ class UpstreamConnectionsTest {
     }
 
     @Test
+    @DisplayName("on a kept-alive connection each call gets the whole idle timeout from its own start, and no more")
+    void idleTimeoutPerCallOnSharedConnection() {
+        UpstreamConnections pool = pool(1);
+        // Each answer comes within the timeout of its own call, but the second ends after the first call's would have.
+        Upstream upstream = httpServer(n -> n == 1 ? 250L : n == 2 ? 350L : 5_000L, false);
+
+        assertThat(await(call(pool, upstream, 450))).isEqualTo("200 answer 1");
+        assertThat(await(call(pool, upstream, 450))).isEqualTo("200 answer 2");
+        assertThat(connections).hasValue(1);
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> await(call(pool, upstream, 450))).hasRootCauseInstanceOf(TimeoutException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(450), Duration.ofMillis(4_000));
+    }
+
+    @Test
     @DisplayName("nobody listening: the call fails to connect")
     void refusedConnection() throws Exception {
         int port;
