@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.inferenceauth.gateway.accesslog.RequestRecord;
+import org.inferenceauth.gateway.async.Futures;
 import org.inferenceauth.gateway.auth.AuthResult;
 import org.inferenceauth.gateway.auth.Authenticator;
 import org.inferenceauth.gateway.auth.Identity;
@@ -77,9 +78,9 @@ public final class Admission {
     public Future<Verdict> admit(MultiMap headers, SocketAddress peer, RequestRecord record,
                                  Function<Identity, String> attribution, Supplier<Future<ModelClaim>> model) {
         Context context = Vertx.currentContext();
-        return authenticate(headers, peer, record, attribution, context, true)
-                .compose(identity -> model.get().compose(claim -> limit(identity, claim, record, context)))
-                .recover(failure -> Future.succeededFuture(refuse(record, failure instanceof Refusal refusal
+        return Futures.recover(Futures.compose(authenticate(headers, peer, record, attribution, context, true),
+                        identity -> Futures.compose(model.get(), claim -> limit(identity, claim, record, context))),
+                failure -> Future.succeededFuture(refuse(record, failure instanceof Refusal refusal
                         ? refusal.error() : unavailable())));
     }
 
@@ -91,10 +92,9 @@ public final class Admission {
     public Future<Verdict> inspect(MultiMap headers, SocketAddress peer, RequestRecord record,
                                    Function<Identity, String> attribution) {
         Context context = Vertx.currentContext();
-        return authenticate(headers, peer, record, attribution, context, false)
-                .<Verdict>map(identity -> new Verdict.Admitted(identity, Map.of(),
-                        payers.of(identity, record.webUiUserEmail)))
-                .recover(failure -> Future.succeededFuture(refuse(record, failure instanceof Refusal refusal
+        return Futures.recover(Futures.<Identity, Verdict>map(authenticate(headers, peer, record, attribution, context, false),
+                        identity -> new Verdict.Admitted(identity, Map.of(), payers.of(identity, record.webUiUserEmail))),
+                failure -> Future.succeededFuture(refuse(record, failure instanceof Refusal refusal
                         ? refusal.error() : unavailable())));
     }
 
@@ -125,7 +125,7 @@ public final class Admission {
             return Future.succeededFuture(admitted(((Migration.LegacyUse.Accepted) legacy.get()).identity(),
                     "legacy_key", record, attribution));
         }
-        return authenticator.authenticate(headers, ClientAddress.network(client), context).compose(result -> {
+        return Futures.compose(authenticator.authenticate(headers, ClientAddress.network(client), context), result -> {
             if (result instanceof AuthResult.Authenticated authenticated) {
                 return Future.succeededFuture(admitted(authenticated.identity(), "authenticated", record, attribution));
             }
@@ -166,7 +166,7 @@ public final class Admission {
                 return Future.succeededFuture(refuse(record, overCap.get()));
             }
         }
-        return limiter.admit(payer, model, identity.method(), context).map(decision -> {
+        return Futures.map(limiter.admit(payer, model, identity.method(), context), decision -> {
             if (decision instanceof LimitDecision.Allowed allowed) {
                 record.limitCharge = allowed.charge();
                 return new Verdict.Admitted(identity, allowed.headers(), payer);

@@ -3,6 +3,7 @@ package org.inferenceauth.gateway.auth;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import org.inferenceauth.gateway.async.Futures;
 import org.inferenceauth.gateway.auth.apikey.ApiKeyAuthenticator;
 import org.inferenceauth.gateway.auth.jwt.JwtAuthenticator;
 import org.inferenceauth.gateway.auth.service.ServiceAccountAuthenticator;
@@ -45,14 +46,14 @@ public final class Authenticator {
             return Future.succeededFuture(new AuthResult.Rejected(AuthResult.SERVICE_CREDENTIAL_MALFORMED));
         }
         if (found instanceof CredentialExtractor.Found.Service service) {
-            return serviceAccounts.authenticate(service.credential(), source, context).andThen(done ->
+            return Futures.andThen(serviceAccounts.authenticate(service.credential(), source, context), done ->
                     metrics.auth("service_account", channel(done.result()), outcome(done.result())));
         }
         String credential = ((CredentialExtractor.Found.One) found).credential();
         boolean jwt = CredentialExtractor.looksLikeJwt(credential);
         Future<AuthResult> result = jwt ? jwts.authenticate(credential, context)
                 : apiKeys.authenticate(credential, source, context);
-        return result.andThen(done -> metrics.auth(jwt ? "jwt" : "api_key", channel(done.result()), outcome(done.result())));
+        return Futures.andThen(result, done -> metrics.auth(jwt ? "jwt" : "api_key", channel(done.result()), outcome(done.result())));
     }
 
     private static String channel(AuthResult result) {

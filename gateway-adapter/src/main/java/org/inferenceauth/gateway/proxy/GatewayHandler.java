@@ -19,6 +19,7 @@ import org.inferenceauth.gateway.admission.Admission;
 import org.inferenceauth.gateway.admission.ModelClaim;
 import org.inferenceauth.gateway.admission.Refusal;
 import org.inferenceauth.gateway.admission.Verdict;
+import org.inferenceauth.gateway.async.Futures;
 import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.errors.OpenAiError;
 import org.inferenceauth.gateway.routing.ModelCatalog;
@@ -87,7 +88,7 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
                 ? admission.inspect(request.headers(), request.remoteAddress(), exchange.record, attribution)
                 : admission.admit(request.headers(), request.remoteAddress(), exchange.record, attribution,
                         () -> modelClaim(exchange, route));
-        verdict.onComplete(decided -> {
+        Futures.onComplete(verdict, decided -> {
             if (decided.failed()) { // Admission answers every refusal itself: this is the unexpected
                 LocalReplies.error(exchange, admission.unavailable());
             } else if (decided.result() instanceof Verdict.Admitted admitted) {
@@ -111,22 +112,22 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
         if (declaredLength(request) > maxBodyBytes) {
             return Future.failedFuture(new Refusal(OpenAiError.bodyTooLarge(maxBodyBytes)));
         }
-        return BoundedBody.read(request, maxBodyBytes)
-                .recover(failure -> Future.failedFuture(new Refusal(failure instanceof BoundedBody.TooLargeException
-                        ? OpenAiError.bodyTooLarge(maxBodyBytes) : OpenAiError.invalidJson())))
-                .map(body -> {
-                    exchange.body = body; // the client stream is consumed: from here on the body is this buffer
-                    byte[] bytes = ModelField.utf8(body);
-                    ModelField.Facts facts = ModelField.inspect(bytes);
-                    if (STREAM_USAGE_PATHS.contains(request.path())) {
-                        Buffer asking = StreamUsageRequest.askForUsage(bytes, facts);
-                        if (asking != null) { // the client's stream gets the usage chunk removed again (SseUsageTap)
-                            exchange.body = asking;
-                            exchange.usageAdded = true;
-                        }
-                    }
-                    return new ModelClaim.Named(facts.model(), facts.asked());
-                });
+        Future<Buffer> read = Futures.recover(BoundedBody.read(request, maxBodyBytes),
+                failure -> Future.failedFuture(new Refusal(failure instanceof BoundedBody.TooLargeException
+                        ? OpenAiError.bodyTooLarge(maxBodyBytes) : OpenAiError.invalidJson())));
+        return Futures.map(read, body -> {
+            exchange.body = body; // the client stream is consumed: from here on the body is this buffer
+            byte[] bytes = ModelField.utf8(body);
+            ModelField.Facts facts = ModelField.inspect(bytes);
+            if (STREAM_USAGE_PATHS.contains(request.path())) {
+                Buffer asking = StreamUsageRequest.askForUsage(bytes, facts);
+                if (asking != null) { // the client's stream gets the usage chunk removed again (SseUsageTap)
+                    exchange.body = asking;
+                    exchange.usageAdded = true;
+                }
+            }
+            return new ModelClaim.Named(facts.model(), facts.asked());
+        });
     }
 
     private void admitted(Exchange exchange, PathPolicy.Route route, Verdict.Admitted admitted) {

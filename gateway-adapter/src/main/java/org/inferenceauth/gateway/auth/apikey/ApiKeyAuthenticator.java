@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.inferenceauth.gateway.async.Futures;
 import org.inferenceauth.gateway.auth.AuthResult;
 import org.inferenceauth.gateway.auth.cache.ApiKeyCache;
 import org.inferenceauth.gateway.auth.cache.KeyDigest;
@@ -63,7 +64,7 @@ public final class ApiKeyAuthenticator {
     }
 
     private Future<AuthResult> decide(CompletableFuture<ApiKeyCache.Lookup> lookup, Context context) {
-        return Future.fromCompletionStage(lookup, context).<AuthResult>map(found -> {
+        return Futures.recover(Futures.<ApiKeyCache.Lookup, AuthResult>map(Futures.fromStage(lookup, context), found -> {
             metrics.keyCache(found.hit());
             if (found.result() instanceof Introspection.Unavailable unavailable) {
                 return new AuthResult.Unavailable(unavailable.reason());
@@ -75,7 +76,7 @@ public final class ApiKeyAuthenticator {
                         : new AuthResult.Authenticated(active.identity());
             }
             return new AuthResult.Rejected("API key inactive");
-        }).recover(failure -> Future.succeededFuture(new AuthResult.Unavailable(failure.getMessage())));
+        }), failure -> Future.succeededFuture(new AuthResult.Unavailable(failure.getMessage())));
     }
 
     private CompletableFuture<Introspection> introspect(String apiKey) {
