@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -18,6 +17,7 @@ import org.inferenceauth.gateway.auth.AuthResult;
 import org.inferenceauth.gateway.auth.Authenticator;
 import org.inferenceauth.gateway.auth.Identity;
 import org.inferenceauth.gateway.errors.OpenAiError;
+import org.inferenceauth.gateway.limit.BudgetHeaders;
 import org.inferenceauth.gateway.limit.LimitDecision;
 import org.inferenceauth.gateway.limit.Limiter;
 import org.inferenceauth.gateway.limit.policy.Payers;
@@ -93,7 +93,7 @@ public final class Admission {
                                    Function<Identity, String> attribution) {
         Context context = Vertx.currentContext();
         return Futures.recover(Futures.<Identity, Verdict>map(authenticate(headers, peer, record, attribution, context, false),
-                        identity -> new Verdict.Admitted(identity, Map.of(), payers.of(identity, record.webUiUserEmail))),
+                        identity -> new Verdict.Admitted(identity, BudgetHeaders.NONE, payers.of(identity, record.webUiUserEmail))),
                 failure -> Future.succeededFuture(refuse(record, failure instanceof Refusal refusal
                         ? refusal.error() : unavailable())));
     }

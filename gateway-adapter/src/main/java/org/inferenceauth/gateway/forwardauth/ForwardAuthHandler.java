@@ -76,7 +76,7 @@ public final class ForwardAuthHandler implements Handler<HttpServerRequest> {
 
     private void approve(HttpServerRequest request, RequestRecord record, Verdict.Admitted admitted) {
         HttpServerResponse response = request.response().setStatusCode(200);
-        admitted.headers().forEach(response::putHeader);
+        admitted.headers().forEachHeader(response::putHeader);
         // The upstream's request id (vLLM's own) is the gateway's, never the client's: Envoy copies
         // it over the client's through allowed_upstream_headers (nginx sets its own, Traefik strips it).
         response.putHeader("x-request-id", record.requestId);

@@ -1,6 +1,5 @@
 package org.inferenceauth.gateway.limit;
 
-import java.util.Map;
 import org.inferenceauth.gateway.errors.OpenAiError;
 
 /** What the limits say about one request. */
@@ -10,7 +9,7 @@ public sealed interface LimitDecision {
      * @param headers the caller's budget, for every answer to the request
      * @param charge  what to settle when the request ends (tokens, slots)
      */
-    record Allowed(Map<String, String> headers, LimitCharge charge) implements LimitDecision {}
+    record Allowed(BudgetHeaders headers, LimitCharge charge) implements LimitDecision {}
 
     record Refused(OpenAiError error) implements LimitDecision {}
 }

@@ -1,5 +1,6 @@
 package org.inferenceauth.gateway.limit;
 
+import io.netty.util.AsciiString;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,12 +19,13 @@ final class LimitHeaders {
     /** The header groups, in the order answers list them; each kind of check belongs to one. */
     private static final String[] SUFFIXES = {"requests", "tokens", "requests-day", "tokens-day", "requests-month",
             "tokens-month"};
-    private static final String[][] NAMES = new String[SUFFIXES.length][];
+    private static final AsciiString[][] NAMES = new AsciiString[SUFFIXES.length][];
 
     static {
         for (int i = 0; i < SUFFIXES.length; i++) {
-            NAMES[i] = new String[] {"x-ratelimit-limit-" + SUFFIXES[i], "x-ratelimit-remaining-" + SUFFIXES[i],
-                    "x-ratelimit-reset-" + SUFFIXES[i]};
+            NAMES[i] = new AsciiString[] {AsciiString.cached("x-ratelimit-limit-" + SUFFIXES[i]),
+                    AsciiString.cached("x-ratelimit-remaining-" + SUFFIXES[i]),
+                    AsciiString.cached("x-ratelimit-reset-" + SUFFIXES[i])};
         }
     }
 
@@ -39,7 +41,7 @@ final class LimitHeaders {
         };
     }
 
-    static Map<String, String> of(List<Check> checks) {
+    static BudgetHeaders of(List<Check> checks) {
         Check[] tightest = new Check[SUFFIXES.length];
         for (Check check : checks) { // one pass: per group the check with the least left
             int group = group(check.kind());
@@ -52,43 +54,29 @@ final class LimitHeaders {
                 tightest[group] = check;
             }
         }
-        Map<String, String> headers = new LinkedHashMap<>(32);
+        AsciiString[] names = new AsciiString[3 * SUFFIXES.length];
+        AsciiString[] values = new AsciiString[names.length];
+        int size = 0;
         for (int group = 0; group < tightest.length; group++) {
             Check check = tightest[group];
             if (check != null) {
-                headers.put(NAMES[group][0], Long.toString(check.limit()));
-                headers.put(NAMES[group][1], Long.toString(Math.max(0, check.remaining())));
-                headers.put(NAMES[group][2], formatReset(check.reset()));
+                names[size] = NAMES[group][0];
+                values[size++] = BudgetHeaders.number(Math.max(0, check.limit()));
+                names[size] = NAMES[group][1];
+                values[size++] = BudgetHeaders.number(Math.max(0, check.remaining()));
+                names[size] = NAMES[group][2];
+                values[size++] = BudgetHeaders.reset(check.reset().toMillis());
             }
         }
-        return headers;
+        return size == 0 ? BudgetHeaders.NONE : new BudgetHeaders(names, values, size);
     }
 
     /** The headers of a refusal: the budget headers plus when to retry ({@code retry-after-ms} first, as SDKs read them). */
     static Map<String, String> refusal(List<Check> checks, Duration retryIn) {
-        Map<String, String> headers = of(checks);
+        Map<String, String> headers = new LinkedHashMap<>(of(checks));
         long millis = Math.max(1, retryIn.toMillis());
         headers.put("retry-after", Long.toString(Math.max(1, (millis + 999) / 1000)));
         headers.put("retry-after-ms", Long.toString(millis));
         return headers;
-    }
-
-    /** OpenAI's reset format: {@code 20ms}, {@code 1s}, {@code 6m0s}, {@code 1h2m3s}. */
-    static String formatReset(Duration duration) {
-        long millis = Math.max(0, duration.toMillis());
-        if (millis < 1000) {
-            return millis + "ms";
-        }
-        long seconds = (millis + 999) / 1000;
-        long hours = seconds / 3600;
-        long minutes = (seconds % 3600) / 60;
-        long rest = seconds % 60;
-        if (hours > 0) {
-            return hours + "h" + minutes + "m" + rest + "s";
-        }
-        if (minutes > 0) {
-            return minutes + "m" + rest + "s";
-        }
-        return rest + "s";
     }
 }

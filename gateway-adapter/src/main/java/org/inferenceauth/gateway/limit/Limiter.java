@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.inferenceauth.gateway.auth.cache.KeyHash;
 import org.inferenceauth.gateway.limit.policy.Calendar;
@@ -30,7 +29,7 @@ import org.inferenceauth.gateway.metrics.GatewayMetrics;
  */
 public final class Limiter {
 
-    private static final LimitDecision FREE = new LimitDecision.Allowed(Map.of(), LimitCharge.NONE);
+    private static final LimitDecision FREE = new LimitDecision.Allowed(BudgetHeaders.NONE, LimitCharge.NONE);
 
     private final LimitStore store;
     private final Calendar calendar;

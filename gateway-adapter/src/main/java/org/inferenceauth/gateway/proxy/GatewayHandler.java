@@ -2,7 +2,6 @@ package org.inferenceauth.gateway.proxy;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -134,8 +133,7 @@ public final class GatewayHandler implements Handler<HttpServerRequest> {
         // Every answer to an admitted request tells the caller its remaining budget.
         HttpServerResponse response = exchange.request.response();
         // Added, not set: the answer has no header yet, so there is nothing to replace (and look for).
-        MultiMap headers = response.headers();
-        admitted.headers().forEach((name, value) -> headers.add(HeaderNames.of(name), value));
+        admitted.headers().forEachHeader(response.headers()::add);
         switch (route) {
             case LIST_MODELS -> listModels(exchange, admitted.identity());
             case GET_MODEL -> getModel(exchange, admitted.identity());

@@ -6,9 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The names of headers the gateway writes itself, as Netty's {@code AsciiString}: Vert.x hashes a
  * {@code String} name on every put and encodes it character by character, an {@code AsciiString}
- * keeps its hash and is copied whole. It matters on the hot path, where an admitted answer carries
- * up to 18 {@code x-ratelimit-*} headers. Only the gateway's own fixed names come here, so the
- * table stays small; it is bounded all the same.
+ * keeps its hash and is copied whole. It matters on the hot path, where every upstream request
+ * carries the gateway's identity headers (the {@code x-ratelimit-*} ones are built so already,
+ * {@code BudgetHeaders}). Only the gateway's own fixed names come here, so the table stays small;
+ * it is bounded all the same.
  */
 final class HeaderNames {
 
