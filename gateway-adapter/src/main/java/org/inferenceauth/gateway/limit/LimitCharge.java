@@ -11,6 +11,8 @@ import org.inferenceauth.gateway.limit.store.Slot;
  */
 public final class LimitCharge {
 
+    private static final CompletableFuture<Void> SETTLED = CompletableFuture.completedFuture(null);
+
     /** Nothing to settle: no payer has limits. */
     public static final LimitCharge NONE = new LimitCharge(null, List.of(), List.of());
 
@@ -30,9 +32,12 @@ public final class LimitCharge {
      * for the returned stage (the store's answers complete it); tests do, to read the counts after.
      */
     public CompletableFuture<Void> settle(long promptTokens, long completionTokens) {
+        if (limiter == null) { // NONE, every request's without limits: nothing to lock or allocate
+            return SETTLED;
+        }
         synchronized (this) {
-            if (settled || limiter == null) {
-                return CompletableFuture.completedFuture(null);
+            if (settled) {
+                return SETTLED;
             }
             settled = true;
         }

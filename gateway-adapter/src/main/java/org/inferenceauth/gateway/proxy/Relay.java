@@ -115,10 +115,27 @@ public final class Relay {
                 request.method().toNetty(), uri, body, (io.netty.handler.codec.http.HttpHeaders) headers,
                 EmptyHttpHeaders.INSTANCE);
         HttpServerResponse response = request.response();
-        connections.send(context, upstream, upstreamRequest, idleTimeoutMillis, response::closed,
-                        call -> response.exceptionHandler(call::reset))
-                .onSuccess(call -> relayResponse(exchange, upstream, call, sentAt))
-                .onFailure(failure -> failed(exchange, failure));
+        connections.send(context, upstream, upstreamRequest, idleTimeoutMillis, new UpstreamConnections.CallListener() {
+            @Override
+            public boolean abandoned() {
+                return response.closed();
+            }
+
+            @Override
+            public void started(UpstreamCall call) {
+                response.exceptionHandler(call::reset);
+            }
+
+            @Override
+            public void answered(UpstreamCall call) {
+                relayResponse(exchange, upstream, call, sentAt);
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                Relay.failed(exchange, failure);
+            }
+        });
     }
 
     private static void failed(Exchange exchange, Throwable failure) {

@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.util.ArrayDeque;
@@ -18,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One request and its answer on a pooled upstream connection ({@link UpstreamConnections}), on
- * Netty's HTTP codec directly: the answer's head completes the call's future, its body is a paused
+ * Netty's HTTP codec directly: the answer's head is handed to its listener, its body is a paused
  * {@link ReadStream} with back-pressure on the connection's reads. The connection goes back to its
  * pool once the whole answer was read and both sides keep it alive; a failure, a reset or an idle
  * upstream closes it. The connection's reads are the body's batches ({@link ReadBatches}).
@@ -31,7 +30,8 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer, ReadBatc
     private final Channel channel;
     /** Silence for this long, waiting for the head (a long prefill) or mid-body, ends the call; 0: never. */
     final long idleTimeoutNanos;
-    private final Promise<UpstreamCall> head;
+    /** Told of the answer's head or of a failure before it, once; null after. */
+    private UpstreamConnections.CallListener head;
     private HttpResponse response;
     private boolean keepAlive;
     private boolean interim;
@@ -46,7 +46,7 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer, ReadBatc
     /** Buffers (and the end) read while paused: one read can decode more than one body part. */
     private final ArrayDeque<Object> pending = new ArrayDeque<>(2);
 
-    UpstreamCall(UpstreamConnections.Connection connection, long idleTimeoutMillis, Promise<UpstreamCall> head) {
+    UpstreamCall(UpstreamConnections.Connection connection, long idleTimeoutMillis, UpstreamConnections.CallListener head) {
         this.connection = connection;
         this.channel = connection.channel;
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis);
@@ -104,7 +104,11 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer, ReadBatc
             }
             response = answer;
             keepAlive = HttpUtil.isKeepAlive(answer);
-            head.tryComplete(this);
+            UpstreamConnections.CallListener listener = head;
+            if (listener != null) {
+                head = null;
+                listener.answered(this);
+            }
         }
         if (message instanceof HttpContent part) {
             if (interim) { // the interim answer's (empty) end
@@ -159,7 +163,11 @@ final class UpstreamCall implements ReadStream<Buffer>, UpstreamAnswer, ReadBatc
         }
         done = true;
         channel.close();
-        if (!head.tryFail(failure)) {
+        UpstreamConnections.CallListener listener = head;
+        if (listener != null) {
+            head = null;
+            listener.failed(failure);
+        } else {
             pending.clear();
             if (exceptionHandler != null) {
                 exceptionHandler.handle(failure);

@@ -70,7 +70,7 @@ class UpstreamConnectionsTest {
             var request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/chat/completions",
                     Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8));
             request.headers().set("host", upstream.authority()).set("content-length", 2);
-            pool.send(context, upstream, request, idleTimeoutMillis, abandoned, call -> {}).onComplete(head -> {
+            send(pool, upstream, request, idleTimeoutMillis, abandoned).onComplete(head -> {
                 if (head.failed()) {
                     whole.fail(head.cause());
                     return;
@@ -83,6 +83,33 @@ class UpstreamConnectionsTest {
             });
         });
         return whole.future();
+    }
+
+    /** A call on the test's event loop; the future completes with it once its answer's head arrived. */
+    Future<UpstreamCall> send(UpstreamConnections pool, Upstream upstream, DefaultFullHttpRequest request,
+                              long idleTimeoutMillis, BooleanSupplier abandoned) {
+        Promise<UpstreamCall> head = Promise.promise();
+        pool.send(context, upstream, request, idleTimeoutMillis, new UpstreamConnections.CallListener() {
+            @Override
+            public boolean abandoned() {
+                return abandoned.getAsBoolean();
+            }
+
+            @Override
+            public void started(UpstreamCall call) {
+            }
+
+            @Override
+            public void answered(UpstreamCall call) {
+                assertThat(head.tryComplete(call)).as("told once").isTrue();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                assertThat(head.tryFail(failure)).as("told once").isTrue();
+            }
+        });
+        return head.future();
     }
 
     UpstreamConnections pool(int limit) {
@@ -292,7 +319,7 @@ class UpstreamConnectionsTest {
             var request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/chat/completions",
                     Unpooled.copiedBuffer("{}", StandardCharsets.UTF_8));
             request.headers().set("host", upstream.authority()).set("content-length", 2);
-            pool.send(context, upstream, request, 5_000, () -> false, call -> {}).onSuccess(call -> {
+            send(pool, upstream, request, 5_000, () -> false).onSuccess(call -> {
                 AtomicInteger bytes = new AtomicInteger();
                 call.body().handler(buffer -> {
                     if (bytes.getAndAdd(buffer.length()) == 0) { // the first buffer: stop for a while
