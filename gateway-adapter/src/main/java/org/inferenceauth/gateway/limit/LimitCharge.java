@@ -32,7 +32,7 @@ public final class LimitCharge {
      * for the returned stage (the store's answers complete it); tests do, to read the counts after.
      */
     public CompletableFuture<Void> settle(long promptTokens, long completionTokens) {
-        if (limiter == null) { // NONE, every request's without limits: nothing to lock or allocate
+        if (limiter == null) { // NONE: a request without limits has nothing to lock or allocate
             return SETTLED;
         }
         synchronized (this) {
