@@ -36,8 +36,11 @@ public final class BudgetHeaders extends AbstractMap<String, String> {
 
     @Override
     public String get(Object name) {
+        if (!(name instanceof CharSequence wanted)) {
+            return null; // Map's contract: a key of another type is simply absent
+        }
         for (int i = 0; i < size; i++) {
-            if (names[i].contentEquals((CharSequence) name)) {
+            if (names[i].contentEquals(wanted)) {
                 return values[i].toString();
             }
         }

@@ -55,6 +55,7 @@ class BudgetHeadersTest {
                 Map.entry("x-ratelimit-remaining-requests", "59"));
         assertThat(headers.get("x-ratelimit-remaining-requests")).isEqualTo("59");
         assertThat(headers.get("retry-after")).isNull();
+        assertThat(headers.get(42)).as("a key of another type is absent, not an error").isNull();
         assertThat(BudgetHeaders.NONE).isEmpty();
     }
 }
