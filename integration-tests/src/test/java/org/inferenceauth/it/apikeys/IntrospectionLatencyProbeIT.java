@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A MEASUREMENT, not a test of speed: 1,000 sequential introspection calls over one keep-alive
  * connection on loopback (gateway authenticated by client secret, then by its service-account
- * bearer token), then 4 clients in parallel, each after a warm-up, then a floor: Keycloak's
+ * bearer token), then 4 clients in parallel, each after a warm-up, in turns with a floor: Keycloak's
  * discovery document fetched the same way, which does nothing of ours. Prints p50/p99 and
  * throughput and writes them to {@code target/introspection-latency-<db>.txt}, with the machine's
  * load, what each call cost ({@link MachineCosts}: CPU of Keycloak and of the clients, busy cores,
@@ -64,6 +64,15 @@ class IntrospectionLatencyProbeIT {
     /** Share of one core the compiler threads may use in a warm-up round for the JIT to count as quiet. */
     static final double JIT_QUIET = 0.05;
     static final int PARALLEL_CLIENTS = 4;
+    /**
+     * The parallel phase alternates introspection and the floor in turns of {@link #CALLS} calls each:
+     * a turn lasts a third of a second, so one hiccup of the machine (another process, a timer, a
+     * safepoint) would be a single turn's whole p99; in turns, it falls on both kinds alike, and each
+     * kind's p99 is of {@value #PARALLEL_TURNS} × {@link #CALLS} calls.
+     */
+    static final int PARALLEL_TURNS = 5;
+    /** Calls before each later turn, per kind (the first turn's clients warm up with {@link #WARM_UP}). */
+    static final int TURN_WARM_UP = 400;
     private static final String ACTIVE = "{\"active\":true";
     private static final String DISCOVERY = "{\"";
 
@@ -114,10 +123,14 @@ class IntrospectionLatencyProbeIT {
         Map<String, Long> afterBearer = snapshot(database);
 
         Map<String, Long> beforeParallel = snapshot(database);
-        Parallel parallel = parallel(request, ACTIVE, machine);
+        Parallel parallel = new Parallel();
+        Parallel floor = new Parallel();
+        for (int turn = 0; turn < PARALLEL_TURNS; turn++) {
+            int warmUp = turn == 0 ? WARM_UP : TURN_WARM_UP;
+            parallel.add(parallel(request, ACTIVE, warmUp, machine));
+            floor.add(parallel(discovery, DISCOVERY, warmUp, machine));
+        }
         Map<String, Long> afterParallel = snapshot(database);
-        run(http, discovery, DISCOVERY, WARM_UP);
-        Parallel floor = parallel(discovery, DISCOVERY, machine);
         long[] parallelNanos = parallel.nanos();
         long[] floorNanos = floor.nanos();
 
@@ -128,11 +141,11 @@ class IntrospectionLatencyProbeIT {
                         + "    %s%n"
                         + "  sequential, service-account bearer: p50 %.2f ms, p99 %.2f ms, max %.2f ms, throughput %.0f req/s%n"
                         + "    %s%n"
-                        + "  %d parallel clients (Basic): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms,"
-                        + " throughput %.0f req/s%n"
+                        + "  %d parallel clients (Basic), %d turns of %d calls: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms,"
+                        + " max %.2f ms, throughput %.0f req/s; p99 per turn %s%n"
                         + "    %s%n"
-                        + "  floor, %d parallel clients of GET .well-known/openid-configuration: p50 %.2f ms, p90 %.2f ms,"
-                        + " p99 %.2f ms, max %.2f ms, throughput %.0f req/s%n"
+                        + "  floor, %d parallel clients of GET .well-known/openid-configuration, in turns with the above:"
+                        + " p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, throughput %.0f req/s; p99 per turn %s%n"
                         + "    %s%n"
                         + "  load average before: %s%n",
                 keycloak.getDatabase(), CALLS, WARM_UP, JIT_ROUND, PARALLEL_CLIENTS, jit,
@@ -140,47 +153,81 @@ class IntrospectionLatencyProbeIT {
                 CALLS / sequentialSeconds, sequentialCosts,
                 percentile(sequentialBearer, 50), percentile(sequentialBearer, 99),
                 percentile(sequentialBearer, 100), CALLS / bearerSeconds, bearerCosts,
-                PARALLEL_CLIENTS, percentile(parallelNanos, 50), percentile(parallelNanos, 90),
-                percentile(parallelNanos, 99), percentile(parallelNanos, 100), CALLS / parallel.seconds(), parallel.costs(),
+                PARALLEL_CLIENTS, PARALLEL_TURNS, CALLS, percentile(parallelNanos, 50), percentile(parallelNanos, 90),
+                percentile(parallelNanos, 99), percentile(parallelNanos, 100), parallelNanos.length / parallel.seconds,
+                parallel.p99s(), parallel.costs(),
                 PARALLEL_CLIENTS, percentile(floorNanos, 50), percentile(floorNanos, 90), percentile(floorNanos, 99),
-                percentile(floorNanos, 100), CALLS / floor.seconds(), floor.costs(), load);
+                percentile(floorNanos, 100), floorNanos.length / floor.seconds, floor.p99s(), floor.costs(), load);
         if (database.isPresent()) {
             report += "  PostgreSQL activity of Keycloak's database, sequential (Basic):\n"
                     + DatabaseActivity.perCall(beforeSequential, afterSequential, CALLS)
                     + "  PostgreSQL activity, sequential (bearer):\n"
                     + DatabaseActivity.perCall(beforeBearer, afterBearer, CALLS)
-                    + "  PostgreSQL activity, " + PARALLEL_CLIENTS + " parallel clients (warm-up included):\n"
-                    + DatabaseActivity.perCall(beforeParallel, afterParallel, CALLS + WARM_UP);
+                    + "  PostgreSQL activity, " + PARALLEL_CLIENTS + " parallel clients (warm-ups and the floor's turns included):\n"
+                    + DatabaseActivity.perCall(beforeParallel, afterParallel, parallelNanos.length);
         }
         System.out.print(report);
         String db = keycloak.getDatabase().toString().startsWith("postgres") ? "postgres" : "h2";
         Files.writeString(Path.of("target", "introspection-latency-" + db + ".txt"), report);
     }
 
-    /** {@link #PARALLEL_CLIENTS} clients, each on its own connection after its own warm-up, started together. */
-    private static Parallel parallel(HttpRequest request, String expectedStart, MachineCosts machine) throws Exception {
+    /**
+     * One turn: {@link #PARALLEL_CLIENTS} clients, each on its own connection after its own warm-up
+     * ({@code warmUp} calls in all), started together, {@link #CALLS} calls in all.
+     */
+    private static Turn parallel(HttpRequest request, String expectedStart, int warmUp, MachineCosts machine)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_CLIENTS);
         CyclicBarrier start = new CyclicBarrier(PARALLEL_CLIENTS + 1);
         List<Future<long[]>> clients = new ArrayList<>();
         for (int i = 0; i < PARALLEL_CLIENTS; i++) {
             HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             clients.add(pool.submit(() -> {
-                run(own, request, expectedStart, WARM_UP / PARALLEL_CLIENTS);
+                run(own, request, expectedStart, warmUp / PARALLEL_CLIENTS);
                 start.await();
                 return run(own, request, expectedStart, CALLS / PARALLEL_CLIENTS);
             }));
         }
         start.await();
-        MachineCosts.Sample costs = machine.sample();
+        MachineCosts.Sample before = machine.sample();
         long started = System.nanoTime();
         List<Long> nanos = new ArrayList<>();
         for (Future<long[]> client : clients) {
             Arrays.stream(client.get()).forEach(nanos::add);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        String spent = MachineCosts.perCall(costs, machine.sample(), CALLS);
+        MachineCosts.Sample after = machine.sample();
         pool.shutdown();
-        return new Parallel(nanos.stream().mapToLong(Long::longValue).toArray(), seconds, spent);
+        return new Turn(nanos.stream().mapToLong(Long::longValue).toArray(), seconds, before, after);
+    }
+
+    /** One turn's calls in nanoseconds, its wall-clock time, and the machine's counters around it. */
+    private record Turn(long[] nanos, double seconds, MachineCosts.Sample before, MachineCosts.Sample after) {}
+
+    /** The turns of one kind of call, pooled: their percentiles are of all their calls, their costs summed. */
+    private static final class Parallel {
+        private final List<Turn> turns = new ArrayList<>();
+        private double seconds;
+        private MachineCosts.Sample spent = MachineCosts.Sample.ZERO;
+
+        void add(Turn turn) {
+            turns.add(turn);
+            seconds += turn.seconds();
+            spent = spent.plus(turn.before(), turn.after());
+        }
+
+        long[] nanos() {
+            return turns.stream().flatMapToLong(turn -> Arrays.stream(turn.nanos())).toArray();
+        }
+
+        String p99s() {
+            return String.join(" / ", turns.stream()
+                    .map(turn -> String.format(Locale.ROOT, "%.2f", percentile(turn.nanos(), 99))).toList());
+        }
+
+        String costs() {
+            return MachineCosts.perCall(MachineCosts.Sample.ZERO, spent, turns.size() * CALLS);
+        }
     }
 
     /**
@@ -222,9 +269,6 @@ class IntrospectionLatencyProbeIT {
         }
         pool.shutdown();
     }
-
-    /** Each call's time in nanoseconds, the wall-clock time of them all, and what they cost ({@link MachineCosts}). */
-    private record Parallel(long[] nanos, double seconds, String costs) {}
 
     private static Map<String, Long> snapshot(Optional<DatabaseActivity> database) throws Exception {
         return database.isPresent() ? database.get().snapshot() : Map.of();

@@ -28,7 +28,19 @@ final class MachineCosts {
 
     /** The counters at one moment; two make a window ({@link #perCall}). */
     record Sample(long nanos, double keycloakCpu, double jitCpu, double clientCpu, double busyCores, double idleCores,
-                  double gcPauses, double gcPauseSeconds) {}
+                  double gcPauses, double gcPauseSeconds) {
+
+        /** Nothing spent: the start of a sum of windows ({@link #plus}). */
+        static final Sample ZERO = new Sample(0, 0, 0, 0, 0, 0, 0, 0);
+
+        /** This sum with the window from {@code from} to {@code to} added: several windows as one, from {@link #ZERO}. */
+        Sample plus(Sample from, Sample to) {
+            return new Sample(nanos + to.nanos - from.nanos, keycloakCpu + to.keycloakCpu - from.keycloakCpu,
+                    jitCpu + to.jitCpu - from.jitCpu, clientCpu + to.clientCpu - from.clientCpu,
+                    busyCores + to.busyCores - from.busyCores, idleCores + to.idleCores - from.idleCores,
+                    gcPauses + to.gcPauses - from.gcPauses, gcPauseSeconds + to.gcPauseSeconds - from.gcPauseSeconds);
+        }
+    }
 
     private final KeycloakServer keycloak;
     private final long pid;
