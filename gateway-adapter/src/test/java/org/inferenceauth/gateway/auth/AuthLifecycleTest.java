@@ -221,6 +221,19 @@ class AuthLifecycleTest {
         }
 
         @Test
+        @DisplayName("rounds start one poll interval apart, counted from the previous round's start: a slow Keycloak "
+                + "does not stretch the time between feed reads (a revocation's bound)")
+        void slowFeedKeepsThePace() throws Exception {
+            keycloak.setFeedDelay(Duration.ofMillis(150));
+            Thread.sleep(500); // the round in flight, asked before the delay, ends
+            int before = keycloak.feedReads();
+            Thread.sleep(2_000);
+
+            // Every 200 ms: 10 reads in 2 s. Counted from a round's end, 200 + 150 ms: 5 or 6.
+            assertThat(keycloak.feedReads() - before).isGreaterThanOrEqualTo(8);
+        }
+
+        @Test
         @DisplayName("a key that vanished without a feed entry is NOT re-checked every round (Keycloak's load must not grow "
                 + "with cached keys), but the periodic full re-check finds it (bound: its interval, here 1 s, + a round)")
         void revokedSilently() throws Exception {

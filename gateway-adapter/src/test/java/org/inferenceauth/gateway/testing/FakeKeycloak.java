@@ -79,6 +79,7 @@ public final class FakeKeycloak implements AutoCloseable {
     private volatile boolean checkBroken;
     private volatile boolean refusingGateway;
     private volatile Duration introspectionDelay = Duration.ZERO;
+    private volatile Duration feedDelay = Duration.ZERO;
     private volatile Clock clock = Clock.systemUTC();
     private final FakeUsageBatches usage = new FakeUsageBatches(() -> clock);
     private final AtomicInteger usagePosts = new AtomicInteger();
@@ -154,6 +155,11 @@ public final class FakeKeycloak implements AutoCloseable {
     /** Every endpoint answers 503 (connection-level outage is tested by stopping the server). */
     public void setDown(boolean down) {
         this.down = down;
+    }
+
+    /** How long the revocation feed takes to answer (counted as read when asked). */
+    public void setFeedDelay(Duration delay) {
+        this.feedDelay = delay;
     }
 
     /** Revocations stop appearing in the feed (only the batch re-check can find them). */
@@ -279,8 +285,11 @@ public final class FakeKeycloak implements AutoCloseable {
                 case PATH + "/api-keys/revocations" -> {
                     if (feedBroken) {
                         request.response().setStatusCode(500).end();
-                    } else {
+                    } else if (feedDelay.isZero()) {
                         feed(request);
+                    } else {
+                        feedReads.incrementAndGet();
+                        vertx.setTimer(feedDelay.toMillis(), t -> answerFeed(request));
                     }
                 }
                 case PATH + "/api-keys/revocations/check" -> {
@@ -470,6 +479,10 @@ public final class FakeKeycloak implements AutoCloseable {
      */
     private void feed(HttpServerRequest request) {
         feedReads.incrementAndGet();
+        answerFeed(request);
+    }
+
+    private void answerFeed(HttpServerRequest request) {
         Instant settledBy = clock.instant().minus(REPLAY);
         List<FeedEntry> all = List.copyOf(events);
         String since = request.getParam("since");

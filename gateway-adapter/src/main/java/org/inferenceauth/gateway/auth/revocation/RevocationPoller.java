@@ -32,13 +32,14 @@ import org.inferenceauth.gateway.metrics.GatewayMetrics;
  *       named (a database edited behind Keycloak's back). After a feed gap (the feed answered
  *       {@code reset}, a round failed, Keycloak was unreachable) or a {@code recheck_all} a new sweep
  *       starts at once, up to {@code urgentIdsPerRound} ids a round, so nothing the gap hid
- *       outlives a few rounds. A round starts no re-check call after one interval (but always
+ *       outlives a few rounds. A round starts no re-check call after half an interval (but always
  *       one), so a long re-check never holds back the next feed read.</li>
  * </ol>
- * So a revocation reaches the gateway within about one interval plus a round trip; a key's expiry
- * needs neither step (the caches honour {@code exp}). Revoked keys and users are also remembered
- * ({@link RevokedIdentities}), so that tokens naming them are refused. Rounds never overlap: the next
- * one is scheduled when the previous ends.
+ * Rounds start one interval apart, counted from the previous round's start (at once if it took
+ * longer), so a revocation reaches the gateway within about one interval plus a round trip, during
+ * an urgent re-check too; a key's expiry needs neither step (the caches honour {@code exp}). Revoked
+ * keys and users are also remembered ({@link RevokedIdentities}), so that tokens naming them are
+ * refused. Rounds never overlap: the next one is scheduled when the previous ends.
  */
 public final class RevocationPoller {
 
@@ -95,10 +96,11 @@ public final class RevocationPoller {
         this.reachableWindow = interval.plus(pace.keycloakTimeout()).multipliedBy(3);
         this.fullRecheck = new FullRecheck(pace.fullRecheckInterval(), interval, CHECK_BATCH, pace.urgentIdsPerRound(),
                 System::nanoTime);
-        // A long re-check would hold back the next feed read: a round stops starting calls after one
-        // interval (one call at least), so a revocation still reaches the gateway within about two.
+        // A long re-check would hold back the next feed read: a round stops starting calls after half
+        // an interval (one call at least), so the next round can still start on time. Keycloak then
+        // answers re-checks half the time at most, as before rounds were counted from their start.
         // Not when every round re-checks everything (the old behaviour, kept as it was for comparisons).
-        this.recheckBudgetNanos = pace.fullRecheckInterval().compareTo(interval) <= 0 ? 0 : interval.toNanos();
+        this.recheckBudgetNanos = pace.fullRecheckInterval().compareTo(interval) <= 0 ? 0 : interval.toNanos() / 2;
     }
 
     /** Runs the first round now and returns when it ended (successfully or not); then one round every interval. */
@@ -121,7 +123,8 @@ public final class RevocationPoller {
     }
 
     private Future<Void> scheduledRound() {
-        return round().andThen(v -> scheduleNext());
+        long started = System.nanoTime();
+        return round().andThen(v -> scheduleNext(started));
     }
 
     /**
@@ -160,9 +163,11 @@ public final class RevocationPoller {
                 });
     }
 
-    private void scheduleNext() {
+    /** One interval after the round that just ended started: a slow round does not delay the next feed read. */
+    private void scheduleNext(long roundStarted) {
         if (running) {
-            timerId = vertx.setTimer(interval.toMillis(), id -> scheduledRound());
+            long elapsedMillis = (System.nanoTime() - roundStarted) / 1_000_000;
+            timerId = vertx.setTimer(Math.max(1, interval.toMillis() - elapsedMillis), id -> scheduledRound());
         }
     }
 
