@@ -285,11 +285,8 @@ public final class FakeKeycloak implements AutoCloseable {
                 case PATH + "/api-keys/revocations" -> {
                     if (feedBroken) {
                         request.response().setStatusCode(500).end();
-                    } else if (feedDelay.isZero()) {
-                        feed(request);
                     } else {
-                        feedReads.incrementAndGet();
-                        vertx.setTimer(feedDelay.toMillis(), t -> answerFeed(request));
+                        feed(request);
                     }
                 }
                 case PATH + "/api-keys/revocations/check" -> {
@@ -479,7 +476,11 @@ public final class FakeKeycloak implements AutoCloseable {
      */
     private void feed(HttpServerRequest request) {
         feedReads.incrementAndGet();
-        answerFeed(request);
+        if (feedDelay.isZero()) {
+            answerFeed(request);
+        } else {
+            vertx.setTimer(feedDelay.toMillis(), t -> answerFeed(request));
+        }
     }
 
     private void answerFeed(HttpServerRequest request) {

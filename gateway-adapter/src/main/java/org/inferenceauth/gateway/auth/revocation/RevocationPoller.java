@@ -33,11 +33,11 @@ import org.inferenceauth.gateway.metrics.GatewayMetrics;
  *       {@code reset}, a round failed, Keycloak was unreachable) or a {@code recheck_all} a new sweep
  *       starts at once, up to {@code urgentIdsPerRound} ids a round, so nothing the gap hid
  *       outlives a few rounds. A round starts no re-check call after half an interval (but always
- *       one), so a long re-check never holds back the next feed read.</li>
+ *       one), so a sweep holds back the next feed read by one call at most.</li>
  * </ol>
  * Rounds start one interval apart, counted from the previous round's start (at once if it took
- * longer), so a revocation reaches the gateway within about one interval plus a round trip, during
- * an urgent re-check too; a key's expiry needs neither step (the caches honour {@code exp}). Revoked
+ * longer), so a revocation reaches the gateway within about one interval plus a round trip (during an
+ * urgent re-check, plus one re-check call); a key's expiry needs neither step (the caches honour {@code exp}). Revoked
  * keys and users are also remembered ({@link RevokedIdentities}), so that tokens naming them are
  * refused. Rounds never overlap: the next one is scheduled when the previous ends.
  */
