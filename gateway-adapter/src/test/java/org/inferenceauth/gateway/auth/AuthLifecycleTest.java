@@ -234,6 +234,35 @@ class AuthLifecycleTest {
         }
 
         @Test
+        @DisplayName("the feed has a timer of its own: re-check calls slower than the poll interval (an urgent sweep against "
+                + "a busy Keycloak) neither stretch the time between feed reads nor hold back a revocation")
+        void slowRecheckKeepsTheFeedsPace() throws Exception {
+            FakeKeycloak.Key swept = keycloak.mintKey("sven");
+            FakeKeycloak.Key revoked = keycloak.mintKey("rhea");
+            assertThat(models(swept.token())).isEqualTo(200);
+            assertThat(models(revoked.token())).isEqualTo(200);
+            keycloak.setCheckDelay(Duration.ofMillis(800)); // 4 intervals, within the fixture's 1 s Keycloak timeout
+            int checksBefore = keycloak.checks();
+            // The feed re-sends a fresh entry for 2 s (at-least-once): each read of it asks for one more
+            // urgent sweep, so every re-check round makes one slow call for about 3 s.
+            keycloak.announceRecheckAll();
+            within(Duration.ofSeconds(5), () -> keycloak.checks() > checksBefore); // a slow call just started
+
+            int feedReadsBefore = keycloak.feedReads();
+            long revokedAt = System.nanoTime();
+            keycloak.revokeKey(revoked);
+            within(Duration.ofSeconds(5), () -> models(revoked.token()) == 401);
+            long evictionMillis = (System.nanoTime() - revokedAt) / 1_000_000;
+            Thread.sleep(Math.max(0, 2_000 - evictionMillis));
+            int feedReads = keycloak.feedReads() - feedReadsBefore;
+
+            // Every 200 ms: 10 reads in 2 s. Waiting for the re-check call, every 800 ms: 2 or 3.
+            assertThat(feedReads).as("feed reads in 2 s (eviction took %d ms)", evictionMillis).isGreaterThanOrEqualTo(8);
+            // The next feed read (200 ms), its round trip and this test's polling (a busy CI host: margin). After the call: 800 ms.
+            assertThat(evictionMillis).as("ms from revocation to eviction").isLessThan(650);
+        }
+
+        @Test
         @DisplayName("a key that vanished without a feed entry is NOT re-checked every round (Keycloak's load must not grow "
                 + "with cached keys), but the periodic full re-check finds it (bound: its interval, here 1 s, + a round)")
         void revokedSilently() throws Exception {

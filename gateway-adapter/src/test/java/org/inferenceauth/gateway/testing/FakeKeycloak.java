@@ -80,6 +80,7 @@ public final class FakeKeycloak implements AutoCloseable {
     private volatile boolean refusingGateway;
     private volatile Duration introspectionDelay = Duration.ZERO;
     private volatile Duration feedDelay = Duration.ZERO;
+    private volatile Duration checkDelay = Duration.ZERO;
     private volatile Clock clock = Clock.systemUTC();
     private final FakeUsageBatches usage = new FakeUsageBatches(() -> clock);
     private final AtomicInteger usagePosts = new AtomicInteger();
@@ -160,6 +161,11 @@ public final class FakeKeycloak implements AutoCloseable {
     /** How long the revocation feed takes to answer (counted as read when asked). */
     public void setFeedDelay(Duration delay) {
         this.feedDelay = delay;
+    }
+
+    /** How long the batch re-check takes to answer (counted when asked, answered as things are then). */
+    public void setCheckDelay(Duration delay) {
+        this.checkDelay = delay;
     }
 
     /** Revocations stop appearing in the feed (only the batch re-check can find them). */
@@ -295,7 +301,11 @@ public final class FakeKeycloak implements AutoCloseable {
                         request.response().setStatusCode(500).end();
                         return;
                     }
-                    check(request, body.toString());
+                    if (checkDelay.isZero()) {
+                        check(request, body.toString());
+                    } else {
+                        vertx.setTimer(checkDelay.toMillis(), t -> check(request, body.toString()));
+                    }
                 }
                 default -> request.response().setStatusCode(404).end();
             }
