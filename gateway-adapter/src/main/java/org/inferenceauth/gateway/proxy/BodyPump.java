@@ -15,7 +15,9 @@ import io.vertx.core.streams.ReadStream;
  * loop's current turn ends), and goes out with the response's end if that comes from the same
  * read, as it does for a body read in one go (a whole JSON answer, the chunk with {@code [DONE]}
  * and the terminating chunk): one write instead of two. Nothing waits longer than the read that
- * brought it, so a stream keeps the upstream's timing.
+ * brought it, so a stream keeps the upstream's timing. A body that ended before the response's head
+ * went out is sent with its length rather than in chunks: no chunk framing, and one buffer (the
+ * head with the body) instead of four for the socket to gather.
  *
  * <p>On an upstream failure the client is not ended (the caller resets both sides); a buffer still
  * waiting then is dropped with the reset.
@@ -104,6 +106,9 @@ final class BodyPump {
         finished = true;
         Buffer last = waiting;
         waiting = null;
+        if (!out.headWritten() && out.isChunked()) {
+            out.setChunked(false); // the whole body is known: Vert.x sends it with its Content-Length
+        }
         (last == null ? out.end() : out.end(last)).onFailure(failed);
     }
 

@@ -30,10 +30,13 @@ class BodyPumpTest {
         VERTX.close();
     }
 
-    /** What reached the client response, in order: "write:…", "end:…", "end"; and its write queue. */
+    /** What reached the client response, in order: "write:…", "end:…", "end", "chunked:…"; and its write queue. */
     static final class Client {
         final List<String> calls = new ArrayList<>();
         boolean queueFull;
+        /** As the relay set it: the upstream gave no length, or the gateway changes the body. */
+        boolean chunked = true;
+        boolean headWritten;
         Handler<Void> drain;
 
         HttpServerResponse response() {
@@ -41,11 +44,20 @@ class BodyPumpTest {
                     new Class<?>[] {HttpServerResponse.class}, (proxy, method, args) -> switch (method.getName()) {
                         case "write" -> {
                             calls.add("write:" + args[0]);
+                            headWritten = true;
                             yield Future.succeededFuture();
                         }
                         case "end" -> {
                             calls.add(args == null ? "end" : "end:" + args[0]);
+                            headWritten = true;
                             yield Future.succeededFuture();
+                        }
+                        case "headWritten" -> headWritten;
+                        case "isChunked" -> chunked;
+                        case "setChunked" -> {
+                            chunked = (Boolean) args[0];
+                            calls.add("chunked:" + chunked);
+                            yield proxy;
                         }
                         case "writeQueueFull" -> queueFull;
                         case "drainHandler" -> {
@@ -72,6 +84,29 @@ class BodyPumpTest {
             body.end.handle(null);
         });
         assertThat(client.calls).containsExactly("write:a", "end:b");
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a body that ended before the head went out is sent with its length, not in chunks; "
+            + "one whose head went out, or that had a length, keeps its framing")
+    void wholeBodyGoesWithItsLength() throws Exception {
+        pumpAndFeed(() -> {
+            body.data.handle(Buffer.buffer("data: 1\n\ndata: [DONE]\n\n"));
+            body.end.handle(null);
+        });
+        assertThat(client.calls).containsExactly("chunked:false", "end:data: 1\n\ndata: [DONE]\n\n");
+
+        Client lengthGiven = new Client();
+        lengthGiven.chunked = false;
+        FedBody json = new FedBody();
+        onEventLoop(() -> {
+            BodyPump.start(json, lengthGiven.response(), failures::add);
+            json.data.handle(Buffer.buffer("{}"));
+            json.end.handle(null);
+        });
+        afterTheTurn();
+        assertThat(lengthGiven.calls).containsExactly("end:{}");
         assertThat(failures).isEmpty();
     }
 
