@@ -6,6 +6,9 @@ package org.inferenceauth.gateway.proxy;
  */
 final class SseFraming {
 
+    private static final long LFS = WordBytes.spread((byte) '\n');
+    private static final long CRS = WordBytes.spread((byte) '\r');
+
     private SseFraming() {}
 
     /** Just past the blank line ending the event that starts at {@code from}, or -1 if it does not end before {@code to}. */
@@ -42,9 +45,17 @@ final class SseFraming {
         return start;
     }
 
-    /** Where the line starting at {@code from} ends (its CR or LF), or {@code end}. */
+    /** Where the line starting at {@code from} ends (its CR or LF), or {@code end}. Eight bytes at a time: lines are long JSON. */
     static int lineEnd(byte[] bytes, int from, int end) {
         int eol = from;
+        for (; eol + Long.BYTES <= end; eol += Long.BYTES) {
+            long word = WordBytes.word(bytes, eol);
+            // The lowest of either kind of flag is a true one (WordBytes.equalBytes), so is the lowest of both.
+            long flags = WordBytes.equalBytes(word, LFS) | WordBytes.equalBytes(word, CRS);
+            if (flags != 0) {
+                return eol + WordBytes.firstFlagged(flags);
+            }
+        }
         while (eol < end && bytes[eol] != '\n' && bytes[eol] != '\r') {
             eol++;
         }

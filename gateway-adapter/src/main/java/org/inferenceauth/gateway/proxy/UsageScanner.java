@@ -54,17 +54,34 @@ final class UsageScanner {
     void scan(byte[] bytes, int from, int to) {
         int i = from;
         while (i < to && !done) {
-            if (inString && !escaped && !capturingKey) {
+            if (inString && !escaped) {
                 // Most of a response is text inside strings, where only a quote or a backslash
-                // matters: skipped in a tight loop rather than a step per byte.
+                // matters: skipped (or, for a key, copied) in a tight loop rather than a step per byte.
+                int start = i;
                 while (i < to && bytes[i] != '"' && bytes[i] != '\\') {
                     i++;
+                }
+                if (capturingKey) {
+                    appendToKey(bytes, start, i);
                 }
                 if (i == to) {
                     return;
                 }
             }
             step(bytes[i++]);
+        }
+    }
+
+    private void appendToKey(byte[] bytes, int from, int to) {
+        if (keyLength < 0) {
+            return;
+        }
+        if (keyLength + (to - from) > KEY_CAPACITY) {
+            keyLength = -1;
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            key[keyLength++] = bytes[i];
         }
     }
 
@@ -108,13 +125,8 @@ final class UsageScanner {
                 capturingKey = false;
                 keyEnded();
             }
-        } else if (capturingKey && keyLength >= 0) {
-            if (keyLength == KEY_CAPACITY) {
-                keyLength = -1;
-            } else {
-                key[keyLength++] = b;
-            }
         }
+        // Other bytes of a string never come here: scan() skips them, and copies a key's.
     }
 
     private void structure(byte b) {

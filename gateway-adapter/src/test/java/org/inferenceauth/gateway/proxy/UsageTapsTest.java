@@ -161,6 +161,8 @@ class UsageTapsTest {
             "{\"usage\":\"{\\\"prompt_tokens\\\":1}\"}",
             "{\"choices\":[{\"text\":\"\\\"usage\\\":{\"}],\"note\":\"}\"}",
             "\"usage\"",
+            "{\"usage_of_a_much_longer_key_than_any\":{\"prompt_tokens\":1}}",
+            "{\"us\\u0061ge\":{\"prompt_tokens\":1}}",
         })
         void noTopLevelUsage(String body) {
             new JsonUsageTap(sink).apply(buffer(body));
@@ -175,6 +177,16 @@ class UsageTapsTest {
             tap.apply(buffer("kens\":12"));
             tap.apply(buffer("34,\"completion_tokens\":5}}"));
             assertThat(reported).singleElement().satisfies(r -> assertThat(r).containsExactly(1234, 5));
+        }
+
+        @Test
+        @DisplayName("a key split between buffers is read whole, and one too long for any of ours matches none even in pieces")
+        void keyAcrossBuffers() {
+            JsonUsageTap tap = new JsonUsageTap(sink);
+            tap.apply(buffer("{\"us"));
+            tap.apply(buffer("age\":{\"completion_tokens_and_then_some_more"));
+            tap.apply(buffer("\":7,\"completion_tokens\":3}}"));
+            assertThat(reported).singleElement().satisfies(r -> assertThat(r).containsExactly(0, 3));
         }
     }
 }
