@@ -33,6 +33,7 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.transport.Transport;
 import org.inferenceauth.gateway.GatewayTransport;
+import org.inferenceauth.gateway.config.GatewayConfig;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Optional;
@@ -41,7 +42,7 @@ import java.util.function.Consumer;
 /**
  * For {@code bench/run.sh}, not a test: two reverse proxies that do nothing but relay, as floors
  * for the gateway's cost per request on the same machine and transport (the gateway's choice:
- * io_uring where it runs, else NIO; one event loop per core): what the JVM and Netty cost, and what
+ * io_uring where it runs, else NIO; its default number of event loops): what the JVM and Netty cost, and what
  * Vert.x's HTTP server adds on top.
  * <ul>
  *   <li>{@code netty PORT UPSTREAM_PORT}: Netty's HTTP codecs both ways, each client connection
@@ -63,7 +64,7 @@ public final class FloorRelay {
     public static void main(String[] args) {
         int port = Integer.parseInt(args[1]);
         int upstreamPort = Integer.parseInt(args[2]);
-        int loops = Runtime.getRuntime().availableProcessors();
+        int loops = GatewayConfig.defaultEventLoops(Runtime.getRuntime().availableProcessors());
         switch (args[0]) {
             case "netty" -> netty(port, upstreamPort, loops);
             case "vertx" -> vertx(port, upstreamPort, loops);

@@ -260,6 +260,20 @@ class GatewayConfigTest {
     }
 
     @Test
+    @DisplayName("event loops: half the cores by default, at least one; GATEWAY_EVENT_LOOPS sets them")
+    void eventLoops() {
+        assertThat(GatewayConfig.defaultEventLoops(1)).isEqualTo(1);
+        assertThat(GatewayConfig.defaultEventLoops(2)).isEqualTo(1);
+        assertThat(GatewayConfig.defaultEventLoops(3)).isEqualTo(1);
+        assertThat(GatewayConfig.defaultEventLoops(16)).isEqualTo(8);
+        assertThat(GatewayConfig.fromEnv(minimal()).eventLoops())
+                .isEqualTo(GatewayConfig.defaultEventLoops(Runtime.getRuntime().availableProcessors()));
+        Map<String, String> four = new HashMap<>(minimal());
+        four.put("GATEWAY_EVENT_LOOPS", "4");
+        assertThat(GatewayConfig.fromEnv(four).eventLoops()).isEqualTo(4);
+    }
+
+    @Test
     @DisplayName("forward-auth names its proxy; trusted proxies are CIDRs; a client idle timeout must outlast the upstream's")
     void proxiesAndTimeouts() {
         Map<String, String> env = minimal();

@@ -73,6 +73,9 @@ public final class GatewayFixture implements AutoCloseable {
         env.put("GATEWAY_KEYCLOAK_CLIENT_SECRET", FakeKeycloak.CLIENT_SECRET);
         env.put("GATEWAY_REVOCATION_POLL_INTERVAL", "200ms");
         env.put("GATEWAY_KEYCLOAK_TIMEOUT", "1s");
+        // Two loops on any machine: what spans loops (connections dealt out, per-loop upstream pools and
+        // Redis clients) is then exercised, which the default of one loop on a 2-core host would hide.
+        env.put("GATEWAY_EVENT_LOOPS", "2");
         try { // a directory of its own: what one test's gateway spills is never another's
             env.put("GATEWAY_USAGE_SPILL_DIR", Files.createTempDirectory("usage-spill").toString());
         } catch (IOException e) {
