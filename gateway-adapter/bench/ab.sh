@@ -3,7 +3,8 @@
 # run.sh can tell apart from the machine's drift: both run at once against run.sh's upstream and realm,
 # and are measured in turns with nginx as the peer, round after round, so drift hits all three alike.
 #   gateway-adapter/bench/ab.sh JAR_A JAR_B [rounds=3] [duration per turn=10s]
-# OPTS_A / OPTS_B pass JVM flags to each (default: the image's, as GATEWAY_JAVA_OPTS would);
+# OPTS_A / OPTS_B pass JVM flags to each (default: the image's, as GATEWAY_JAVA_OPTS would); ENV_A /
+# ENV_B settings (e.g. ENV_B="GATEWAY_EVENT_LOOPS=2"), so one jar can be compared with itself;
 # BENCH_STREAM=1 measures streamed answers; BENCH_LIMITS as in run.sh. Prints req/s and CPU per
 # request of each turn, then each side's mean CPU per request over the counted rounds. Copy the old jar away before
 # rebuilding (cp target/inference-gateway.jar /tmp/old.jar).
@@ -17,15 +18,15 @@ SHIPPED="-XX:+UseSerialGC -Xmx192m -XX:MaxMetaspaceSize=128m"
 # shellcheck source=stage.sh
 source bench/stage.sh
 
-start() { # jar port flags: a gateway in a JVM of its own; prints its pid
+start() { # jar port flags settings: a gateway in a JVM of its own; prints its pid
   # shellcheck disable=SC2086
-  GATEWAY_UPSTREAMS=$UPSTREAM/v1 GATEWAY_HOST=127.0.0.1 GATEWAY_PORT=$2 GATEWAY_MANAGEMENT_PORT=$(($2 + 1)) \
+  env $4 GATEWAY_UPSTREAMS=$UPSTREAM/v1 GATEWAY_HOST=127.0.0.1 GATEWAY_PORT=$2 GATEWAY_MANAGEMENT_PORT=$(($2 + 1)) \
   GATEWAY_ACCESS_LOG=false GATEWAY_USAGE_SPILL_DIR=$(mktemp -d) \
     java $3 -jar "$1" > "target/bench-ab-$2.log" 2>&1 &
   echo $!
 }
-A=$(start "$JAR_A" 18410 "${OPTS_A:-$SHIPPED}")
-B=$(start "$JAR_B" 18420 "${OPTS_B:-$SHIPPED}")
+A=$(start "$JAR_A" 18410 "${OPTS_A:-$SHIPPED}" "${ENV_A:-}")
+B=$(start "$JAR_B" 18420 "${OPTS_B:-$SHIPPED}" "${ENV_B:-}")
 GW="$A $B"
 for port in 18411 18421; do
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
@@ -48,7 +49,7 @@ turn() { # name url pids...: one wrk turn at 32 connections, its req/s and CPU p
     "$(grep -E 'Non-2xx|Socket errors' <<<"$out" | sed 's/^/  /' | tr '\n' ' ')"
 }
 
-echo "A: $JAR_A (${OPTS_A:-$SHIPPED}); B: $JAR_B (${OPTS_B:-$SHIPPED}); stream ${BENCH_STREAM:-0}; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "A: $JAR_A (${OPTS_A:-$SHIPPED} ${ENV_A:-}); B: $JAR_B (${OPTS_B:-$SHIPPED} ${ENV_B:-}); stream ${BENCH_STREAM:-0}; load $(cut -d' ' -f1-3 /proc/loadavg)"
 # Round 0 is not counted: each JVM still recompiles once both have run under load (its first turn
 # was often 30-60 % dearer in trials, on the same jar).
 for round in $(seq 0 "$ROUNDS"); do

@@ -11,6 +11,9 @@
 # BENCH_FLOORS=1 (the default) also measures two relays that do nothing but relay (FloorRelay, test
 # sources): Netty's codecs alone, and Vert.x's HTTP server with a bare Netty client (the gateway's
 # parts): what is left between them and the gateway is the gateway's own work per request.
+# BENCH_ROUNDS (default 3): nginx and the gateway are measured in turns, this many rounds per kind of
+# answer, and the median of the rounds' ratios is reported with each round's: on a shared VM one turn's
+# ratio moved by ±0.1 from the next (other tenants), more than most changes to the gateway do.
 # BENCH_LIMITS=off|memory|redis: the gateway without limits, or with every kind of limit (never
 # refusing) counted in memory or in Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379).
 # Needs wrk and nginx (Debian: apt-get install -y wrk nginx); builds what it needs (offline Maven).
@@ -59,8 +62,9 @@ run() { # name url stream connections threads [pids whose CPU per request to rep
   LAST_RPS=$rps
 }
 
-ratio() { # [name]: the last run's req/s over nginx's
-  awk -v g="$LAST_RPS" -v n="$NGINX_RPS" -v who="${1:-gateway}" 'BEGIN { printf "%-34s %.2f\n", "  " who " / nginx throughput", g / n }'
+ratio() { # [name]: the last run's req/s over nginx's; also kept in LAST_RATIO
+  LAST_RATIO=$(awk -v g="$LAST_RPS" -v n="$NGINX_RPS" 'BEGIN { printf "%.2f", g / n }')
+  printf '%-34s %s\n' "  ${1:-gateway} / nginx throughput" "$LAST_RATIO"
 }
 
 echo "limits: ${BENCH_LIMITS:-off}; JVM flags: ${GATEWAY_JAVA_OPTS:-(defaults)}; load before: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores"
@@ -81,15 +85,24 @@ for stream in 0 1; do
   run "gateway  $kind" "$GATEWAY" $stream 1 1
 done
 NGINX_PIDS=$(nginx_pids)
-echo "== throughput ($CONNECTIONS connections, 1 thread, as the shared script; CPU per request of the peer and the gateway) =="
+ROUNDS=${BENCH_ROUNDS:-3}
+echo "== throughput ($CONNECTIONS connections, 1 thread, as the shared script; CPU per request of the peer and the gateway;" \
+  "nginx and the gateway in turns, $ROUNDS rounds) =="
 for stream in 0 1; do
   kind=$([ $stream = 1 ] && echo stream || echo non-stream)
   run "direct   $kind" "$UPSTREAM" $stream "$CONNECTIONS" 1
-  # shellcheck disable=SC2086
-  run "nginx    $kind" "$NGINX" $stream "$CONNECTIONS" 1 $NGINX_PIDS
-  NGINX_RPS=$LAST_RPS
-  run "gateway  $kind" "$GATEWAY" $stream "$CONNECTIONS" 1 "${GW%% *}"
-  ratio
+  RATIOS=()
+  for _ in $(seq 1 "$ROUNDS"); do
+    # shellcheck disable=SC2086
+    run "nginx    $kind" "$NGINX" $stream "$CONNECTIONS" 1 $NGINX_PIDS
+    NGINX_RPS=$LAST_RPS
+    run "gateway  $kind" "$GATEWAY" $stream "$CONNECTIONS" 1 "${GW%% *}"
+    ratio
+    RATIOS+=("$LAST_RATIO")
+  done
+  printf '%-34s %s (rounds: %s)\n' "  gateway / nginx, median" \
+    "$(printf '%s\n' "${RATIOS[@]}" | sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : sprintf("%.2f", (v[NR / 2] + v[NR / 2 + 1]) / 2) }')" \
+    "${RATIOS[*]}"
   for floor in "${FLOORS[@]}"; do
     IFS=: read -r name port pid <<<"$floor"
     run "$(printf '%-8s %s' "$name" "$kind") (floor)" "http://127.0.0.1:$port" $stream "$CONNECTIONS" 1 "$pid"
