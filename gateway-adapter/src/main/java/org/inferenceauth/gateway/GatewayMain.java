@@ -50,7 +50,8 @@ public final class GatewayMain {
                         + " (management " + config.managementHost() + ":" + g.managementPort() + "), upstreams "
                         // Labels (host:port/path): a URL is never printed whole, in case it carries more than that.
                         + config.upstreams().baseUrls().stream().map(url -> Upstream.of(url).label()).toList()
-                        + ", Keycloak " + config.keycloak().issuer() + ", transport " + transport.name()))
+                        + ", Keycloak " + config.keycloak().issuer() + ", transport " + transport.name() + ", "
+                        + config.eventLoops() + (config.eventLoops() == 1 ? " event loop" : " event loops")))
                 .onFailure(e -> {
                     System.err.println("Gateway failed to start: " + e.getMessage());
                     vertx.close();
