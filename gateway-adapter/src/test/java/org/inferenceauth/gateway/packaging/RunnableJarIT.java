@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.inferenceauth.demo.upstream.DemoUpstream;
+import org.inferenceauth.gateway.config.GatewayConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.Test;
 class RunnableJarIT {
 
     private static final Pattern LISTENING = Pattern.compile(
-            "Gateway listening on \\S+:(\\d+) \\(management \\S+:(\\d+)\\).*, transport (\\S+)$");
+            "Gateway listening on \\S+:(\\d+) \\(management \\S+:(\\d+)\\).*, transport (\\S+), (\\d+) event loops?$");
 
     private final Path jar = Path.of(System.getProperty("gateway.jar", "target/inference-gateway.jar"));
     private Vertx vertx;
@@ -149,6 +150,9 @@ class RunnableJarIT {
         int managementPort = Integer.parseInt(ports.group(2));
         // The jar carries Netty's io_uring library: where this host can run io_uring, so does the gateway by default.
         assertThat(ports.group(3)).isEqualTo(Transport.IO_URING.available() ? "io_uring" : "nio");
+        // Half the cores, at least one, unless GATEWAY_EVENT_LOOPS says otherwise.
+        assertThat(Integer.parseInt(ports.group(4)))
+                .isEqualTo(GatewayConfig.defaultEventLoops(Runtime.getRuntime().availableProcessors()));
 
         HttpClient http = HttpClient.newHttpClient();
         assertThat(get(http, "http://127.0.0.1:" + managementPort + "/healthz").statusCode()).isEqualTo(200);
