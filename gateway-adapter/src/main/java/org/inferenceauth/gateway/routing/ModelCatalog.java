@@ -2,6 +2,7 @@ package org.inferenceauth.gateway.routing;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -56,9 +57,15 @@ public final class ModelCatalog {
      * Refreshes now, then every {@code interval}; the returned future ends with the first refresh.
      * While some upstream has never answered, the next try comes sooner (1 s, doubling up to the
      * interval): a gateway that started while an upstream was slow must not misroute for a whole interval.
+     * The first refresh runs on an event loop whatever thread starts the gateway: a request chained
+     * from another thread can lose its answer's body (Vert.x drops what arrives before {@code body()}
+     * is asked for), and the refresh would then wait out its timeout and route nothing meanwhile.
      */
     public Future<Void> start(Duration interval) {
-        return refresh().andThen(v -> scheduleNext(interval, FIRST_RETRY));
+        Promise<Void> first = Promise.promise();
+        vertx.getOrCreateContext().runOnContext(v -> refresh().andThen(done -> scheduleNext(interval, FIRST_RETRY))
+                .onComplete(first));
+        return first.future();
     }
 
     public void stop() {

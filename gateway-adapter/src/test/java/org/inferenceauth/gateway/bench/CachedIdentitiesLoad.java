@@ -65,7 +65,7 @@ public final class CachedIdentitiesLoad {
         long started = System.nanoTime();
         List<Future<Void>> lanes = new ArrayList<>();
         for (int lane = 0; lane < CONCURRENCY; lane++) {
-            lanes.add(presentFrom(client, uri, keys, next, answers));
+            lanes.add(presentFrom(vertx, client, uri, keys, next, answers));
         }
         Future.all(lanes).await();
         System.out.printf("presented %d keys in %.1f s; answers by status: %s%n", count,
@@ -76,10 +76,11 @@ public final class CachedIdentitiesLoad {
     }
 
     /** One lane: presents the next unpresented key until none is left; completes {@code done} then. */
-    private static Future<Void> presentFrom(HttpClient client, java.net.URI gateway, List<String> keys,
+    private static Future<Void> presentFrom(Vertx vertx, HttpClient client, java.net.URI gateway, List<String> keys,
                                             AtomicInteger next, Map<Integer, AtomicInteger> answers) {
         io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-        presentNext(client, gateway, keys, next, answers, done);
+        // From the event loop: a request chained from this thread can lose its answer's body, and hang.
+        vertx.runOnContext(v -> presentNext(client, gateway, keys, next, answers, done));
         return done.future();
     }
 

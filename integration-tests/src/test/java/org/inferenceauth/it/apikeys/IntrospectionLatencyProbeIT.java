@@ -2,6 +2,7 @@ package org.inferenceauth.it.apikeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -21,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.inferenceauth.testkit.KeycloakExtension;
 import org.inferenceauth.testkit.KeycloakServer;
 import org.inferenceauth.testkit.TestRealm;
@@ -77,6 +81,11 @@ class IntrospectionLatencyProbeIT {
     static final int PARALLEL_TURNS = 5;
     /** Calls before each later turn, per kind (the first turn's clients warm up with {@link #WARM_UP}). */
     static final int TURN_WARM_UP = 400;
+    /**
+     * The most one {@code Callers.run} may take: a 2,000-call warm-up round by 4 callers takes a few
+     * seconds, even on a busy 2-core CI host. Past it the probe fails, naming the calls not done.
+     */
+    static final Duration RUN_LIMIT = Duration.ofMinutes(2);
     private static final String ACTIVE = "{\"active\":true";
     private static final String DISCOVERY = "{\"";
 
@@ -268,25 +277,40 @@ class IntrospectionLatencyProbeIT {
     private static final class Callers implements AutoCloseable {
 
         private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+        private final Context context = vertx.getOrCreateContext();
         private final HttpClient client = vertx.httpClientBuilder()
                 .with(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(10_000))
                 .with(new PoolOptions().setHttp1MaxSize(PARALLEL_CLIENTS)).build();
 
-        /** {@code callers} chains of calls, {@code calls} in all, started together: each call's nanoseconds. */
+        /**
+         * {@code callers} chains of calls, {@code calls} in all, started together: each call's nanoseconds.
+         * The chains start on the event loop, not on this thread: a call chained from another thread
+         * can lose its answer's body (Vert.x drops what arrives before {@code body()} is asked for,
+         * and the idle timeout ends with the answer's head), and then waits forever. One did, once:
+         * a CI run hung here until its time was up. So does a run that outlasts {@link #RUN_LIMIT}.
+         */
         long[] run(Call call, int callers, int calls) {
             List<Future<long[]>> chains = new ArrayList<>();
+            int[] done = new int[callers];
             for (int i = 0; i < callers; i++) {
-                Promise<long[]> done = Promise.promise();
-                next(call, new long[calls / callers], 0, done);
-                chains.add(done.future());
+                Promise<long[]> chain = Promise.promise();
+                int caller = i;
+                context.runOnContext(v -> next(call, new long[calls / callers], 0, done, caller, chain));
+                chains.add(chain.future());
             }
-            Future.all(chains).await();
+            try {
+                Future.all(chains).await(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError(String.format("%d calls of %s by %d callers not done after %s; calls done"
+                        + " per caller: %s", calls, call.uri(), callers, RUN_LIMIT, Arrays.toString(done)));
+            }
             return chains.stream().flatMapToLong(chain -> Arrays.stream(chain.result())).toArray();
         }
 
-        private void next(Call call, long[] nanos, int i, Promise<long[]> done) {
+        private void next(Call call, long[] nanos, int i, int[] done, int caller, Promise<long[]> chain) {
+            done[caller] = i; // read by the test thread only after a timeout, for its message
             if (i == nanos.length) {
-                done.complete(nanos);
+                chain.complete(nanos);
                 return;
             }
             RequestOptions options = new RequestOptions().setMethod(call.method()).setAbsoluteURI(call.uri())
@@ -302,11 +326,11 @@ class IntrospectionLatencyProbeIT {
                     }))
                     .onComplete(answered -> {
                         if (answered.failed()) {
-                            done.fail(answered.cause());
+                            chain.fail(answered.cause());
                             return;
                         }
                         nanos[i] = System.nanoTime() - start;
-                        next(call, nanos, i + 1, done);
+                        next(call, nanos, i + 1, done, caller, chain);
                     });
         }
 
