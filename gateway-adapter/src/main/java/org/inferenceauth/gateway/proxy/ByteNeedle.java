@@ -4,10 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A fixed ASCII string to find in raw bytes. The bytes are read eight at a time ({@link WordBytes}) and only positions
- * holding the needle's rarest byte (the {@code anchor}) are compared further. The usage tap looks
- * for {@code "usage"} in every streamed byte; trying every position was half of its time
- * ({@code UsageTapsBench}, whole tap: a 150-byte chunk 141 → 30–40 ns, run.sh's 1.6 kB stream 2.3 → 1.7 µs).
+ * A fixed ASCII string to find in raw bytes. The bytes are read eight at a time ({@link WordBytes})
+ * and only positions holding the needle's rarest byte (the {@code anchor}) are compared further.
+ * The usage tap looks for {@code "usage"} in every streamed byte; trying every position was half
+ * of its time ({@code UsageTapsBench}, whole tap: a 150-byte chunk 141 → 30–40 ns, run.sh's 1.6 kB
+ * stream 2.3 → 1.7 µs).
  */
 final class ByteNeedle {
 
