@@ -301,8 +301,8 @@ class IntrospectionLatencyProbeIT {
             try {
                 Future.all(chains).await(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS);
             } catch (TimeoutException e) {
-                throw new AssertionError(String.format("%d calls of %s by %d callers not done after %s; calls done"
-                        + " per caller: %s", calls, call.uri(), callers, RUN_LIMIT, Arrays.toString(done)));
+                throw new AssertionError(String.format("%d calls of %s by %d callers not done after %d s; calls done"
+                        + " per caller: %s", calls, call.uri(), callers, RUN_LIMIT.toSeconds(), Arrays.toString(done)));
             }
             return chains.stream().flatMapToLong(chain -> Arrays.stream(chain.result())).toArray();
         }
